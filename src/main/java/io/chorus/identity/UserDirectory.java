@@ -1,0 +1,17 @@
+package io.chorus.identity;
+
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+
+/** Looks up users known to Chorus (seen in a token, seeded or synchronised). */
+public interface UserDirectory {
+
+    Optional<UserProfile> find(UserId id);
+
+    /** The profiles of those ids that exist; unknown ids are simply absent from the map. */
+    Map<UserId, UserProfile> findAll(Collection<UserId> ids);
+
+    /** Active users by username, for resolving {@code @username} mentions. */
+    Map<String, UserId> findActiveByUsernames(Collection<String> usernames);
+}

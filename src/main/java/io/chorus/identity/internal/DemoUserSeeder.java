@@ -1,0 +1,38 @@
+package io.chorus.identity.internal;
+
+import io.chorus.identity.internal.local.LocalMode;
+import io.chorus.identity.internal.local.LocalTokenIssuer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.ApplicationArguments;
+import org.springframework.boot.ApplicationRunner;
+import org.springframework.core.annotation.Order;
+import org.springframework.stereotype.Component;
+
+/**
+ * Local mode: the demo users exist from the start, so alice can open a chat with bob before
+ * bob ever signs in. Re-running it changes nothing but their last-seen time.
+ */
+@Component
+@LocalMode
+@Order(0)
+class DemoUserSeeder implements ApplicationRunner {
+
+    private static final Logger log = LoggerFactory.getLogger(DemoUserSeeder.class);
+
+    private final IdentityProperties properties;
+    private final UserSightings sightings;
+
+    DemoUserSeeder(IdentityProperties properties, UserSightings sightings) {
+        this.properties = properties;
+        this.sightings = sightings;
+    }
+
+    @Override
+    public void run(ApplicationArguments args) {
+        properties.local().demoUsers().forEach(user -> sightings.seen(new UserSightings.Sighting(
+                LocalTokenIssuer.subjectOf(user.username()), user.username(), user.displayName(), user.email())));
+        log.info("Local mode: demo users {}", properties.local().demoUsers().stream()
+                .map(user -> user.username() + " " + user.roles()).toList());
+    }
+}

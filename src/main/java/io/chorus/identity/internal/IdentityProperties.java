@@ -1,0 +1,40 @@
+package io.chorus.identity.internal;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotEmpty;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Where tokens come from. With {@code issuerUri} set, Chorus trusts that OIDC issuer
+ * (a Keycloak realm) and local mode stays off whatever {@code local.enabled} says.
+ */
+@Validated
+@ConfigurationProperties("chorus.identity")
+public record IdentityProperties(
+        String issuerUri,
+        @Valid @DefaultValue Local local) {
+
+    public boolean localMode() {
+        return local.enabled() && (issuerUri == null || issuerUri.isBlank());
+    }
+
+    /** Local mode: Chorus signs its own tokens for seeded demo users. Never for production. */
+    public record Local(
+            @DefaultValue("false") boolean enabled,
+            @NotBlank @DefaultValue("chorus-local") String issuer,
+            @DefaultValue("1h") Duration tokenTtl,
+            @Valid @DefaultValue List<DemoUser> demoUsers) {
+    }
+
+    public record DemoUser(
+            @NotBlank String username,
+            @NotBlank String displayName,
+            String email,
+            @NotEmpty List<String> roles) {
+    }
+}

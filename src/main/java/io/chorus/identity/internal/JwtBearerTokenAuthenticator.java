@@ -1,0 +1,31 @@
+package io.chorus.identity.internal;
+
+import io.chorus.identity.BearerTokenAuthenticator;
+import org.springframework.security.authentication.BadCredentialsException;
+import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtException;
+import org.springframework.stereotype.Component;
+
+/** The STOMP edge's way in: the same decoder and claim mapping as REST. */
+@Component
+class JwtBearerTokenAuthenticator implements BearerTokenAuthenticator {
+
+    private final JwtDecoder decoder;
+    private final KeycloakTokenConverter converter;
+
+    JwtBearerTokenAuthenticator(JwtDecoder decoder, KeycloakTokenConverter converter) {
+        this.decoder = decoder;
+        this.converter = converter;
+    }
+
+    @Override
+    public Authentication authenticate(String bearerToken) {
+        try {
+            return converter.convert(decoder.decode(bearerToken));
+        } catch (JwtException invalid) {
+            // The decoder's message can quote token content; callers get a fixed sentence.
+            throw new BadCredentialsException("The bearer token is invalid or expired.", invalid);
+        }
+    }
+}

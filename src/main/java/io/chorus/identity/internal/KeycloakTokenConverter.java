@@ -1,0 +1,47 @@
+package io.chorus.identity.internal;
+
+import io.chorus.identity.CurrentUser;
+import io.chorus.identity.Role;
+import io.chorus.identity.UserId;
+import java.util.Collection;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.springframework.core.convert.converter.Converter;
+import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.stereotype.Component;
+
+/**
+ * The one place that knows Keycloak's token layout: realm roles under
+ * {@code realm_access.roles}, the stable key in {@code sub}, the profile in
+ * {@code preferred_username}, {@code name} and {@code email}. Local-mode tokens use the same layout.
+ */
+@Component
+class KeycloakTokenConverter implements Converter<Jwt, AbstractAuthenticationToken> {
+
+    private final UserSightings sightings;
+
+    KeycloakTokenConverter(UserSightings sightings) {
+        this.sightings = sightings;
+    }
+
+    @Override
+    public AbstractAuthenticationToken convert(Jwt jwt) {
+        String username = Optional.ofNullable(jwt.getClaimAsString("preferred_username")).orElse(jwt.getSubject());
+        String displayName = Optional.ofNullable(jwt.getClaimAsString("name")).orElse(username);
+        UserId id = sightings.seen(new UserSightings.Sighting(
+                jwt.getSubject(), username, displayName, jwt.getClaimAsString("email")));
+        return new ChorusAuthentication(new CurrentUser(id, username, displayName, realmRoles(jwt)));
+    }
+
+    static Set<Role> realmRoles(Jwt jwt) {
+        Set<Role> roles = EnumSet.noneOf(Role.class);
+        if (jwt.getClaims().get("realm_access") instanceof Map<?, ?> realmAccess
+                && realmAccess.get("roles") instanceof Collection<?> names) {
+            names.forEach(name -> Role.fromClaim(String.valueOf(name)).ifPresent(roles::add));
+        }
+        return roles;
+    }
+}

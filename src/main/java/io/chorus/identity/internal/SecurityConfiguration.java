@@ -1,0 +1,103 @@
+package io.chorus.identity.internal;
+
+import io.chorus.identity.internal.local.LocalTokenIssuer;
+import io.chorus.platform.ProblemCodes;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.util.Objects;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.HttpMethod;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.jwt.Jwt;
+import org.springframework.security.oauth2.jwt.JwtClaimNames;
+import org.springframework.security.oauth2.jwt.JwtClaimValidator;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoders;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
+import org.springframework.security.web.SecurityFilterChain;
+
+/**
+ * REST is a stateless OAuth2 resource server: every {@code /api/**} call carries a bearer
+ * token, and everything not named here is refused.
+ */
+@Configuration(proxyBeanMethods = false)
+class SecurityConfiguration {
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, KeycloakTokenConverter tokens, JwtDecoder decoder) throws Exception {
+        http
+                .csrf(csrf -> csrf.disable()) // bearer tokens only; no cookies to forge
+                .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .authorizeHttpRequests(requests -> requests
+                        // Exists only in local mode; elsewhere it is a plain 404.
+                        .requestMatchers(HttpMethod.POST, "/api/v1/dev/token").permitAll()
+                        .requestMatchers("/api/**").authenticated()
+                        // The WebSocket upgrade; the STOMP CONNECT frame carries the token.
+                        .requestMatchers("/ws").permitAll()
+                        .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        .requestMatchers("/error").permitAll()
+                        .anyRequest().denyAll())
+                .oauth2ResourceServer(server -> server
+                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(tokens))
+                        .authenticationEntryPoint((request, response, failure) -> writeProblem(response,
+                                HttpStatus.UNAUTHORIZED, ProblemCodes.UNAUTHENTICATED,
+                                "A valid bearer token is required."))
+                        .accessDeniedHandler((request, response, denied) -> writeProblem(response,
+                                HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, "You may not do this.")))
+                .exceptionHandling(errors -> errors
+                        .authenticationEntryPoint((request, response, failure) -> writeProblem(response,
+                                HttpStatus.UNAUTHORIZED, ProblemCodes.UNAUTHENTICATED,
+                                "A valid bearer token is required."))
+                        .accessDeniedHandler((request, response, denied) -> writeProblem(response,
+                                HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, "You may not do this.")));
+        return http.build();
+    }
+
+    /**
+     * Trusts the configured Keycloak realm, or in local mode the key Chorus signs dev tokens
+     * with. The issuer's keys are fetched lazily so Chorus starts while Keycloak is still booting.
+     */
+    @Bean
+    JwtDecoder jwtDecoder(IdentityProperties properties, ObjectProvider<LocalTokenIssuer> localIssuer) {
+        if (properties.localMode()) {
+            LocalTokenIssuer issuer = Objects.requireNonNull(localIssuer.getIfAvailable(), "local issuer");
+            NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(issuer.publicKey()).build();
+            decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuer.issuer())));
+            return decoder;
+        }
+        if (properties.issuerUri() == null || properties.issuerUri().isBlank()) {
+            throw new IllegalStateException("Set chorus.identity.issuer-uri (CHORUS_ISSUER_URI) to your Keycloak "
+                    + "realm, or turn on local mode with the 'local' profile.");
+        }
+        String issuerUri = properties.issuerUri();
+        return new SupplierJwtDecoder(() -> {
+            NimbusJwtDecoder decoder = JwtDecoders.fromIssuerLocation(issuerUri);
+            decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuerUri)));
+            return decoder;
+        });
+    }
+
+    private static OAuth2TokenValidator<Jwt> validators(OAuth2TokenValidator<Jwt> defaults) {
+        // Without a subject there is no stable user key to attach anything to.
+        return new DelegatingOAuth2TokenValidator<>(defaults,
+                new JwtClaimValidator<String>(JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank()));
+    }
+
+    static void writeProblem(HttpServletResponse response, HttpStatus status, String code, String detail)
+            throws IOException {
+        response.setStatus(status.value());
+        response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
+        // Hand-written JSON: the values are our own constants, never caller input.
+        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase()
+                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}");
+    }
+}

@@ -1,0 +1,90 @@
+package io.chorus.identity.internal.local;
+
+import io.chorus.identity.internal.IdentityProperties;
+import io.chorus.identity.internal.IdentityProperties.DemoUser;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.NoSuchAlgorithmException;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import com.nimbusds.jose.jwk.JWKSet;
+import com.nimbusds.jose.jwk.RSAKey;
+import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
+import org.springframework.security.oauth2.jwt.JwsHeader;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
+import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
+import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
+import org.springframework.stereotype.Component;
+
+/**
+ * Signs Keycloak-shaped tokens for the seeded demo users, with a key made fresh at every
+ * start (tokens from a previous run stop working, which is what a dev instance should do).
+ */
+@Component
+@LocalMode
+public class LocalTokenIssuer {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalTokenIssuer.class);
+
+    private final IdentityProperties properties;
+    private final RSAPublicKey publicKey;
+    private final NimbusJwtEncoder encoder;
+
+    LocalTokenIssuer(IdentityProperties properties) throws NoSuchAlgorithmException {
+        this.properties = properties;
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        KeyPair pair = generator.generateKeyPair();
+        this.publicKey = (RSAPublicKey) pair.getPublic();
+        RSAKey jwk = new RSAKey.Builder(publicKey).privateKey((RSAPrivateKey) pair.getPrivate())
+                .keyID(UUID.randomUUID().toString()).build();
+        this.encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(jwk)));
+        log.warn("LOCAL MODE: Chorus issues its own tokens to anyone who asks POST /api/v1/dev/token. "
+                + "Never expose this instance; configure chorus.identity.issuer-uri for real use.");
+    }
+
+    public RSAPublicKey publicKey() {
+        return publicKey;
+    }
+
+    public String issuer() {
+        return properties.local().issuer();
+    }
+
+    Optional<DemoUser> demoUser(String username) {
+        return properties.local().demoUsers().stream().filter(user -> user.username().equals(username)).findFirst();
+    }
+
+    /** A signed token for a demo user, in the claim layout Keycloak uses. */
+    public IssuedToken issue(DemoUser user) {
+        Instant now = Instant.now();
+        JwtClaimsSet claims = JwtClaimsSet.builder()
+                .issuer(issuer())
+                .subject(subjectOf(user.username()))
+                .issuedAt(now)
+                .expiresAt(now.plus(properties.local().tokenTtl()))
+                .id(UUID.randomUUID().toString())
+                .claim("preferred_username", user.username())
+                .claim("name", user.displayName())
+                .claim("email", user.email() == null ? "" : user.email())
+                .claim("realm_access", Map.of("roles", user.roles()))
+                .build();
+        String token = encoder.encode(JwtEncoderParameters.from(
+                JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
+        return new IssuedToken(token, properties.local().tokenTtl().toSeconds());
+    }
+
+    public static String subjectOf(String username) {
+        return "local:" + username;
+    }
+
+    public record IssuedToken(String value, long expiresInSeconds) {
+    }
+}

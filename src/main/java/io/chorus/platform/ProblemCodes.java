@@ -1,0 +1,18 @@
+package io.chorus.platform;
+
+/** Codes of refusals that no single module owns; modules keep their own codes beside their API. */
+public final class ProblemCodes {
+
+    public static final String VALIDATION_FAILED = "VALIDATION_FAILED";
+    public static final String MALFORMED_REQUEST = "MALFORMED_REQUEST";
+    public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+    public static final String FORBIDDEN = "FORBIDDEN";
+    public static final String NOT_FOUND = "NOT_FOUND";
+    public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
+    public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
+    public static final String RATE_LIMITED = "RATE_LIMITED";
+    public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
+
+    private ProblemCodes() {
+    }
+}

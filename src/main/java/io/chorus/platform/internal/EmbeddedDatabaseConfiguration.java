@@ -1,0 +1,56 @@
+package io.chorus.platform.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import javax.sql.DataSource;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/**
+ * Starts a real PostgreSQL server (not an in-memory imitation) inside the application's
+ * process tree, so that `./mvnw spring-boot:run` and the tests need nothing installed.
+ * Off unless {@code chorus.platform.embedded-database.enabled}; production points
+ * {@code spring.datasource.url} at a PostgreSQL server instead.
+ */
+@Configuration(proxyBeanMethods = false)
+@ConditionalOnProperty(name = "chorus.platform.embedded-database.enabled", havingValue = "true")
+class EmbeddedDatabaseConfiguration {
+
+    private static final Logger log = LoggerFactory.getLogger(EmbeddedDatabaseConfiguration.class);
+
+    @Bean(destroyMethod = "close")
+    EmbeddedPostgres embeddedPostgres(EmbeddedDatabaseProperties properties) throws IOException {
+        EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
+                .setServerConfig("max_connections", "200")
+                .setServerConfig("fsync", "on");
+        if (properties.port() > 0) {
+            builder.setPort(properties.port());
+        }
+        if (properties.dataDirectory() != null && !properties.dataDirectory().isBlank()) {
+            Path directory = Path.of(properties.dataDirectory()).toAbsolutePath();
+            Files.createDirectories(directory);
+            builder.setDataDirectory(directory).setCleanDataDirectory(false);
+            log.info("Embedded PostgreSQL keeps its data in {}", directory);
+        }
+        EmbeddedPostgres postgres = builder.start();
+        log.info("Embedded PostgreSQL listening on port {}", postgres.getPort());
+        return postgres;
+    }
+
+    @Bean(destroyMethod = "close")
+    DataSource dataSource(EmbeddedPostgres postgres) {
+        HikariConfig config = new HikariConfig();
+        config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        config.setUsername("postgres");
+        config.setMaximumPoolSize(20);
+        config.setPoolName("chorus-embedded");
+        return new HikariDataSource(config);
+    }
+}

@@ -1,0 +1,134 @@
+package io.chorus.platform.internal;
+
+import io.chorus.platform.ChorusProblem;
+import io.chorus.platform.ProblemCodes;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.http.HttpHeaders;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.web.HttpMediaTypeNotSupportedException;
+import org.springframework.web.HttpRequestMethodNotSupportedException;
+import org.springframework.web.bind.MethodArgumentNotValidException;
+import org.springframework.web.bind.annotation.ExceptionHandler;
+import org.springframework.web.bind.annotation.RestControllerAdvice;
+import org.springframework.web.context.request.WebRequest;
+import org.springframework.web.method.annotation.HandlerMethodValidationException;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
+import org.springframework.web.servlet.resource.NoResourceFoundException;
+
+/**
+ * Turns every REST failure into an RFC 9457 problem with a stable {@code code}, so clients
+ * branch on the code and never on the wording.
+ */
+@RestControllerAdvice
+class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
+
+    private static final Logger log = LoggerFactory.getLogger(ProblemDetailsAdvice.class);
+
+    @ExceptionHandler(ChorusProblem.class)
+    ResponseEntity<ProblemDetail> chorusProblem(ChorusProblem problem) {
+        return problem(problem.status(), problem.code(), problem.getMessage());
+    }
+
+    @ExceptionHandler(AccessDeniedException.class)
+    ResponseEntity<ProblemDetail> accessDenied(AccessDeniedException denied) {
+        return problem(HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, "You may not do this.");
+    }
+
+    @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+    ResponseEntity<ProblemDetail> typeMismatch(MethodArgumentTypeMismatchException mismatch) {
+        return problem(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
+                "Parameter '" + mismatch.getName() + "' has an invalid value.");
+    }
+
+    @ExceptionHandler(Exception.class)
+    ResponseEntity<ProblemDetail> unexpected(Exception failure) {
+        log.error("Unexpected failure", failure);
+        return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCodes.INTERNAL_ERROR,
+                "Something went wrong on our side; nothing you sent was the cause.");
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleMethodArgumentNotValid(MethodArgumentNotValidException invalid,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = invalid.getBindingResult().getFieldErrors().stream()
+                .map(error -> Map.of("field", error.getField(),
+                        "message", String.valueOf(error.getDefaultMessage())))
+                .toList();
+        ProblemDetail body = detail(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
+                "The request has invalid fields.");
+        body.setProperty("errors", errors);
+        return ResponseEntity.badRequest().body(body);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHandlerMethodValidationException(HandlerMethodValidationException invalid,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        List<Map<String, String>> errors = invalid.getParameterValidationResults().stream()
+                .flatMap(result -> result.getResolvableErrors().stream()
+                        .map(error -> Map.of("field", result.getMethodParameter().getParameterName(),
+                                "message", String.valueOf(error.getDefaultMessage()))))
+                .toList();
+        ProblemDetail body = detail(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
+                "The request has invalid parameters.");
+        body.setProperty("errors", errors);
+        return ResponseEntity.badRequest().body(body);
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException unreadable,
+            HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        // The parser's message names the offending field (an unknown one, a wrong type) but
+        // can echo input; keep the first line, which is the useful part.
+        String cause = unreadable.getMostSpecificCause().getMessage();
+        String firstLine = cause == null ? "" : cause.lines().findFirst().orElse("");
+        return ResponseEntity.badRequest().body(detail(HttpStatus.BAD_REQUEST, ProblemCodes.MALFORMED_REQUEST,
+                "The request body is not valid JSON for this operation: " + abbreviate(firstLine)));
+    }
+
+    @Override
+    protected ResponseEntity<Object> handleExceptionInternal(Exception ex, Object body, HttpHeaders headers,
+            HttpStatusCode statusCode, WebRequest request) {
+        ResponseEntity<Object> response = super.handleExceptionInternal(ex, body, headers, statusCode, request);
+        if (response != null && response.getBody() instanceof ProblemDetail problem
+                && problem.getProperties() == null) {
+            problem.setProperty("code", codeFor(ex, statusCode));
+        }
+        return response;
+    }
+
+    private static String codeFor(Exception ex, HttpStatusCode status) {
+        if (ex instanceof NoResourceFoundException) {
+            return ProblemCodes.NOT_FOUND;
+        }
+        if (ex instanceof HttpRequestMethodNotSupportedException) {
+            return ProblemCodes.METHOD_NOT_ALLOWED;
+        }
+        if (ex instanceof HttpMediaTypeNotSupportedException) {
+            return ProblemCodes.UNSUPPORTED_MEDIA_TYPE;
+        }
+        return status.is4xxClientError() ? ProblemCodes.MALFORMED_REQUEST : ProblemCodes.INTERNAL_ERROR;
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+    }
+
+    private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {
+        return ResponseEntity.status(status).body(detail(status, code, detail));
+    }
+
+    private static ProblemDetail detail(HttpStatus status, String code, String detail) {
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(status, detail);
+        problem.setProperty("code", code);
+        return problem;
+    }
+}
