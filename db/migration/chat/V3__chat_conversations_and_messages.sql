@@ -14,6 +14,7 @@ CREATE TABLE chat.conversation (
     -- inserts the message: the row lock serialises senders and a rollback leaves no gap.
     last_seq        bigint      NOT NULL DEFAULT 0,
     last_activity_at timestamptz NOT NULL,
+    member_count    integer     NOT NULL DEFAULT 0,
     version         bigint      NOT NULL DEFAULT 0,
     CHECK ((kind = 'DIRECT') = (direct_key IS NOT NULL)),
     CHECK (kind = 'DIRECT' OR name IS NOT NULL)

@@ -23,6 +23,8 @@ import org.springframework.web.method.annotation.HandlerMethodValidationExceptio
 import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
 import org.springframework.web.servlet.mvc.method.annotation.ResponseEntityExceptionHandler;
 import org.springframework.web.servlet.resource.NoResourceFoundException;
+import tools.jackson.databind.DatabindException;
+import tools.jackson.databind.exc.PropertyBindingException;
 
 /**
  * Turns every REST failure into an RFC 9457 problem with a stable {@code code}, so clients
@@ -86,12 +88,14 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException unreadable,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
-        // The parser's message names the offending field (an unknown one, a wrong type) but
-        // can echo input; keep the first line, which is the useful part.
-        String cause = unreadable.getMostSpecificCause().getMessage();
-        String firstLine = cause == null ? "" : cause.lines().findFirst().orElse("");
-        return ResponseEntity.badRequest().body(detail(HttpStatus.BAD_REQUEST, ProblemCodes.MALFORMED_REQUEST,
-                "The request body is not valid JSON for this operation: " + abbreviate(firstLine)));
+        // Name the offending field, but never echo the parser's message: it quotes input and class names.
+        String detail = switch (unreadable.getMostSpecificCause()) {
+            case PropertyBindingException unknown -> "Unknown field '" + unknown.getPropertyName() + "'.";
+            case DatabindException invalid when !invalid.getPath().isEmpty() ->
+                    "Field '" + fieldPath(invalid) + "' has a value of the wrong type or format.";
+            default -> "The request body is not valid JSON for this operation.";
+        };
+        return ResponseEntity.badRequest().body(detail(HttpStatus.BAD_REQUEST, ProblemCodes.MALFORMED_REQUEST, detail));
     }
 
     @Override
@@ -118,8 +122,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
         return status.is4xxClientError() ? ProblemCodes.MALFORMED_REQUEST : ProblemCodes.INTERNAL_ERROR;
     }
 
-    private static String abbreviate(String text) {
-        return text.length() <= 200 ? text : text.substring(0, 200) + "…";
+    private static String fieldPath(DatabindException invalid) {
+        return invalid.getPath().stream()
+                .map(reference -> reference.getPropertyName() != null ? reference.getPropertyName()
+                        : "[" + reference.getIndex() + "]")
+                .reduce((parent, child) -> child.startsWith("[") ? parent + child : parent + "." + child)
+                .orElse("");
     }
 
     private static ResponseEntity<ProblemDetail> problem(HttpStatus status, String code, String detail) {

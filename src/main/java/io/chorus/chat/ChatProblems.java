@@ -1,0 +1,27 @@
+package io.chorus.chat;
+
+/** Stable codes of chat refusals, identical on REST (problem {@code code}) and STOMP (error event {@code code}). */
+public final class ChatProblems {
+
+    public static final String CONVERSATION_NOT_FOUND = "CONVERSATION_NOT_FOUND";
+    public static final String NOT_A_MEMBER = "NOT_A_MEMBER";
+    public static final String MEMBER_NOT_FOUND = "MEMBER_NOT_FOUND";
+    public static final String INVALID_REACTION = "INVALID_REACTION";
+    public static final String NOT_ALLOWED = "NOT_ALLOWED";
+    public static final String NOT_A_GROUP = "NOT_A_GROUP";
+    public static final String CONVERSATION_ARCHIVED = "CONVERSATION_ARCHIVED";
+    public static final String UNKNOWN_USER = "UNKNOWN_USER";
+    public static final String DIRECT_CHAT_WITH_SELF = "DIRECT_CHAT_WITH_SELF";
+    public static final String OWNER_MUST_TRANSFER = "OWNER_MUST_TRANSFER";
+    public static final String MESSAGE_NOT_FOUND = "MESSAGE_NOT_FOUND";
+    public static final String NOT_THE_AUTHOR = "NOT_THE_AUTHOR";
+    public static final String MESSAGE_RECALLED = "MESSAGE_RECALLED";
+    public static final String RECALL_WINDOW_PASSED = "RECALL_WINDOW_PASSED";
+    public static final String CLIENT_MESSAGE_ID_REUSED = "CLIENT_MESSAGE_ID_REUSED";
+    public static final String MENTION_ALL_NOT_ALLOWED = "MENTION_ALL_NOT_ALLOWED";
+    public static final String SEQ_OUT_OF_RANGE = "SEQ_OUT_OF_RANGE";
+    public static final String GROUP_TOO_LARGE = "GROUP_TOO_LARGE";
+
+    private ChatProblems() {
+    }
+}

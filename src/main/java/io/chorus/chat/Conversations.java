@@ -1,0 +1,344 @@
+package io.chorus.chat;
+
+import io.chorus.chat.internal.ChatProperties;
+import io.chorus.chat.internal.ConversationRow;
+import io.chorus.chat.internal.ConversationStore;
+import io.chorus.chat.internal.ConversationStore.ViewerRow;
+import io.chorus.chat.internal.MemberStore;
+import io.chorus.chat.stomp.LiveFanout;
+import io.chorus.identity.UserDirectory;
+import io.chorus.identity.UserId;
+import io.chorus.identity.UserProfile;
+import io.chorus.platform.ChorusProblem;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/** Direct chats and groups: creating them, their members and roles, and each member's view of them. */
+@Service
+public class Conversations {
+
+    private static final int MAX_NAME_LENGTH = 100;
+
+    private final ConversationStore conversations;
+    private final MemberStore members;
+    private final UserDirectory users;
+    private final ApplicationEventPublisher events;
+    private final LiveFanout live;
+    private final ChatProperties properties;
+    private final Clock clock;
+
+    Conversations(ConversationStore conversations, MemberStore members, UserDirectory users,
+            ApplicationEventPublisher events, LiveFanout live, ChatProperties properties, Clock clock) {
+        this.conversations = conversations;
+        this.members = members;
+        this.users = users;
+        this.events = events;
+        this.live = live;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** The direct chat of a pair, and whether this call created it. */
+    public record Opened(ConversationView conversation, boolean created) {
+    }
+
+    /** The one direct chat between the caller and {@code peer}, created on first use. */
+    @Transactional
+    public Opened openDirect(UserId me, UserId peer) {
+        if (me.equals(peer)) {
+            throw ChorusProblem.unprocessable(ChatProblems.DIRECT_CHAT_WITH_SELF, "A direct chat needs another person.");
+        }
+        requireKnownUsers(List.of(peer.value()));
+        String key = ConversationRow.directKey(me.value(), peer.value());
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant();
+        // ON CONFLICT on the pair's key: two people opening the chat at once still get one.
+        boolean created = conversations.insertDirectIfAbsent(id, key, me.value(), now);
+        ConversationRow row = conversations.findDirect(key).orElseThrow();
+        if (created) {
+            members.add(row.id(), List.of(me.value(), peer.value()), MemberRole.MEMBER, now);
+            conversations.adjustMemberCount(row.id(), 2);
+            members.recordChanges(row.id(), List.of(me.value(), peer.value()), "JOINED", MemberRole.MEMBER,
+                    me.value(), now, 0);
+            events.publishEvent(new ChatEvents.ConversationCreated(ConversationId.of(row.id()),
+                    ConversationKind.DIRECT, null, me, now));
+        }
+        return new Opened(viewFor(me, row.id()), created);
+    }
+
+    @Transactional
+    public ConversationView createGroup(UserId me, String name, Collection<UUID> memberIds) {
+        String groupName = validName(name);
+        Set<UUID> invited = new LinkedHashSet<>(memberIds);
+        invited.remove(me.value());
+        if (invited.size() + 1 > properties.maxGroupSize()) {
+            throw ChorusProblem.unprocessable(ChatProblems.GROUP_TOO_LARGE,
+                    "A group may have at most " + properties.maxGroupSize() + " members.");
+        }
+        requireKnownUsers(invited);
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant();
+        conversations.insert(id, ConversationKind.GROUP, groupName, null, me.value(), now);
+        members.add(id, List.of(me.value()), MemberRole.OWNER, now);
+        List<UUID> added = members.add(id, invited, MemberRole.MEMBER, now);
+        conversations.adjustMemberCount(id, added.size() + 1);
+        members.recordChanges(id, List.of(me.value()), "JOINED", MemberRole.OWNER, me.value(), now, 0);
+        members.recordChanges(id, added, "JOINED", MemberRole.MEMBER, me.value(), now, 0);
+        ConversationId conversationId = ConversationId.of(id);
+        events.publishEvent(new ChatEvents.ConversationCreated(conversationId, ConversationKind.GROUP, groupName, me, now));
+        events.publishEvent(new ChatEvents.MemberAdded(conversationId, me, MemberRole.OWNER, me, now));
+        added.forEach(user -> events.publishEvent(
+                new ChatEvents.MemberAdded(conversationId, UserId.of(user), MemberRole.MEMBER, me, now)));
+        added.forEach(user -> live.toUsersAfterCommit(List.of(user), new LiveEvent.MemberAdded(id, user, MemberRole.MEMBER)));
+        return viewFor(me, id);
+    }
+
+    /** One page of the caller's conversations, most recently active first. */
+    @Transactional(readOnly = true)
+    public ConversationPage list(UserId me, ConversationCursor after, int limit) {
+        int size = Math.clamp(limit, 1, properties.maxPageSize());
+        List<ViewerRow> rows = conversations.listFor(me.value(),
+                after == null ? null : after.lastActivityAt(), after == null ? null : after.id(), size + 1);
+        boolean more = rows.size() > size;
+        List<ConversationView> items = rows.stream().limit(size).map(row -> view(me, row)).toList();
+        ConversationCursor next = more ? new ConversationCursor(items.getLast().lastActivityAt(), items.getLast().id()) : null;
+        return new ConversationPage(items, next);
+    }
+
+    public record ConversationPage(List<ConversationView> items, ConversationCursor next) {
+    }
+
+    /** Where a page of conversations ends: the last one's activity time and id. */
+    public record ConversationCursor(Instant lastActivityAt, UUID id) {
+    }
+
+    @Transactional(readOnly = true)
+    public ConversationView get(UserId me, ConversationId id) {
+        return viewFor(me, id.value());
+    }
+
+    @Transactional
+    public ConversationView rename(UserId me, ConversationId id, String name) {
+        String newName = validName(name);
+        ViewerRow row = managedGroup(me, id);
+        if (!newName.equals(row.conversation().name())) {
+            conversations.rename(id.value(), newName);
+            events.publishEvent(new ChatEvents.ConversationRenamed(id, row.conversation().name(), newName, me,
+                    clock.instant()));
+            live.toMembersAfterCommit(id.value(), new LiveEvent.ConversationUpdated(id.value(), newName, false));
+        }
+        return viewFor(me, id.value());
+    }
+
+    /** Archived groups stay readable but take no new messages or members. Owner only. */
+    @Transactional
+    public ConversationView archive(UserId me, ConversationId id) {
+        ViewerRow row = group(me, id);
+        if (row.role() != MemberRole.OWNER) {
+            throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may archive it.");
+        }
+        if (!row.conversation().archived()) {
+            conversations.archive(id.value());
+            events.publishEvent(new ChatEvents.ConversationArchived(id, me, clock.instant()));
+            live.toMembersAfterCommit(id.value(),
+                    new LiveEvent.ConversationUpdated(id.value(), row.conversation().name(), true));
+        }
+        return viewFor(me, id.value());
+    }
+
+    @Transactional(readOnly = true)
+    public List<MemberView> members(UserId me, ConversationId id) {
+        member(me, id);
+        List<MemberStore.MemberRow> rows = members.members(id.value());
+        Map<UserId, UserProfile> profiles = users.findAll(rows.stream().map(row -> UserId.of(row.userId())).toList());
+        return rows.stream().map(row -> {
+            UserProfile profile = profiles.get(UserId.of(row.userId()));
+            return new MemberView(row.userId(), profile == null ? null : profile.username(),
+                    profile == null ? null : profile.displayName(), row.role(), row.readSeq(), row.joinedAt());
+        }).toList();
+    }
+
+    @Transactional
+    public List<MemberView> addMembers(UserId me, ConversationId id, Collection<UUID> userIds) {
+        ViewerRow row = managedGroup(me, id);
+        Set<UUID> invited = new LinkedHashSet<>(userIds);
+        requireKnownUsers(invited);
+        if (row.conversation().memberCount() + invited.size() > properties.maxGroupSize()) {
+            throw ChorusProblem.unprocessable(ChatProblems.GROUP_TOO_LARGE,
+                    "A group may have at most " + properties.maxGroupSize() + " members.");
+        }
+        Instant now = clock.instant();
+        List<UUID> added = members.add(id.value(), invited, MemberRole.MEMBER, now);
+        if (!added.isEmpty()) {
+            long seq = conversations.lockedLastSeq(id.value());
+            conversations.adjustMemberCount(id.value(), added.size());
+            members.recordChanges(id.value(), added, "JOINED", MemberRole.MEMBER, me.value(), now, seq);
+            for (UUID user : added) {
+                events.publishEvent(new ChatEvents.MemberAdded(id, UserId.of(user), MemberRole.MEMBER, me, now));
+                live.toMembersAfterCommit(id.value(), new LiveEvent.MemberAdded(id.value(), user, MemberRole.MEMBER));
+            }
+        }
+        return members(me, id);
+    }
+
+    /**
+     * Removes a member, or, when {@code target} is the caller, leaves. Owners and admins remove
+     * members; only the owner removes an admin; the owner hands ownership on before leaving.
+     */
+    @Transactional
+    public void removeMember(UserId me, ConversationId id, UserId target) {
+        ViewerRow row = group(me, id);
+        MemberRole targetRole = members.role(id.value(), target.value()).orElseThrow(() ->
+                ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation."));
+        boolean leaving = me.equals(target);
+        if (leaving && targetRole == MemberRole.OWNER && row.conversation().memberCount() > 1) {
+            throw ChorusProblem.conflict(ChatProblems.OWNER_MUST_TRANSFER,
+                    "Make another member the owner before leaving.");
+        }
+        if (!leaving && !mayRemove(row.role(), targetRole)) {
+            throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "You may not remove this member.");
+        }
+        // The member row goes first: a send holding its share lock finishes before we proceed,
+        // and every later fan-out no longer includes the removed user.
+        members.remove(id.value(), target.value());
+        long seq = conversations.lockedLastSeq(id.value());
+        conversations.adjustMemberCount(id.value(), -1);
+        Instant now = clock.instant();
+        members.recordChanges(id.value(), List.of(target.value()), leaving ? "LEFT" : "REMOVED", targetRole,
+                me.value(), now, seq);
+        events.publishEvent(new ChatEvents.MemberRemoved(id, target, me, now));
+        LiveEvent removed = new LiveEvent.MemberRemoved(id.value(), target.value());
+        live.toMembersAfterCommit(id.value(), removed);
+        live.toUsersAfterCommit(List.of(target.value()), removed);
+    }
+
+    /** Owner only. Making someone else OWNER hands ownership over; the former owner becomes an admin. */
+    @Transactional
+    public MemberView changeRole(UserId me, ConversationId id, UserId target, MemberRole role) {
+        ViewerRow row = group(me, id);
+        if (row.role() != MemberRole.OWNER) {
+            throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may change roles.");
+        }
+        MemberRole current = members.role(id.value(), target.value()).orElseThrow(() ->
+                ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation."));
+        if (me.equals(target) || current == role) {
+            return memberView(me, id, target);
+        }
+        Instant now = clock.instant();
+        long seq = conversations.lockedLastSeq(id.value());
+        members.setRole(id.value(), target.value(), role);
+        members.recordChanges(id.value(), List.of(target.value()), "ROLE_CHANGED", role, me.value(), now, seq);
+        live.toMembersAfterCommit(id.value(), new LiveEvent.MemberRoleChanged(id.value(), target.value(), role));
+        if (role == MemberRole.OWNER) {
+            members.setRole(id.value(), me.value(), MemberRole.ADMIN);
+            members.recordChanges(id.value(), List.of(me.value()), "ROLE_CHANGED", MemberRole.ADMIN, me.value(), now, seq);
+            live.toMembersAfterCommit(id.value(), new LiveEvent.MemberRoleChanged(id.value(), me.value(), MemberRole.ADMIN));
+        }
+        return memberView(me, id, target);
+    }
+
+    /** Moves the caller's read cursor forward to {@code seq} and tells the other members. */
+    @Transactional
+    public ConversationView markRead(UserId me, ConversationId id, long seq) {
+        ViewerRow row = member(me, id);
+        if (seq < 0 || seq > row.conversation().lastSeq()) {
+            throw ChorusProblem.unprocessable(ChatProblems.SEQ_OUT_OF_RANGE,
+                    "seq must be between 0 and the conversation's last seq (" + row.conversation().lastSeq() + ").");
+        }
+        long readSeq = members.advanceRead(id.value(), me.value(), seq);
+        if (readSeq != row.readSeq()) {
+            live.toMembersAfterCommit(id.value(), new LiveEvent.ReadUpdated(id.value(), me.value(), readSeq));
+        }
+        return viewFor(me, id.value());
+    }
+
+    /** Tells the other members' open sessions that the caller is typing; nothing is stored. */
+    public void typing(UserId me, ConversationId id) {
+        member(me, id);
+        List<UUID> others = members.memberIds(id.value()).stream().filter(user -> !user.equals(me.value())).toList();
+        live.toUsers(others, new LiveEvent.Typing(id.value(), me.value()));
+    }
+
+    /** The caller's membership, or the reason they have none. */
+    ViewerRow member(UserId me, ConversationId id) {
+        return conversations.findFor(me.value(), id.value()).orElseThrow(() -> notVisible(id));
+    }
+
+    /** Why the caller cannot see this conversation: it does not exist, or they are not in it. */
+    ChorusProblem notVisible(ConversationId id) {
+        return conversations.find(id.value()).isPresent()
+                ? ChorusProblem.forbidden(ChatProblems.NOT_A_MEMBER, "You are not a member of this conversation.")
+                : ChorusProblem.notFound(ChatProblems.CONVERSATION_NOT_FOUND, "No such conversation.");
+    }
+
+    private ViewerRow group(UserId me, ConversationId id) {
+        ViewerRow row = member(me, id);
+        if (row.conversation().kind() != ConversationKind.GROUP) {
+            throw ChorusProblem.unprocessable(ChatProblems.NOT_A_GROUP, "Direct chats have no members to manage.");
+        }
+        if (row.conversation().archived()) {
+            throw ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
+        }
+        return row;
+    }
+
+    private ViewerRow managedGroup(UserId me, ConversationId id) {
+        ViewerRow row = group(me, id);
+        if (!row.role().manages()) {
+            throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner and admins may do this.");
+        }
+        return row;
+    }
+
+    private static boolean mayRemove(MemberRole remover, MemberRole target) {
+        return switch (remover) {
+            case OWNER -> target != MemberRole.OWNER;
+            case ADMIN -> target == MemberRole.MEMBER;
+            case MEMBER -> false;
+        };
+    }
+
+    private MemberView memberView(UserId me, ConversationId id, UserId target) {
+        return members(me, id).stream().filter(member -> member.userId().equals(target.value())).findFirst()
+                .orElseThrow();
+    }
+
+    private void requireKnownUsers(Collection<UUID> userIds) {
+        Map<UserId, UserProfile> known = users.findAll(userIds.stream().map(UserId::of).toList());
+        List<UUID> unknown = userIds.stream()
+                .filter(user -> !known.containsKey(UserId.of(user)) || !known.get(UserId.of(user)).active())
+                .toList();
+        if (!unknown.isEmpty()) {
+            throw ChorusProblem.unprocessable(ChatProblems.UNKNOWN_USER, "Unknown or inactive users: " + unknown);
+        }
+    }
+
+    private ConversationView viewFor(UserId me, UUID id) {
+        return view(me, member(me, ConversationId.of(id)));
+    }
+
+    private static ConversationView view(UserId me, ViewerRow row) {
+        ConversationRow c = row.conversation();
+        return new ConversationView(c.id(), c.kind(), c.name(), c.peerOf(me.value()), c.archived(), row.role(),
+                c.lastSeq(), row.readSeq(), Math.max(0, c.lastSeq() - row.readSeq()), c.memberCount(),
+                c.createdAt(), c.lastActivityAt());
+    }
+
+    private static String validName(String name) {
+        String trimmed = name == null ? "" : name.strip();
+        if (trimmed.isEmpty() || trimmed.length() > MAX_NAME_LENGTH) {
+            throw ChorusProblem.badRequest(io.chorus.platform.ProblemCodes.VALIDATION_FAILED,
+                    "A group name has 1 to " + MAX_NAME_LENGTH + " characters.");
+        }
+        return trimmed;
+    }
+}

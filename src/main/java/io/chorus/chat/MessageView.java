@@ -1,0 +1,35 @@
+package io.chorus.chat;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * A message as members see it. A recalled message keeps its place in the sequence with
+ * {@code recalled} set and no text; compliance keeps the text elsewhere. {@code version}
+ * grows with every change, so a client applying the same state twice can tell.
+ */
+public record MessageView(
+        long id,
+        UUID conversationId,
+        long seq,
+        UUID senderId,
+        String clientMessageId,
+        String text,
+        ReplyPreview replyTo,
+        List<UUID> mentions,
+        boolean mentionsAll,
+        List<ReactionView> reactions,
+        Instant createdAt,
+        Instant editedAt,
+        boolean recalled,
+        Instant recalledAt,
+        int version) {
+
+    /** The quoted message of a reply; {@code text} is absent when that message was recalled. */
+    public record ReplyPreview(long id, long seq, UUID senderId, String text) {
+    }
+
+    public record ReactionView(String emoji, List<UUID> userIds) {
+    }
+}

@@ -1,0 +1,285 @@
+package io.chorus.chat;
+
+import io.chorus.chat.internal.ChatProperties;
+import io.chorus.chat.internal.ConversationStore;
+import io.chorus.chat.internal.ConversationStore.ViewerRow;
+import io.chorus.chat.internal.MemberStore;
+import io.chorus.chat.internal.MessageStore;
+import io.chorus.chat.internal.MessageStore.MessageCore;
+import io.chorus.chat.stomp.LiveFanout;
+import io.chorus.identity.UserDirectory;
+import io.chorus.identity.UserId;
+import io.chorus.platform.ChorusProblem;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Sending, reading, editing and recalling messages. The delivery contract: a message's seq is
+ * drawn in the transaction that stores it, so seqs are gapless and unique per conversation;
+ * the sender's acknowledgement is returned only after commit; a retried send (same sender,
+ * same client message id) returns the original.
+ */
+@Service
+public class Messages {
+
+    /** {@code @username} at the start or after white space; {@code @all} notifies everyone. */
+    private static final Pattern MENTION = Pattern.compile("(?<![\\w@])@([A-Za-z0-9._-]{1,64})");
+    private static final Pattern EMOJI = Pattern.compile("[^\\s\\p{Cntrl}]{1,32}");
+    private static final String ALL = "all";
+
+    private final ConversationStore conversations;
+    private final MemberStore members;
+    private final MessageStore messages;
+    private final Conversations membership;
+    private final UserDirectory users;
+    private final ApplicationEventPublisher events;
+    private final LiveFanout live;
+    private final ChatProperties properties;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    Messages(ConversationStore conversations, MemberStore members, MessageStore messages, Conversations membership,
+            UserDirectory users, ApplicationEventPublisher events, LiveFanout live, ChatProperties properties,
+            TransactionTemplate transactions, Clock clock) {
+        this.conversations = conversations;
+        this.members = members;
+        this.messages = messages;
+        this.membership = membership;
+        this.users = users;
+        this.events = events;
+        this.live = live;
+        this.properties = properties;
+        this.transactions = transactions;
+        this.clock = clock;
+    }
+
+    /** Signals that this send lost the race to an identical one; its transaction rolls back. */
+    private static final class AlreadySent extends RuntimeException {
+        AlreadySent() {
+            super(null, null, false, false);
+        }
+    }
+
+    public SendResult send(SendMessage command) {
+        try {
+            return Objects.requireNonNull(transactions.execute(status -> sendInTransaction(command)));
+        } catch (AlreadySent raced) {
+            // A concurrent attempt with the same client message id committed first.
+            MessageCore original = messages.findBySenderAndClientId(command.sender().value(), command.clientMessageId())
+                    .orElseThrow();
+            return retried(command, original);
+        }
+    }
+
+    private SendResult sendInTransaction(SendMessage command) {
+        UUID conversationId = command.conversationId().value();
+        UUID sender = command.sender().value();
+        var earlier = messages.findBySenderAndClientId(sender, command.clientMessageId());
+        if (earlier.isPresent()) {
+            return retried(command, earlier.get());
+        }
+        MemberRole role = members.lockedRole(conversationId, sender)
+                .orElseThrow(() -> membership.notVisible(command.conversationId()));
+        ViewerRow conversation = conversations.findFor(sender, conversationId).orElseThrow();
+        if (conversation.conversation().archived()) {
+            throw ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
+        }
+        if (command.replyToMessageId() != null
+                && messages.find(conversationId, command.replyToMessageId()).isEmpty()) {
+            throw ChorusProblem.unprocessable(ChatProblems.MESSAGE_NOT_FOUND,
+                    "The quoted message is not in this conversation.");
+        }
+        Mentions mentions = mentions(conversationId, role, conversation.conversation().kind(), command.text());
+        Instant now = clock.instant();
+        long seq = conversations.nextSeq(conversationId, now);
+        long id = messages.insert(conversationId, seq, sender, command.clientMessageId(), command.text(),
+                command.replyToMessageId(), mentions.users(), mentions.all(), now).orElseThrow(AlreadySent::new);
+        // Sending implies having read everything up to one's own message.
+        members.advanceRead(conversationId, sender, seq);
+        MessageView view = messages.view(id);
+        events.publishEvent(new ChatEvents.MessagePosted(command.conversationId(), id, seq, command.sender(),
+                command.text(), now));
+        live.toMembersAfterCommit(conversationId, new LiveEvent.MessagePosted(conversationId, view));
+        return new SendResult(view, false);
+    }
+
+    /** The original of a retried send, provided the retry really is the same message. */
+    private SendResult retried(SendMessage command, MessageCore original) {
+        // Once a message has changed (version > 1) its text may differ from the first attempt's.
+        boolean sameText = original.version() > 1 || original.body().equals(command.text());
+        if (!original.conversationId().equals(command.conversationId().value()) || !sameText) {
+            throw ChorusProblem.conflict(ChatProblems.CLIENT_MESSAGE_ID_REUSED,
+                    "This clientMessageId was already used for a different message.");
+        }
+        return new SendResult(messages.view(original.id()), true);
+    }
+
+    private record Mentions(List<UUID> users, boolean all) {
+    }
+
+    private Mentions mentions(UUID conversationId, MemberRole role, ConversationKind kind, String text) {
+        Set<String> names = new LinkedHashSet<>();
+        Matcher matcher = MENTION.matcher(text);
+        while (matcher.find()) {
+            names.add(matcher.group(1));
+        }
+        if (names.isEmpty()) {
+            return new Mentions(List.of(), false);
+        }
+        boolean all = names.remove(ALL);
+        if (all && (kind != ConversationKind.GROUP || !role.manages())) {
+            throw ChorusProblem.forbidden(ChatProblems.MENTION_ALL_NOT_ALLOWED,
+                    "Only a group's owner and admins may mention @all.");
+        }
+        Map<String, UserId> named = users.findActiveByUsernames(names);
+        Set<UUID> memberIds = Set.copyOf(members.memberIds(conversationId));
+        // "@word" that names no member is ordinary text (an e-mail domain, a handle elsewhere).
+        List<UUID> mentioned = named.values().stream().map(UserId::value).filter(memberIds::contains)
+                .distinct().toList();
+        return new Mentions(mentioned, all);
+    }
+
+    /** The newest page, or the page right before {@code beforeSeq} or right after {@code afterSeq}. */
+    @Transactional(readOnly = true)
+    public MessagePage history(UserId me, ConversationId id, Long beforeSeq, Long afterSeq, int limit) {
+        if (beforeSeq != null && afterSeq != null) {
+            throw ChorusProblem.badRequest(io.chorus.platform.ProblemCodes.VALIDATION_FAILED,
+                    "Give beforeSeq or afterSeq, not both.");
+        }
+        ViewerRow row = membership.member(me, id);
+        int size = Math.clamp(limit, 1, properties.maxPageSize());
+        List<MessageView> items = messages.page(id.value(), beforeSeq, afterSeq, size + 1);
+        boolean more = items.size() > size;
+        if (more) {
+            items = afterSeq != null ? items.subList(0, size) : items.subList(1, items.size());
+        }
+        return new MessagePage(items, more, row.conversation().lastSeq());
+    }
+
+    /**
+     * What a client that has seen everything up to {@code sinceSeq} missed: every newer
+     * message and the current state of older ones edited, recalled or reacted to since.
+     * Page with {@code afterSeq} = the last item's seq while {@code hasMore}.
+     */
+    @Transactional(readOnly = true)
+    public MessagePage catchUp(UserId me, ConversationId id, long sinceSeq, Long afterSeq, int limit) {
+        ViewerRow row = membership.member(me, id);
+        if (sinceSeq < 0 || sinceSeq > row.conversation().lastSeq()) {
+            throw ChorusProblem.unprocessable(ChatProblems.SEQ_OUT_OF_RANGE,
+                    "sinceSeq must be between 0 and the conversation's last seq (" + row.conversation().lastSeq() + ").");
+        }
+        int size = Math.clamp(limit, 1, properties.maxPageSize());
+        List<MessageView> items = messages.catchUp(id.value(), sinceSeq, afterSeq == null ? 0 : afterSeq, size + 1);
+        boolean more = items.size() > size;
+        return new MessagePage(more ? items.subList(0, size) : items, more, row.conversation().lastSeq());
+    }
+
+    /** Author only. The text it replaces is kept as a revision. */
+    @Transactional
+    public MessageView edit(UserId me, ConversationId id, long messageId, String text) {
+        String newText = SendMessage.validText(text);
+        membership.member(me, id);
+        long stamp = conversations.lockedLastSeq(id.value());
+        MessageCore message = existing(id, messageId);
+        if (!message.senderId().equals(me.value())) {
+            throw ChorusProblem.forbidden(ChatProblems.NOT_THE_AUTHOR, "Only the author may edit a message.");
+        }
+        if (message.recalled()) {
+            throw ChorusProblem.conflict(ChatProblems.MESSAGE_RECALLED, "A recalled message cannot be edited.");
+        }
+        if (message.body().equals(newText)) {
+            return messages.view(messageId);
+        }
+        Instant now = clock.instant();
+        int version = messages.edit(messageId, newText, now, stamp);
+        events.publishEvent(new ChatEvents.MessageEdited(id, messageId, message.seq(), me, message.body(), newText,
+                version, now));
+        return updated(id, messageId);
+    }
+
+    /**
+     * The author within the recall window, or a group's owner or admin at any time. The
+     * message keeps its seq; members see it as recalled, compliance still sees its text.
+     */
+    @Transactional
+    public MessageView recall(UserId me, ConversationId id, long messageId) {
+        ViewerRow row = membership.member(me, id);
+        long stamp = conversations.lockedLastSeq(id.value());
+        MessageCore message = existing(id, messageId);
+        if (message.recalled()) {
+            throw ChorusProblem.conflict(ChatProblems.MESSAGE_RECALLED, "This message was already recalled.");
+        }
+        Instant now = clock.instant();
+        boolean moderator = row.conversation().kind() == ConversationKind.GROUP && row.role().manages();
+        if (!moderator) {
+            if (!message.senderId().equals(me.value())) {
+                throw ChorusProblem.forbidden(ChatProblems.NOT_THE_AUTHOR,
+                        "Only the author, or a group's owner or admin, may recall a message.");
+            }
+            if (message.createdAt().plus(properties.recallWindow()).isBefore(now)) {
+                throw ChorusProblem.conflict(ChatProblems.RECALL_WINDOW_PASSED,
+                        "Messages can be recalled within " + properties.recallWindow().toSeconds() + " seconds.");
+            }
+        }
+        int version = messages.recall(messageId, me.value(), now, stamp);
+        events.publishEvent(new ChatEvents.MessageRecalled(id, messageId, message.seq(), me, version, now));
+        return updated(id, messageId);
+    }
+
+    @Transactional
+    public MessageView react(UserId me, ConversationId id, long messageId, String emoji, boolean add) {
+        if (emoji == null || !EMOJI.matcher(emoji).matches()) {
+            throw ChorusProblem.badRequest(ChatProblems.INVALID_REACTION,
+                    "A reaction is 1 to 32 characters without spaces, such as 👍.");
+        }
+        membership.member(me, id);
+        long stamp = conversations.lockedLastSeq(id.value());
+        MessageCore message = existing(id, messageId);
+        if (message.recalled()) {
+            throw ChorusProblem.conflict(ChatProblems.MESSAGE_RECALLED, "A recalled message takes no reactions.");
+        }
+        boolean changed = add ? messages.addReaction(messageId, emoji, me.value(), clock.instant())
+                : messages.removeReaction(messageId, emoji, me.value());
+        if (!changed) {
+            return messages.view(messageId);
+        }
+        messages.touch(messageId, stamp);
+        return updated(id, messageId);
+    }
+
+    /** DingTalk-style read receipts: who of the other members has read the message and who has not. */
+    @Transactional(readOnly = true)
+    public ReadReceipts readReceipts(UserId me, ConversationId id, long messageId) {
+        membership.member(me, id);
+        MessageCore message = messages.find(id.value(), messageId).orElseThrow(Messages::noSuchMessage);
+        Map<Boolean, List<UUID>> split = messages.readersOf(id.value(), message.seq(), message.senderId());
+        return new ReadReceipts(messageId, message.seq(), split.get(true), split.get(false));
+    }
+
+    /** The message, locked against concurrent edits, recalls and reactions until the transaction ends. */
+    private MessageCore existing(ConversationId id, long messageId) {
+        return messages.findForUpdate(id.value(), messageId).orElseThrow(Messages::noSuchMessage);
+    }
+
+    private static ChorusProblem noSuchMessage() {
+        return ChorusProblem.notFound(ChatProblems.MESSAGE_NOT_FOUND, "No such message in this conversation.");
+    }
+
+    private MessageView updated(ConversationId id, long messageId) {
+        MessageView view = messages.view(messageId);
+        live.toMembersAfterCommit(id.value(), new LiveEvent.MessageUpdated(id.value(), view));
+        return view;
+    }
+}

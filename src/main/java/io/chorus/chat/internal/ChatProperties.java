@@ -1,0 +1,36 @@
+package io.chorus.chat.internal;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+@Validated
+@ConfigurationProperties("chorus.chat")
+public record ChatProperties(
+        /** How long an author may recall their own message; owners and admins may always. */
+        @DefaultValue("2m") Duration recallWindow,
+        /** The most members a group may have. */
+        @Min(2) @DefaultValue("5000") int maxGroupSize,
+        /** The largest page of messages one request returns. */
+        @Min(1) @Max(500) @DefaultValue("100") int maxPageSize,
+        @Valid @DefaultValue Stomp stomp) {
+
+    public record Stomp(
+            /** Browser origins allowed to open /ws (patterns); clients without an Origin header are not browsers and pass. */
+            @NotEmpty @DefaultValue({"http://localhost:[*]", "http://127.0.0.1:[*]"}) List<String> allowedOrigins,
+            /** The largest inbound STOMP frame, in bytes. */
+            @Min(1024) @DefaultValue("65536") int maxFrameBytes,
+            /** SEND frames a session may make per second, sustained ... */
+            @Min(1) @DefaultValue("20") int sendsPerSecond,
+            /** ... and in one burst. */
+            @Min(1) @DefaultValue("40") int sendBurst,
+            /** STOMP heart-beat interval in both directions. */
+            @DefaultValue("10s") Duration heartbeat) {
+    }
+}

@@ -1,0 +1,121 @@
+package io.chorus.chat.internal;
+
+import io.chorus.chat.MemberRole;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Who belongs to which conversation, in what role, and how far they have read. */
+@Repository
+public class MemberStore {
+
+    private final JdbcClient jdbc;
+
+    MemberStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    public Optional<MemberRole> role(UUID conversationId, UUID userId) {
+        return jdbc.sql("SELECT role FROM chat.member WHERE conversation_id = :c AND user_id = :u")
+                .param("c", conversationId).param("u", userId)
+                .query((rs, n) -> MemberRole.valueOf(rs.getString(1))).optional();
+    }
+
+    /**
+     * The role, with a share lock that keeps the membership from being removed until the
+     * caller's transaction ends: a message can never be posted by someone removed meanwhile.
+     */
+    public Optional<MemberRole> lockedRole(UUID conversationId, UUID userId) {
+        return jdbc.sql("SELECT role FROM chat.member WHERE conversation_id = :c AND user_id = :u FOR SHARE")
+                .param("c", conversationId).param("u", userId)
+                .query((rs, n) -> MemberRole.valueOf(rs.getString(1))).optional();
+    }
+
+    /** Adds those not yet members and returns exactly the ones this call added. */
+    public List<UUID> add(UUID conversationId, Collection<UUID> userIds, MemberRole role, Instant now) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql("""
+                INSERT INTO chat.member (conversation_id, user_id, role, joined_at)
+                SELECT :c, u, :role, :now FROM unnest(CAST(:users AS uuid[])) AS u
+                ON CONFLICT DO NOTHING
+                RETURNING user_id
+                """)
+                .param("c", conversationId).param("role", role.name()).param("now", Timestamp.from(now))
+                .param("users", userIds.toArray(UUID[]::new))
+                .query(UUID.class).list();
+    }
+
+    public boolean remove(UUID conversationId, UUID userId) {
+        return jdbc.sql("DELETE FROM chat.member WHERE conversation_id = :c AND user_id = :u")
+                .param("c", conversationId).param("u", userId).update() == 1;
+    }
+
+    public void setRole(UUID conversationId, UUID userId, MemberRole role) {
+        jdbc.sql("UPDATE chat.member SET role = :role WHERE conversation_id = :c AND user_id = :u")
+                .param("c", conversationId).param("u", userId).param("role", role.name()).update();
+    }
+
+    public List<UUID> memberIds(UUID conversationId) {
+        return jdbc.sql("SELECT user_id FROM chat.member WHERE conversation_id = :c")
+                .param("c", conversationId).query(UUID.class).list();
+    }
+
+    public List<MemberRow> members(UUID conversationId) {
+        return jdbc.sql("""
+                SELECT user_id, role, read_seq, joined_at FROM chat.member
+                WHERE conversation_id = :c ORDER BY joined_at, user_id
+                """)
+                .param("c", conversationId)
+                .query((rs, n) -> new MemberRow(rs.getObject("user_id", UUID.class),
+                        MemberRole.valueOf(rs.getString("role")), rs.getLong("read_seq"),
+                        rs.getTimestamp("joined_at").toInstant()))
+                .list();
+    }
+
+    /** Moves the read cursor forward (never back) and returns where it now stands. */
+    public long advanceRead(UUID conversationId, UUID userId, long seq) {
+        return jdbc.sql("""
+                UPDATE chat.member SET read_seq = GREATEST(read_seq, :seq)
+                WHERE conversation_id = :c AND user_id = :u RETURNING read_seq
+                """)
+                .param("c", conversationId).param("u", userId).param("seq", seq)
+                .query(Long.class).single();
+    }
+
+    /** Users who share a direct chat with this user: whom their presence concerns. */
+    public List<UUID> directPeers(UUID userId) {
+        return jdbc.sql("""
+                SELECT other.user_id FROM chat.member mine
+                JOIN chat.conversation c ON c.id = mine.conversation_id AND c.kind = 'DIRECT'
+                JOIN chat.member other ON other.conversation_id = c.id AND other.user_id <> mine.user_id
+                WHERE mine.user_id = :u
+                """)
+                .param("u", userId).query(UUID.class).list();
+    }
+
+    /** Appends one history row per user, in a single statement. */
+    public void recordChanges(UUID conversationId, Collection<UUID> userIds, String change, MemberRole role, UUID by,
+            Instant at, long atSeq) {
+        if (userIds.isEmpty()) {
+            return;
+        }
+        jdbc.sql("""
+                INSERT INTO chat.membership_change (conversation_id, user_id, change, role, changed_by, changed_at, at_seq)
+                SELECT :c, u, :change, :role, :by, :at, :seq FROM unnest(CAST(:users AS uuid[])) AS u
+                """)
+                .param("c", conversationId).param("users", userIds.toArray(UUID[]::new)).param("change", change)
+                .param("role", role == null ? null : role.name()).param("by", by)
+                .param("at", Timestamp.from(at)).param("seq", atSeq)
+                .update();
+    }
+
+    public record MemberRow(UUID userId, MemberRole role, long readSeq, Instant joinedAt) {
+    }
+}

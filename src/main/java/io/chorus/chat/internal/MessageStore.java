@@ -1,0 +1,265 @@
+package io.chorus.chat.internal;
+
+import io.chorus.chat.MessageView;
+import io.chorus.chat.MessageView.ReactionView;
+import io.chorus.chat.MessageView.ReplyPreview;
+import java.sql.Array;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * Messages in PostgreSQL. Pages are read in two statements whatever their size: the
+ * messages (with their quoted message joined in) and all their reactions.
+ */
+@Repository
+public class MessageStore {
+
+    private static final String SELECT_VIEW = """
+            SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.body, m.reply_to_id,
+                   m.mentions, m.mentions_all, m.created_at, m.edited_at, m.recalled_at, m.version,
+                   r.seq AS reply_seq, r.sender_id AS reply_sender, left(r.body, 200) AS reply_body,
+                   r.recalled_at AS reply_recalled_at
+            FROM chat.message m LEFT JOIN chat.message r ON r.id = m.reply_to_id
+            """;
+
+    private final JdbcClient jdbc;
+
+    MessageStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The facts the rules about editing, recalling and retrying need. */
+    public record MessageCore(long id, UUID conversationId, long seq, UUID senderId, String body, Instant createdAt,
+            Instant recalledAt, int version) {
+
+        public boolean recalled() {
+            return recalledAt != null;
+        }
+    }
+
+    public Optional<MessageCore> findBySenderAndClientId(UUID senderId, String clientMessageId) {
+        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, version "
+                        + "FROM chat.message WHERE sender_id = :s AND client_message_id = :cm")
+                .param("s", senderId).param("cm", clientMessageId)
+                .query(MessageStore::core).optional();
+    }
+
+    public Optional<MessageCore> find(UUID conversationId, long messageId) {
+        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, version "
+                        + "FROM chat.message WHERE id = :id AND conversation_id = :c")
+                .param("id", messageId).param("c", conversationId)
+                .query(MessageStore::core).optional();
+    }
+
+    /** As {@link #find}, locking the row against concurrent edits and recalls. */
+    public Optional<MessageCore> findForUpdate(UUID conversationId, long messageId) {
+        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, version "
+                        + "FROM chat.message WHERE id = :id AND conversation_id = :c FOR UPDATE")
+                .param("id", messageId).param("c", conversationId)
+                .query(MessageStore::core).optional();
+    }
+
+    /**
+     * Inserts the message unless this sender already used this client message id; empty in
+     * that case, and the caller rolls back so the seq it drew is not consumed.
+     */
+    public Optional<Long> insert(UUID conversationId, long seq, UUID senderId, String clientMessageId, String body,
+            Long replyToId, List<UUID> mentions, boolean mentionsAll, Instant now) {
+        return jdbc.sql("""
+                INSERT INTO chat.message (conversation_id, seq, sender_id, client_message_id, body, reply_to_id,
+                                          mentions, mentions_all, created_at)
+                VALUES (:c, :seq, :sender, :cm, :body, :reply, :mentions, :all, :now)
+                ON CONFLICT (sender_id, client_message_id) DO NOTHING
+                RETURNING id
+                """)
+                .param("c", conversationId).param("seq", seq).param("sender", senderId).param("cm", clientMessageId)
+                .param("body", body).param("reply", replyToId).param("mentions", mentions.toArray(UUID[]::new))
+                .param("all", mentionsAll).param("now", Timestamp.from(now))
+                .query(Long.class).optional();
+    }
+
+    /** Keeps the text being replaced as the next revision, then writes the new text. */
+    public int edit(long messageId, String newBody, Instant now, long changedAtSeq) {
+        jdbc.sql("""
+                INSERT INTO chat.message_revision (message_id, revision, body, written_at)
+                SELECT m.id, (SELECT count(*) + 1 FROM chat.message_revision WHERE message_id = m.id),
+                       m.body, coalesce(m.edited_at, m.created_at)
+                FROM chat.message m WHERE m.id = :id
+                """)
+                .param("id", messageId).update();
+        return jdbc.sql("""
+                UPDATE chat.message SET body = :body, edited_at = :now, version = version + 1,
+                                        changed_at_seq = :changedAt
+                WHERE id = :id RETURNING version
+                """)
+                .param("id", messageId).param("body", newBody).param("now", Timestamp.from(now))
+                .param("changedAt", changedAtSeq)
+                .query(Integer.class).single();
+    }
+
+    /** Marks the message recalled; its text stays in the row for compliance. */
+    public int recall(long messageId, UUID by, Instant now, long changedAtSeq) {
+        return jdbc.sql("""
+                UPDATE chat.message SET recalled_at = :now, recalled_by = :by, version = version + 1,
+                                        changed_at_seq = :changedAt
+                WHERE id = :id RETURNING version
+                """)
+                .param("id", messageId).param("by", by).param("now", Timestamp.from(now))
+                .param("changedAt", changedAtSeq)
+                .query(Integer.class).single();
+    }
+
+    public boolean addReaction(long messageId, String emoji, UUID userId, Instant now) {
+        return jdbc.sql("""
+                INSERT INTO chat.reaction (message_id, emoji, user_id, created_at) VALUES (:id, :emoji, :u, :now)
+                ON CONFLICT DO NOTHING
+                """)
+                .param("id", messageId).param("emoji", emoji).param("u", userId).param("now", Timestamp.from(now))
+                .update() == 1;
+    }
+
+    public boolean removeReaction(long messageId, String emoji, UUID userId) {
+        return jdbc.sql("DELETE FROM chat.reaction WHERE message_id = :id AND emoji = :emoji AND user_id = :u")
+                .param("id", messageId).param("emoji", emoji).param("u", userId).update() == 1;
+    }
+
+    /** A change that is not an edit or recall (a reaction) still moves the version and catch-up stamp. */
+    public void touch(long messageId, long changedAtSeq) {
+        jdbc.sql("UPDATE chat.message SET version = version + 1, changed_at_seq = :changedAt WHERE id = :id")
+                .param("id", messageId).param("changedAt", changedAtSeq).update();
+    }
+
+    public MessageView view(long messageId) {
+        List<MessageView> views = withReactions(jdbc.sql(SELECT_VIEW + " WHERE m.id = :id")
+                .param("id", messageId).query(MessageStore::view).list());
+        return views.getFirst();
+    }
+
+    /** The newest messages, or those right before or after a seq; always in ascending seq order. */
+    public List<MessageView> page(UUID conversationId, Long beforeSeq, Long afterSeq, int limit) {
+        List<MessageView> rows;
+        if (afterSeq != null) {
+            rows = jdbc.sql(SELECT_VIEW + " WHERE m.conversation_id = :c AND m.seq > :after ORDER BY m.seq LIMIT :n")
+                    .param("c", conversationId).param("after", afterSeq).param("n", limit)
+                    .query(MessageStore::view).list();
+        } else {
+            rows = new ArrayList<>(jdbc.sql(SELECT_VIEW + " WHERE m.conversation_id = :c AND m.seq < :before "
+                            + "ORDER BY m.seq DESC LIMIT :n")
+                    .param("c", conversationId).param("before", beforeSeq == null ? Long.MAX_VALUE : beforeSeq)
+                    .param("n", limit)
+                    .query(MessageStore::view).list());
+            Collections.reverse(rows);
+        }
+        return withReactions(rows);
+    }
+
+    /**
+     * Everything a client that saw up to {@code sinceSeq} is missing: newer messages, and older
+     * ones changed since then, in seq order after {@code afterSeq} (the paging cursor).
+     * Two index range scans (by seq, and by change stamp) instead of one scan of the whole history.
+     */
+    public List<MessageView> catchUp(UUID conversationId, long sinceSeq, long afterSeq, int limit) {
+        return withReactions(jdbc.sql("WITH wanted AS ("
+                        + " (SELECT id FROM chat.message WHERE conversation_id = :c AND seq > GREATEST(:since, :after)"
+                        + "  ORDER BY seq LIMIT :n)"
+                        + " UNION ALL"
+                        + " (SELECT id FROM chat.message WHERE conversation_id = :c AND changed_at_seq >= :since"
+                        + "  AND seq <= :since AND seq > :after ORDER BY seq LIMIT :n)) "
+                        + SELECT_VIEW + " JOIN wanted w ON w.id = m.id ORDER BY m.seq LIMIT :n")
+                .param("c", conversationId).param("since", sinceSeq).param("after", afterSeq).param("n", limit)
+                .query(MessageStore::view).list());
+    }
+
+    /** Members other than the sender, split by whether their read cursor has reached {@code seq}. */
+    public Map<Boolean, List<UUID>> readersOf(UUID conversationId, long seq, UUID senderId) {
+        Map<Boolean, List<UUID>> split = new LinkedHashMap<>(Map.of(true, new ArrayList<>(), false, new ArrayList<>()));
+        jdbc.sql("""
+                SELECT user_id, read_seq >= :seq AS has_read FROM chat.member
+                WHERE conversation_id = :c AND user_id <> :sender ORDER BY joined_at, user_id
+                """)
+                .param("c", conversationId).param("seq", seq).param("sender", senderId)
+                .query(rs -> {
+                    split.get(rs.getBoolean("has_read")).add(rs.getObject("user_id", UUID.class));
+                });
+        return split;
+    }
+
+    private List<MessageView> withReactions(List<MessageView> messages) {
+        if (messages.isEmpty()) {
+            return messages;
+        }
+        Map<Long, List<ReactionView>> reactions = new LinkedHashMap<>();
+        jdbc.sql("""
+                SELECT message_id, emoji, array_agg(user_id ORDER BY created_at, user_id) AS users
+                FROM chat.reaction WHERE message_id = ANY(:ids)
+                GROUP BY message_id, emoji ORDER BY message_id, min(created_at), emoji
+                """)
+                .param("ids", messages.stream().map(MessageView::id).toArray(Long[]::new))
+                .query(rs -> {
+                    reactions.computeIfAbsent(rs.getLong("message_id"), id -> new ArrayList<>())
+                            .add(new ReactionView(rs.getString("emoji"), uuids(rs.getArray("users"))));
+                });
+        if (reactions.isEmpty()) {
+            return messages;
+        }
+        return messages.stream().map(message -> reactions.containsKey(message.id())
+                ? withReactions(message, reactions.get(message.id())) : message).toList();
+    }
+
+    private static MessageView withReactions(MessageView m, List<ReactionView> reactions) {
+        return new MessageView(m.id(), m.conversationId(), m.seq(), m.senderId(), m.clientMessageId(), m.text(),
+                m.replyTo(), m.mentions(), m.mentionsAll(), reactions, m.createdAt(), m.editedAt(), m.recalled(),
+                m.recalledAt(), m.version());
+    }
+
+    private static MessageView view(ResultSet rs, int rowNum) throws SQLException {
+        boolean recalled = rs.getTimestamp("recalled_at") != null;
+        long replyTo = rs.getLong("reply_to_id");
+        ReplyPreview reply = rs.wasNull() ? null : new ReplyPreview(replyTo, rs.getLong("reply_seq"),
+                rs.getObject("reply_sender", UUID.class),
+                rs.getTimestamp("reply_recalled_at") != null ? null : rs.getString("reply_body"));
+        return new MessageView(
+                rs.getLong("id"),
+                rs.getObject("conversation_id", UUID.class),
+                rs.getLong("seq"),
+                rs.getObject("sender_id", UUID.class),
+                rs.getString("client_message_id"),
+                recalled ? null : rs.getString("body"),
+                reply,
+                uuids(rs.getArray("mentions")),
+                rs.getBoolean("mentions_all"),
+                List.of(),
+                rs.getTimestamp("created_at").toInstant(),
+                instant(rs.getTimestamp("edited_at")),
+                recalled,
+                instant(rs.getTimestamp("recalled_at")),
+                rs.getInt("version"));
+    }
+
+    private static MessageCore core(ResultSet rs, int rowNum) throws SQLException {
+        return new MessageCore(rs.getLong("id"), rs.getObject("conversation_id", UUID.class), rs.getLong("seq"),
+                rs.getObject("sender_id", UUID.class), rs.getString("body"),
+                rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("recalled_at")),
+                rs.getInt("version"));
+    }
+
+    private static List<UUID> uuids(Array array) throws SQLException {
+        return array == null ? List.of() : Arrays.asList((UUID[]) array.getArray());
+    }
+
+    private static Instant instant(Timestamp timestamp) {
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}

@@ -1,0 +1,111 @@
+package io.chorus.chat.stomp;
+
+import io.chorus.chat.ConversationId;
+import io.chorus.chat.Conversations;
+import io.chorus.chat.Messages;
+import io.chorus.chat.SendMessage;
+import io.chorus.chat.SendResult;
+import io.chorus.identity.CurrentUser;
+import io.chorus.platform.ChorusProblem;
+import io.chorus.platform.ProblemCodes;
+import java.security.Principal;
+import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.converter.MessageConversionException;
+import org.springframework.messaging.handler.annotation.DestinationVariable;
+import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
+import org.springframework.messaging.handler.annotation.MessageMapping;
+import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.handler.annotation.support.MethodArgumentTypeMismatchException;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.annotation.SendToUser;
+import org.springframework.security.access.AccessDeniedException;
+import org.springframework.stereotype.Controller;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * What a client may SEND. Acknowledgements and errors go back to the sending session only;
+ * everything else reaches members through {@link LiveFanout}.
+ */
+@Controller
+class ChatStompController {
+
+    private static final Logger log = LoggerFactory.getLogger(ChatStompController.class);
+
+    private final Messages messages;
+    private final Conversations conversations;
+    private final JsonMapper json;
+
+    ChatStompController(Messages messages, Conversations conversations, JsonMapper json) {
+        this.messages = messages;
+        this.conversations = conversations;
+        this.json = json;
+    }
+
+    record SendMessageFrame(String clientMessageId, String text, Long replyToMessageId) {
+    }
+
+    record ReadFrame(long seq) {
+    }
+
+    @MessageMapping("/conversations/{conversationId}/messages")
+    @SendToUser(destinations = "/queue/acks", broadcast = false)
+    SendAck send(@DestinationVariable UUID conversationId, @Payload SendMessageFrame frame, Principal principal) {
+        CurrentUser me = CurrentUser.of(principal);
+        SendResult result = messages.send(new SendMessage(ConversationId.of(conversationId), me.id(),
+                frame.clientMessageId(), frame.text(), frame.replyToMessageId()));
+        return new SendAck(result.message().clientMessageId(), conversationId, result.message().id(),
+                result.message().seq(), result.message().createdAt(), result.duplicate());
+    }
+
+    @MessageMapping("/conversations/{conversationId}/typing")
+    void typing(@DestinationVariable UUID conversationId, Principal principal) {
+        conversations.typing(CurrentUser.of(principal).id(), ConversationId.of(conversationId));
+    }
+
+    @MessageMapping("/conversations/{conversationId}/read")
+    void read(@DestinationVariable UUID conversationId, @Payload ReadFrame frame, Principal principal) {
+        conversations.markRead(CurrentUser.of(principal).id(), ConversationId.of(conversationId), frame.seq());
+    }
+
+    @MessageExceptionHandler
+    @SendToUser(destinations = StompErrorReplies.ERRORS, broadcast = false)
+    StompError failed(Throwable failure, Message<?> message) {
+        String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
+        String clientMessageId = clientMessageId(message);
+        if (failure instanceof ChorusProblem problem) {
+            return new StompError(problem.code(), problem.status().value(), problem.getMessage(), destination,
+                    clientMessageId);
+        }
+        if (failure instanceof MessageConversionException) {
+            return new StompError(ProblemCodes.MALFORMED_REQUEST, 400,
+                    "The frame body is not valid JSON for this destination.", destination, clientMessageId);
+        }
+        if (failure instanceof MethodArgumentTypeMismatchException) {
+            return new StompError(ProblemCodes.VALIDATION_FAILED, 400,
+                    "The destination names an invalid conversation id.", destination, clientMessageId);
+        }
+        if (failure instanceof AccessDeniedException) {
+            return new StompError(ProblemCodes.FORBIDDEN, 403, "You may not do this.", destination, clientMessageId);
+        }
+        log.error("Unexpected failure handling {}", destination, failure);
+        return new StompError(ProblemCodes.INTERNAL_ERROR, 500,
+                "Something went wrong on our side; the frame was not processed.", destination, clientMessageId);
+    }
+
+    /** Lets a client match an error to the send it made, when the body was readable at all. */
+    private String clientMessageId(Message<?> message) {
+        if (message.getPayload() instanceof byte[] body && body.length > 0) {
+            try {
+                JsonNode id = json.readTree(body).get("clientMessageId");
+                return id != null && id.isString() ? id.asString() : null;
+            } catch (RuntimeException unreadable) {
+                return null;
+            }
+        }
+        return null;
+    }
+}
