@@ -30,13 +30,15 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
     private final StompAuthentication authentication;
     private final SendRateLimit rateLimit;
     private final StompErrorFrames errorFrames;
+    private final SubscriptionReceipts receipts;
 
     StompConfiguration(ChatProperties properties, StompAuthentication authentication, SendRateLimit rateLimit,
-            StompErrorFrames errorFrames) {
+            StompErrorFrames errorFrames, SubscriptionReceipts receipts) {
         this.properties = properties;
         this.authentication = authentication;
         this.rateLimit = rateLimit;
         this.errorFrames = errorFrames;
+        this.receipts = receipts;
     }
 
     @Override
@@ -44,6 +46,8 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
         registry.addEndpoint("/ws")
                 .setAllowedOriginPatterns(properties.stomp().allowedOrigins().toArray(String[]::new));
         registry.setErrorHandler(errorFrames);
+        // One session's frames are handled in the order sent: two messages typed in a row keep their order.
+        registry.setPreserveReceiveOrder(true);
     }
 
     @Override
@@ -51,6 +55,7 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
         ThreadPoolTaskScheduler heartbeats = new ThreadPoolTaskScheduler();
         heartbeats.setPoolSize(1);
         heartbeats.setThreadNamePrefix("stomp-heartbeat-");
+        heartbeats.setDaemon(true);
         heartbeats.initialize();
         long heartbeat = properties.stomp().heartbeat().toMillis();
         registry.enableSimpleBroker("/queue", "/topic")
@@ -71,6 +76,6 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
-        registration.interceptors(authentication, rateLimit);
+        registration.interceptors(authentication, rateLimit, receipts);
     }
 }

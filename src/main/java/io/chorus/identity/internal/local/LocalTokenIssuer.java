@@ -64,7 +64,11 @@ public class LocalTokenIssuer {
 
     /** A signed token for a demo user, in the claim layout Keycloak uses. */
     public IssuedToken issue(DemoUser user) {
-        Instant now = Instant.now();
+        return issue(user, Instant.now());
+    }
+
+    /** As {@link #issue(DemoUser)}, issued at a chosen time (an expired token, for instance). */
+    public IssuedToken issue(DemoUser user, Instant now) {
         JwtClaimsSet claims = JwtClaimsSet.builder()
                 .issuer(issuer())
                 .subject(subjectOf(user.username()))

@@ -1,0 +1,82 @@
+package io.chorus.support;
+
+import io.chorus.identity.internal.IdentityProperties.DemoUser;
+import io.chorus.identity.internal.local.LocalTokenIssuer;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.boot.test.context.TestComponent;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationContext;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Entry point for tests: makes users (a token signed by the application's own local issuer,
+ * then {@code GET /api/v1/me} so their account exists), REST clients and STOMP clients.
+ */
+@TestComponent
+public class TestClients {
+
+    private static final AtomicInteger SEQUENCE = new AtomicInteger();
+
+    private final LocalTokenIssuer issuer;
+    private final ApplicationContext context;
+    private final JsonMapper json;
+
+    TestClients(LocalTokenIssuer issuer, ApplicationContext context, JsonMapper json) {
+        this.issuer = issuer;
+        this.context = context;
+        this.json = json;
+    }
+
+    public int port() {
+        return ((WebServerApplicationContext) context).getWebServer().getPort();
+    }
+
+    /** A fresh employee with a unique username starting with {@code prefix}. */
+    public TestUser user(String prefix) {
+        return user(prefix, List.of("employee"));
+    }
+
+    public TestUser user(String prefix, List<String> roles) {
+        String username = prefix + "-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        String token = token(username, roles, Instant.now());
+        UUID id = UUID.fromString(rest(token).get("/api/v1/me").ok().json().get("id").asString());
+        return new TestUser(id, username, token);
+    }
+
+    /** A token for {@code username} issued at {@code issuedAt} (in the past for an expired one). */
+    public String token(String username, List<String> roles, Instant issuedAt) {
+        return issuer.issue(new DemoUser(username, "Test " + username, username + "@test.local", roles), issuedAt)
+                .value();
+    }
+
+    public RestApi rest(String token) {
+        return new RestApi("http://localhost:" + port(), token, json);
+    }
+
+    public RestApi rest(TestUser user) {
+        return rest(user.token());
+    }
+
+    public RestApi anonymous() {
+        return rest((String) null);
+    }
+
+    public StompTestClient stomp(TestUser user) {
+        return StompTestClient.connect("ws://localhost:" + port() + "/ws", user.token(), json);
+    }
+
+    public StompTestClient stomp(String token) {
+        return StompTestClient.connect("ws://localhost:" + port() + "/ws", token, json);
+    }
+
+    public String wsUrl() {
+        return "ws://localhost:" + port() + "/ws";
+    }
+
+    public JsonMapper json() {
+        return json;
+    }
+}
