@@ -1,0 +1,44 @@
+package io.chorus.platform.internal;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.modulith.events.FailedEventPublications;
+import org.springframework.modulith.events.ResubmissionOptions;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+
+/**
+ * Nothing a module published is dropped because a listener in another module failed. Spring
+ * Modulith republishes publications still waiting at startup; a listener that threw leaves
+ * its publication FAILED (and one cut off by a crash mid-way turns FAILED once stale), and
+ * this task hands those to their listener again until it succeeds. Listeners are idempotent,
+ * so a second delivery does no harm.
+ */
+@Configuration(proxyBeanMethods = false)
+class EventRedelivery implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(EventRedelivery.class);
+
+    private final FailedEventPublications failed;
+    private final EventRedeliveryProperties properties;
+
+    EventRedelivery(FailedEventPublications failed, EventRedeliveryProperties properties) {
+        this.failed = failed;
+        this.properties = properties;
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(this::redeliver, properties.redeliveryInterval());
+    }
+
+    void redeliver() {
+        try {
+            failed.resubmit(ResubmissionOptions.defaults().withMinAge(properties.minFailureAge()));
+        } catch (RuntimeException retryLater) {
+            log.warn("Could not resubmit failed event publications; trying again in {}",
+                    properties.redeliveryInterval(), retryLater);
+        }
+    }
+}
