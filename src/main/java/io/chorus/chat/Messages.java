@@ -4,6 +4,7 @@ import io.chorus.chat.internal.ChatProperties;
 import io.chorus.chat.internal.ConversationStore;
 import io.chorus.chat.internal.ConversationStore.ViewerRow;
 import io.chorus.chat.internal.MemberStore;
+import io.chorus.chat.internal.MemberStore.SenderAccess;
 import io.chorus.chat.internal.MessageStore;
 import io.chorus.chat.internal.MessageStore.MessageCore;
 import io.chorus.chat.stomp.LiveFanout;
@@ -86,33 +87,45 @@ public class Messages {
     private SendResult sendInTransaction(SendMessage command) {
         UUID conversationId = command.conversationId().value();
         UUID sender = command.sender().value();
-        var earlier = messages.findBySenderAndClientId(sender, command.clientMessageId());
-        if (earlier.isPresent()) {
-            return retried(command, earlier.get());
-        }
-        MemberRole role = members.lockedRole(conversationId, sender)
-                .orElseThrow(() -> membership.notVisible(command.conversationId()));
-        ViewerRow conversation = conversations.findFor(sender, conversationId).orElseThrow();
-        if (conversation.conversation().archived()) {
+        SenderAccess access = members.lockedSenderAccess(conversationId, sender).orElse(null);
+        if (access == null || access.archived()) {
+            // A retry of a send that succeeded before the sender left, or before the archive,
+            // still gets its original back.
+            var earlier = messages.findBySenderAndClientId(sender, command.clientMessageId());
+            if (earlier.isPresent()) {
+                return retried(command, earlier.get());
+            }
+            if (access == null) {
+                throw membership.notVisible(command.conversationId());
+            }
             throw ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
         }
-        if (command.replyToMessageId() != null
-                && messages.find(conversationId, command.replyToMessageId()).isEmpty()) {
-            throw ChorusProblem.unprocessable(ChatProblems.MESSAGE_NOT_FOUND,
-                    "The quoted message is not in this conversation.");
+        MessageView.ReplyPreview reply = null;
+        if (command.replyToMessageId() != null) {
+            MessageCore quoted = messages.find(conversationId, command.replyToMessageId()).orElseThrow(() ->
+                    ChorusProblem.unprocessable(ChatProblems.MESSAGE_NOT_FOUND,
+                            "The quoted message is not in this conversation."));
+            reply = new MessageView.ReplyPreview(quoted.id(), quoted.seq(), quoted.senderId(),
+                    quoted.recalled() ? null : excerpt(quoted.body()));
         }
-        Mentions mentions = mentions(conversationId, role, conversation.conversation().kind(), command.text());
+        Mentions mentions = mentions(conversationId, access.role(), access.kind(), command.text());
         Instant now = clock.instant();
-        long seq = conversations.nextSeq(conversationId, now);
-        long id = messages.insert(conversationId, seq, sender, command.clientMessageId(), command.text(),
+        // A conflict means this client message id was used before (or concurrently): roll back.
+        MessageStore.Posted posted = messages.post(conversationId, sender, command.clientMessageId(), command.text(),
                 command.replyToMessageId(), mentions.users(), mentions.all(), now).orElseThrow(AlreadySent::new);
-        // Sending implies having read everything up to one's own message.
-        members.advanceRead(conversationId, sender, seq);
-        MessageView view = messages.view(id);
-        events.publishEvent(new ChatEvents.MessagePosted(command.conversationId(), id, seq, command.sender(),
-                command.text(), now));
+        MessageView view = new MessageView(posted.id(), conversationId, posted.seq(), sender,
+                command.clientMessageId(), command.text(), reply, mentions.users(), mentions.all(), List.of(), now,
+                null, false, null, 1);
+        events.publishEvent(new ChatEvents.MessagePosted(command.conversationId(), posted.id(), posted.seq(),
+                command.sender(), command.text(), now));
         live.toMembersAfterCommit(conversationId, new LiveEvent.MessagePosted(conversationId, view));
         return new SendResult(view, false);
+    }
+
+    /** The quoted text as replies show it; the same length the history query returns. */
+    private static String excerpt(String body) {
+        return body.length() <= MessageStore.REPLY_EXCERPT_LENGTH ? body
+                : body.substring(0, MessageStore.REPLY_EXCERPT_LENGTH);
     }
 
     /** The original of a retried send, provided the retry really is the same message. */

@@ -24,7 +24,7 @@ public class TestClients {
     private final ApplicationContext context;
     private final JsonMapper json;
 
-    TestClients(LocalTokenIssuer issuer, ApplicationContext context, JsonMapper json) {
+    public TestClients(LocalTokenIssuer issuer, ApplicationContext context, JsonMapper json) {
         this.issuer = issuer;
         this.context = context;
         this.json = json;

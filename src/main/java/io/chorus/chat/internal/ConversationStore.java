@@ -59,18 +59,6 @@ public class ConversationStore {
     }
 
     /**
-     * The next message seq. The row lock taken here is held until the sending transaction
-     * ends, so concurrent senders queue up and a rolled-back send leaves no gap.
-     */
-    public long nextSeq(UUID id, Instant now) {
-        return jdbc.sql("""
-                UPDATE chat.conversation SET last_seq = last_seq + 1, last_activity_at = :now
-                WHERE id = :id RETURNING last_seq
-                """)
-                .param("id", id).param("now", Timestamp.from(now)).query(Long.class).single();
-    }
-
-    /**
      * The current last seq, read under the same row lock senders take, so a change stamped
      * with it is ordered after every message that any client could already have seen.
      */

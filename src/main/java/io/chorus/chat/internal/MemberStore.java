@@ -1,5 +1,6 @@
 package io.chorus.chat.internal;
 
+import io.chorus.chat.ConversationKind;
 import io.chorus.chat.MemberRole;
 import java.sql.Timestamp;
 import java.time.Instant;
@@ -26,14 +27,26 @@ public class MemberStore {
                 .query((rs, n) -> MemberRole.valueOf(rs.getString(1))).optional();
     }
 
+    /** What deciding whether a member may post needs, in one look-up. */
+    public record SenderAccess(MemberRole role, ConversationKind kind, boolean archived) {
+    }
+
     /**
-     * The role, with a share lock that keeps the membership from being removed until the
-     * caller's transaction ends: a message can never be posted by someone removed meanwhile.
+     * The sender's role and the conversation's state, with a share lock on the membership that
+     * keeps it from being removed until the sending transaction ends: nobody removed meanwhile
+     * can post.
      */
-    public Optional<MemberRole> lockedRole(UUID conversationId, UUID userId) {
-        return jdbc.sql("SELECT role FROM chat.member WHERE conversation_id = :c AND user_id = :u FOR SHARE")
+    public Optional<SenderAccess> lockedSenderAccess(UUID conversationId, UUID userId) {
+        return jdbc.sql("""
+                SELECT m.role, c.kind, c.archived FROM chat.member m
+                JOIN chat.conversation c ON c.id = m.conversation_id
+                WHERE m.conversation_id = :c AND m.user_id = :u
+                FOR SHARE OF m
+                """)
                 .param("c", conversationId).param("u", userId)
-                .query((rs, n) -> MemberRole.valueOf(rs.getString(1))).optional();
+                .query((rs, n) -> new SenderAccess(MemberRole.valueOf(rs.getString("role")),
+                        ConversationKind.valueOf(rs.getString("kind")), rs.getBoolean("archived")))
+                .optional();
     }
 
     /** Adds those not yet members and returns exactly the ones this call added. */

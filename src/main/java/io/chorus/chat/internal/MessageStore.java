@@ -26,13 +26,16 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class MessageStore {
 
+    /** How much of a quoted message a reply shows. */
+    public static final int REPLY_EXCERPT_LENGTH = 200;
+
     private static final String SELECT_VIEW = """
             SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.body, m.reply_to_id,
                    m.mentions, m.mentions_all, m.created_at, m.edited_at, m.recalled_at, m.version,
-                   r.seq AS reply_seq, r.sender_id AS reply_sender, left(r.body, 200) AS reply_body,
+                   r.seq AS reply_seq, r.sender_id AS reply_sender, left(r.body, %d) AS reply_body,
                    r.recalled_at AS reply_recalled_at
             FROM chat.message m LEFT JOIN chat.message r ON r.id = m.reply_to_id
-            """;
+            """.formatted(REPLY_EXCERPT_LENGTH);
 
     private final JdbcClient jdbc;
 
@@ -71,23 +74,36 @@ public class MessageStore {
                 .query(MessageStore::core).optional();
     }
 
+    /** Where a newly stored message landed. */
+    public record Posted(long id, long seq) {
+    }
+
     /**
-     * Inserts the message unless this sender already used this client message id; empty in
-     * that case, and the caller rolls back so the seq it drew is not consumed.
+     * Draws the next seq, stores the message and moves the sender's read cursor to it, in one
+     * statement: the conversation row lock that serialises senders is held for as short a time
+     * as possible. Empty when this sender already used this client message id; the caller then
+     * rolls back, so the seq drawn here is not consumed and no gap appears.
      */
-    public Optional<Long> insert(UUID conversationId, long seq, UUID senderId, String clientMessageId, String body,
+    public Optional<Posted> post(UUID conversationId, UUID senderId, String clientMessageId, String body,
             Long replyToId, List<UUID> mentions, boolean mentionsAll, Instant now) {
         return jdbc.sql("""
+                WITH next AS (
+                    UPDATE chat.conversation SET last_seq = last_seq + 1, last_activity_at = :now
+                    WHERE id = :c RETURNING last_seq
+                ), read AS (
+                    UPDATE chat.member SET read_seq = (SELECT last_seq FROM next)
+                    WHERE conversation_id = :c AND user_id = :sender
+                )
                 INSERT INTO chat.message (conversation_id, seq, sender_id, client_message_id, body, reply_to_id,
                                           mentions, mentions_all, created_at)
-                VALUES (:c, :seq, :sender, :cm, :body, :reply, :mentions, :all, :now)
+                SELECT :c, next.last_seq, :sender, :cm, :body, :reply, :mentions, :all, :now FROM next
                 ON CONFLICT (sender_id, client_message_id) DO NOTHING
-                RETURNING id
+                RETURNING id, seq
                 """)
-                .param("c", conversationId).param("seq", seq).param("sender", senderId).param("cm", clientMessageId)
+                .param("c", conversationId).param("sender", senderId).param("cm", clientMessageId)
                 .param("body", body).param("reply", replyToId).param("mentions", mentions.toArray(UUID[]::new))
                 .param("all", mentionsAll).param("now", Timestamp.from(now))
-                .query(Long.class).optional();
+                .query((rs, n) -> new Posted(rs.getLong("id"), rs.getLong("seq"))).optional();
     }
 
     /** Keeps the text being replaced as the next revision, then writes the new text. */
