@@ -1,0 +1,10 @@
+# Build the jar first: ./mvnw -DskipTests package
+# Then: docker build -t chorus:0.1.0 .   (or podman/buildah)
+FROM eclipse-temurin:21-jre
+WORKDIR /app
+COPY target/chorus-*.jar /app/chorus.jar
+# No local profile here: the image needs CHORUS_DB_URL / CHORUS_DB_USER / CHORUS_DB_PASSWORD and
+# CHORUS_ISSUER_URI (see README), and never issues dev tokens.
+USER 10001
+EXPOSE 8080
+ENTRYPOINT ["java", "-jar", "/app/chorus.jar"]
