@@ -208,8 +208,11 @@ public class Conversations {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "You may not remove this member.");
         }
         // The member row goes first: a send holding its share lock finishes before we proceed,
-        // and every later fan-out no longer includes the removed user.
-        members.remove(id.value(), target.value());
+        // and every later fan-out no longer includes the removed user. A concurrent removal
+        // (leaving while being removed) that deleted it first wins; this one counts nothing.
+        if (!members.remove(id.value(), target.value())) {
+            throw ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation.");
+        }
         long seq = conversations.lockedLastSeq(id.value());
         conversations.adjustMemberCount(id.value(), -1);
         Instant now = clock.instant();
