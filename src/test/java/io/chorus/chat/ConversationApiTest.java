@@ -350,6 +350,53 @@ class ConversationApiTest {
     }
 
     @Test
+    void memberLeavingWhileBeingRemovedIsCountedOutOnce() throws Exception {
+        int rounds = 6;
+        ExecutorService threads = Executors.newFixedThreadPool(4);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                TestUser alice = clients.user("alice");
+                TestUser bob = clients.user("bob");
+                TestUser carol = clients.user("carol");
+                String group = chat.group(alice, bob, carol);
+                chat.promote(alice, group, bob);
+                String carolsMembership = members(group) + "/" + carol.id();
+                CyclicBarrier start = new CyclicBarrier(4);
+                List<Future<RestApi.Response>> attempts = new ArrayList<>();
+                for (TestUser remover : List.of(carol, alice, bob, carol)) {
+                    attempts.add(threads.submit(() -> {
+                        RestApi api = clients.rest(remover);
+                        start.await();
+                        return api.delete(carolsMembership);
+                    }));
+                }
+                List<RestApi.Response> responses = new ArrayList<>();
+                for (Future<RestApi.Response> attempt : attempts) {
+                    responses.add(attempt.get());
+                }
+
+                // One attempt removes carol. The others find her gone: no longer a member (404), or,
+                // for carol's own second attempt, no longer in the group at all (403).
+                assertThat(responses).extracting(RestApi.Response::status).as("one removal, the rest refused")
+                        .isSubsetOf(204, 404, 403).filteredOn(status -> status == 204).hasSize(1);
+                responses.stream().filter(response -> response.status() == 404)
+                        .forEach(response -> response.problem(404, "MEMBER_NOT_FOUND"));
+                responses.stream().filter(response -> response.status() == 403)
+                        .forEach(response -> response.problem(403, "NOT_A_MEMBER"));
+                assertThat(roles(alice, group).keySet())
+                        .containsExactlyInAnyOrder(alice.id().toString(), bob.id().toString());
+                assertThat(chat.conversation(alice, group).get("memberCount").asInt()).isEqualTo(2);
+                assertThat(jdbc.sql("SELECT count(*) FROM chat.membership_change WHERE conversation_id = :c "
+                                + "AND user_id = :u AND change IN ('LEFT', 'REMOVED')")
+                        .param("c", UUID.fromString(group)).param("u", carol.id()).query(Long.class).single())
+                        .as("the removal is recorded once").isEqualTo(1);
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void ownerMustHandOverOwnershipBeforeLeaving() {
         TestUser alice = clients.user("alice");
         TestUser bob = clients.user("bob");
