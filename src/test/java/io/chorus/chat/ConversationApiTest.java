@@ -424,6 +424,43 @@ class ConversationApiTest {
     }
 
     @Test
+    void ownershipHandedToTwoPeopleAtOnceEndsWithOneOwner() throws Exception {
+        int rounds = 6;
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            for (int round = 0; round < rounds; round++) {
+                TestUser alice = clients.user("alice");
+                TestUser bob = clients.user("bob");
+                TestUser carol = clients.user("carol");
+                String group = chat.group(alice, bob, carol);
+                CyclicBarrier start = new CyclicBarrier(2);
+                List<Future<RestApi.Response>> attempts = new ArrayList<>();
+                for (TestUser heir : List.of(bob, carol)) {
+                    attempts.add(threads.submit(() -> {
+                        RestApi api = clients.rest(alice);
+                        start.await();
+                        return api.patch(members(group) + "/" + heir.id(), body("role", "OWNER"));
+                    }));
+                }
+                List<RestApi.Response> responses = new ArrayList<>();
+                for (Future<RestApi.Response> attempt : attempts) {
+                    responses.add(attempt.get());
+                }
+
+                assertThat(responses).extracting(RestApi.Response::status).containsExactlyInAnyOrder(200, 403);
+                responses.stream().filter(response -> response.status() == 403)
+                        .forEach(response -> response.problem(403, "NOT_ALLOWED"));
+                Map<String, String> roles = roles(alice, group);
+                assertThat(roles.values()).as("roles after the race: %s", roles)
+                        .containsExactlyInAnyOrder("OWNER", "ADMIN", "MEMBER");
+                assertThat(roles).containsEntry(alice.id().toString(), "ADMIN");
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    @Test
     void onlyTheOwnerChangesRoles() {
         TestUser alice = clients.user("alice");
         TestUser bob = clients.user("bob");
