@@ -60,7 +60,8 @@ class BadInputTest {
     @Test
     void unknownFieldIsNamedWithoutLeakingInternals() {
         RestApi.Response refused = clients.rest(alice).postRaw(messages(group),
-                "{\"clientMessageId\": \"a-2\", \"text\": \"hi\", \"colour\": \"red\"}").problem(400, "MALFORMED_REQUEST");
+                "{\"clientMessageId\": \"a-2\", \"text\": \"hi\", \"colour\": \"red\"}")
+                .problem(400, "MALFORMED_REQUEST");
 
         assertThat(refused.json().get("detail").asString()).contains("colour");
         assertLeaksNothing(refused);
@@ -73,7 +74,8 @@ class BadInputTest {
                 "{\"clientMessageId\": \"a-2\", \"text\": \"hi\", \"replyToMessageId\": \"yesterday\"}")
                 .problem(400, "MALFORMED_REQUEST");
         RestApi.Response badMember = clients.rest(alice).postRaw("/api/v1/conversations/groups",
-                "{\"name\": \"x\", \"memberIds\": [\"" + bob.id() + "\", \"not-a-uuid\"]}").problem(400, "MALFORMED_REQUEST");
+                "{\"name\": \"x\", \"memberIds\": [\"" + bob.id() + "\", \"not-a-uuid\"]}")
+                .problem(400, "MALFORMED_REQUEST");
         RestApi.Response badRole = clients.rest(alice).exchange(HttpMethod.PATCH, members(group) + "/" + bob.id(),
                 "{\"role\": \"KING\"}").problem(400, "MALFORMED_REQUEST");
 

@@ -49,8 +49,8 @@ class MessageApiTest {
         TestUser bob = clients.user("bob");
         String group = chat.group(alice, bob);
 
-        JsonNode sent = clients.rest(alice).post(messages(group), body("clientMessageId", "a-1", "text", "  早上好  "))
-                .status(201).json();
+        JsonNode sent = clients.rest(alice)
+                .post(messages(group), body("clientMessageId", "a-1", "text", "  早上好  ")).status(201).json();
 
         assertThat(sent.get("seq").asLong()).isEqualTo(1);
         assertThat(sent.get("senderId").asString()).isEqualTo(alice.id().toString());
@@ -403,7 +403,8 @@ class MessageApiTest {
         assertThat(absent(recalled, "text")).isTrue();
         assertThat(recalled.get("version").asInt()).isEqualTo(4);
 
-        List<String> revisions = jdbc.sql("SELECT body FROM chat.message_revision WHERE message_id = :id ORDER BY revision")
+        List<String> revisions = jdbc.sql(
+                        "SELECT body FROM chat.message_revision WHERE message_id = :id ORDER BY revision")
                 .param("id", id).query(String.class).list();
         Map<String, Object> row = jdbc.sql("SELECT body, recalled_at, recalled_by FROM chat.message WHERE id = :id")
                 .param("id", id).query().singleRow();
@@ -488,15 +489,20 @@ class MessageApiTest {
     }
 
     @Test
-    void ownerMayMentionAll() {
+    void ownerAndAdminsMayMentionAll() {
         TestUser alice = clients.user("alice");
         TestUser bob = clients.user("bob");
-        String group = chat.group(alice, bob);
+        TestUser carol = clients.user("carol");
+        String group = chat.group(alice, bob, carol);
+        chat.promote(alice, group, bob);
 
-        JsonNode sent = chat.send(alice, group, "@all release at 5pm");
+        JsonNode fromOwner = chat.send(alice, group, "@all release at 5pm");
+        JsonNode fromAdmin = chat.send(bob, group, "Reminder for @all: release at 5pm");
 
-        assertThat(sent.get("mentionsAll").asBoolean()).isTrue();
-        assertThat(chat.message(bob, group, 1).get("mentionsAll").asBoolean()).isTrue();
+        assertThat(fromOwner.get("mentionsAll").asBoolean()).isTrue();
+        assertThat(fromAdmin.get("mentionsAll").asBoolean()).isTrue();
+        assertThat(chat.message(carol, group, 1).get("mentionsAll").asBoolean()).isTrue();
+        assertThat(chat.send(alice, group, "no one in particular").get("mentionsAll").asBoolean()).isFalse();
     }
 
     @Test

@@ -3,9 +3,15 @@ package io.chorus.identity;
 import static io.chorus.support.RestApi.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.MACSigner;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.chorus.identity.internal.local.LocalTokenIssuer;
 import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.RestApi;
 import io.chorus.support.TestClients;
@@ -42,6 +48,9 @@ class TokenAuthenticationTest {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    LocalTokenIssuer issuer;
+
     @Test
     void meDescribesTheCallerFromTheirToken() {
         String username = "mei-" + UUID.randomUUID().toString().substring(0, 8);
@@ -60,8 +69,8 @@ class TokenAuthenticationTest {
 
     @Test
     void rolesChorusDoesNotKnowAreIgnored() {
-        String token = clients.token("kai-" + UUID.randomUUID(), "Kai", List.of("employee", "superuser", "uma_authorization"),
-                Instant.now());
+        String token = clients.token("kai-" + UUID.randomUUID(), "Kai",
+                List.of("employee", "superuser", "uma_authorization"), Instant.now());
 
         JsonNode me = clients.rest(token).get("/api/v1/me").ok().json();
 
@@ -110,6 +119,18 @@ class TokenAuthenticationTest {
         String unsigned = header + "." + genuine.split("\\.")[1] + ".";
 
         clients.rest(unsigned).get("/api/v1/me").problem(401, "UNAUTHENTICATED");
+    }
+
+    @Test
+    void tokenSignedWithThePublicKeyAsAnHmacSecretIsRefused() throws Exception {
+        TestUser victim = clients.user("victim");
+        String payload = victim.token().split("\\.")[1];
+        String claims = new String(Base64.getUrlDecoder().decode(payload), StandardCharsets.UTF_8);
+        // The classic key-confusion attack: the server's public key is no secret.
+        SignedJWT confused = new SignedJWT(new JWSHeader(JWSAlgorithm.HS256), JWTClaimsSet.parse(claims));
+        confused.sign(new MACSigner(issuer.publicKey().getEncoded()));
+
+        clients.rest(confused.serialize()).get("/api/v1/me").problem(401, "UNAUTHENTICATED");
     }
 
     @Test
