@@ -208,8 +208,11 @@ public class Conversations {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "You may not remove this member.");
         }
         // The member row goes first: a send holding its share lock finishes before we proceed,
-        // and every later fan-out no longer includes the removed user.
-        members.remove(id.value(), target.value());
+        // and every later fan-out no longer includes the removed user. A concurrent removal
+        // (leaving while being removed) that deleted it first wins; this one counts nothing.
+        if (!members.remove(id.value(), target.value())) {
+            throw ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation.");
+        }
         long seq = conversations.lockedLastSeq(id.value());
         conversations.adjustMemberCount(id.value(), -1);
         Instant now = clock.instant();
@@ -224,8 +227,11 @@ public class Conversations {
     /** Owner only. Making someone else OWNER hands ownership over; the former owner becomes an admin. */
     @Transactional
     public MemberView changeRole(UserId me, ConversationId id, UserId target, MemberRole role) {
-        ViewerRow row = group(me, id);
-        if (row.role() != MemberRole.OWNER) {
+        group(me, id);
+        long seq = conversations.lockedLastSeq(id.value());
+        // The caller's role is read under the conversation's lock: two hand-overs at once must
+        // not both see the caller as owner and leave the group with two owners.
+        if (members.role(id.value(), me.value()).orElse(null) != MemberRole.OWNER) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may change roles.");
         }
         MemberRole current = members.role(id.value(), target.value()).orElseThrow(() ->
@@ -234,7 +240,6 @@ public class Conversations {
             return memberView(me, id, target);
         }
         Instant now = clock.instant();
-        long seq = conversations.lockedLastSeq(id.value());
         members.setRole(id.value(), target.value(), role);
         members.recordChanges(id.value(), List.of(target.value()), "ROLE_CHANGED", role, me.value(), now, seq);
         live.toMembersAfterCommit(id.value(), new LiveEvent.MemberRoleChanged(id.value(), target.value(), role));

@@ -35,8 +35,11 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Messages {
 
-    /** {@code @username} at the start or after white space; {@code @all} notifies everyone. */
-    private static final Pattern MENTION = Pattern.compile("(?<![\\w@])@([A-Za-z0-9._-]{1,64})");
+    /**
+     * {@code @username} at the start or after white space; {@code @all} notifies everyone. A name
+     * never ends in a dot, so the full stop of "thanks @bob." is not taken for part of it.
+     */
+    private static final Pattern MENTION = Pattern.compile("(?<![\\w@])@([A-Za-z0-9._-]{0,63}[A-Za-z0-9_-])");
     private static final Pattern EMOJI = Pattern.compile("[^\\s\\p{Cntrl}]{1,32}");
     private static final String ALL = "all";
 

@@ -48,8 +48,17 @@ public class TestClients {
 
     /** A token for {@code username} issued at {@code issuedAt} (in the past for an expired one). */
     public String token(String username, List<String> roles, Instant issuedAt) {
-        return issuer.issue(new DemoUser(username, "Test " + username, username + "@test.local", roles), issuedAt)
-                .value();
+        return token(username, displayName(username), roles, issuedAt);
+    }
+
+    /** As {@link #token(String, List, Instant)}, with the display name the identity provider reports. */
+    public String token(String username, String displayName, List<String> roles, Instant issuedAt) {
+        return issuer.issue(new DemoUser(username, displayName, username + "@test.local", roles), issuedAt).value();
+    }
+
+    /** The display name the tokens of {@link #user(String)} carry unless a test chooses another. */
+    public static String displayName(String username) {
+        return "Test " + username;
     }
 
     public RestApi rest(String token) {

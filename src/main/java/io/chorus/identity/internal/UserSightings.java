@@ -19,7 +19,11 @@ import org.springframework.stereotype.Component;
 class UserSightings {
 
     private final JdbcClient jdbc;
-    private final Cache<Sighting, UserId> known = Caffeine.newBuilder()
+    /**
+     * The profile last written for each subject. Keyed by subject, not by the whole sighting:
+     * a profile that changes and then changes back must be written both times.
+     */
+    private final Cache<String, Known> known = Caffeine.newBuilder()
             .maximumSize(50_000)
             .expireAfterWrite(Duration.ofMinutes(10))
             .build();
@@ -32,8 +36,17 @@ class UserSightings {
     record Sighting(String subject, String username, String displayName, String email) {
     }
 
+    private record Known(Sighting sighting, UserId id) {
+    }
+
     UserId seen(Sighting sighting) {
-        return known.get(sighting, this::upsert);
+        Known cached = known.getIfPresent(sighting.subject());
+        if (cached != null && cached.sighting().equals(sighting)) {
+            return cached.id();
+        }
+        UserId id = upsert(sighting);
+        known.put(sighting.subject(), new Known(sighting, id));
+        return id;
     }
 
     private UserId upsert(Sighting sighting) {
