@@ -142,7 +142,7 @@ public class Conversations {
     /** Archived groups stay readable but take no new messages or members. Owner only. */
     @Transactional
     public ConversationView archive(UserId me, ConversationId id) {
-        ViewerRow row = group(me, id);
+        ViewerRow row = anyGroup(me, id);
         if (row.role() != MemberRole.OWNER) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may archive it.");
         }
@@ -196,10 +196,14 @@ public class Conversations {
      */
     @Transactional
     public void removeMember(UserId me, ConversationId id, UserId target) {
-        ViewerRow row = group(me, id);
+        boolean leaving = me.equals(target);
+        // Anyone may still leave an archived group; nobody is removed from one.
+        ViewerRow row = anyGroup(me, id);
+        if (row.conversation().archived() && !leaving) {
+            throw archived();
+        }
         MemberRole targetRole = members.role(id.value(), target.value()).orElseThrow(() ->
                 ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation."));
-        boolean leaving = me.equals(target);
         if (leaving && targetRole == MemberRole.OWNER && row.conversation().memberCount() > 1) {
             throw ChorusProblem.conflict(ChatProblems.OWNER_MUST_TRANSFER,
                     "Make another member the owner before leaving.");
@@ -207,7 +211,7 @@ public class Conversations {
         if (!leaving && !mayRemove(row.role(), targetRole)) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "You may not remove this member.");
         }
-        // The member row goes first: a send holding its share lock finishes before we proceed,
+        // The member row goes first: a send holding its lock finishes before we proceed,
         // and every later fan-out no longer includes the removed user. A concurrent removal
         // (leaving while being removed) that deleted it first wins; this one counts nothing.
         if (!members.remove(id.value(), target.value())) {
@@ -285,15 +289,26 @@ public class Conversations {
                 : ChorusProblem.notFound(ChatProblems.CONVERSATION_NOT_FOUND, "No such conversation.");
     }
 
-    private ViewerRow group(UserId me, ConversationId id) {
+    /** A group the caller belongs to, archived or not. */
+    private ViewerRow anyGroup(UserId me, ConversationId id) {
         ViewerRow row = member(me, id);
         if (row.conversation().kind() != ConversationKind.GROUP) {
             throw ChorusProblem.unprocessable(ChatProblems.NOT_A_GROUP, "Direct chats have no members to manage.");
         }
+        return row;
+    }
+
+    /** A group the caller belongs to that still takes changes. */
+    private ViewerRow group(UserId me, ConversationId id) {
+        ViewerRow row = anyGroup(me, id);
         if (row.conversation().archived()) {
-            throw ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
+            throw archived();
         }
         return row;
+    }
+
+    private static ChorusProblem archived() {
+        return ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
     }
 
     private ViewerRow managedGroup(UserId me, ConversationId id) {

@@ -230,6 +230,14 @@ class ConversationApiTest {
                 .containsExactly("before the archive");
         assertThat(chat.storedLastSeq(group)).isEqualTo(1);
         assertThat(listIds(carol)).isEmpty();
+
+        // Archiving again is a no-op, not an error.
+        assertThat(clients.rest(alice).post("/api/v1/conversations/" + group + "/archive", null).ok().json()
+                .get("archived").asBoolean()).isTrue();
+        // Nobody is removed from an archived group, but anyone may still leave it.
+        clients.rest(alice).delete(members(group) + "/" + bob.id()).problem(409, "CONVERSATION_ARCHIVED");
+        clients.rest(bob).delete(members(group) + "/" + bob.id()).status(204);
+        clients.rest(bob).get("/api/v1/conversations/" + group).problem(403, "NOT_A_MEMBER");
     }
 
     // --- members --------------------------------------------------------------------------------

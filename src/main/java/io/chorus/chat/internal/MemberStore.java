@@ -32,16 +32,18 @@ public class MemberStore {
     }
 
     /**
-     * The sender's role and the conversation's state, with a share lock on the membership that
-     * keeps it from being removed until the sending transaction ends: nobody removed meanwhile
-     * can post.
+     * The sender's role and the conversation's state, locking the sender's own membership row
+     * until the sending transaction ends: nobody removed meanwhile can post. The lock is the
+     * one the send later needs to move the sender's read cursor, taken up front; a weaker share
+     * lock would deadlock two concurrent sends by the same person (each holding a share lock the
+     * other's update waits for, one of them also holding the conversation lock).
      */
     public Optional<SenderAccess> lockedSenderAccess(UUID conversationId, UUID userId) {
         return jdbc.sql("""
                 SELECT m.role, c.kind, c.archived FROM chat.member m
                 JOIN chat.conversation c ON c.id = m.conversation_id
                 WHERE m.conversation_id = :c AND m.user_id = :u
-                FOR SHARE OF m
+                FOR NO KEY UPDATE OF m
                 """)
                 .param("c", conversationId).param("u", userId)
                 .query((rs, n) -> new SenderAccess(MemberRole.valueOf(rs.getString("role")),
