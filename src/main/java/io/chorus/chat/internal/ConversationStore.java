@@ -20,6 +20,14 @@ public class ConversationStore {
             c.id, c.kind, c.name, c.direct_key, c.archived, c.created_by, c.created_at, c.last_seq,
             c.last_activity_at, c.member_count""";
 
+    /** One viewer's page of conversations; named so QueryPlanTest can EXPLAIN it. */
+    static final String LIST_FOR = "SELECT " + COLUMNS + ", m.role, m.read_seq FROM chat.member m "
+            + "JOIN chat.conversation c ON c.id = m.conversation_id "
+            + "WHERE m.user_id = :viewer "
+            + "AND (CAST(:beforeActivity AS timestamptz) IS NULL "
+            + "     OR (c.last_activity_at, c.id) < (CAST(:beforeActivity AS timestamptz), CAST(:beforeId AS uuid))) "
+            + "ORDER BY c.last_activity_at DESC, c.id DESC LIMIT :limit";
+
     private final JdbcClient jdbc;
 
     ConversationStore(JdbcClient jdbc) {
@@ -84,12 +92,7 @@ public class ConversationStore {
 
     /** One viewer's conversations, most recently active first, with their read state, in one query. */
     public List<ViewerRow> listFor(UUID viewer, Instant beforeActivity, UUID beforeId, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + ", m.role, m.read_seq FROM chat.member m "
-                        + "JOIN chat.conversation c ON c.id = m.conversation_id "
-                        + "WHERE m.user_id = :viewer "
-                        + "AND (CAST(:beforeActivity AS timestamptz) IS NULL "
-                        + "     OR (c.last_activity_at, c.id) < (CAST(:beforeActivity AS timestamptz), CAST(:beforeId AS uuid))) "
-                        + "ORDER BY c.last_activity_at DESC, c.id DESC LIMIT :limit")
+        return jdbc.sql(LIST_FOR)
                 .param("viewer", viewer)
                 .param("beforeActivity", beforeActivity == null ? null : Timestamp.from(beforeActivity))
                 .param("beforeId", beforeId)

@@ -37,6 +37,24 @@ public class MessageStore {
             FROM chat.message m LEFT JOIN chat.message r ON r.id = m.reply_to_id
             """.formatted(REPLY_EXCERPT_LENGTH);
 
+    // The hot reads, named so QueryPlanTest can EXPLAIN exactly what runs here.
+    static final String PAGE_AFTER = SELECT_VIEW
+            + " WHERE m.conversation_id = :c AND m.seq > :after ORDER BY m.seq LIMIT :n";
+    static final String PAGE_BEFORE = SELECT_VIEW
+            + " WHERE m.conversation_id = :c AND m.seq < :before ORDER BY m.seq DESC LIMIT :n";
+    static final String CATCH_UP = "WITH wanted AS ("
+            + " (SELECT id FROM chat.message WHERE conversation_id = :c AND seq > GREATEST(:since, :after)"
+            + "  ORDER BY seq LIMIT :n)"
+            + " UNION ALL"
+            + " (SELECT id FROM chat.message WHERE conversation_id = :c AND changed_at_seq >= :since"
+            + "  AND seq <= :since AND seq > :after ORDER BY seq LIMIT :n)) "
+            + SELECT_VIEW + " JOIN wanted w ON w.id = m.id ORDER BY m.seq LIMIT :n";
+    static final String REACTIONS = """
+            SELECT message_id, emoji, array_agg(user_id ORDER BY created_at, user_id) AS users
+            FROM chat.reaction WHERE message_id = ANY(:ids)
+            GROUP BY message_id, emoji ORDER BY message_id, min(created_at), emoji
+            """;
+
     private final JdbcClient jdbc;
 
     MessageStore(JdbcClient jdbc) {
@@ -167,12 +185,11 @@ public class MessageStore {
     public List<MessageView> page(UUID conversationId, Long beforeSeq, Long afterSeq, int limit) {
         List<MessageView> rows;
         if (afterSeq != null) {
-            rows = jdbc.sql(SELECT_VIEW + " WHERE m.conversation_id = :c AND m.seq > :after ORDER BY m.seq LIMIT :n")
+            rows = jdbc.sql(PAGE_AFTER)
                     .param("c", conversationId).param("after", afterSeq).param("n", limit)
                     .query(MessageStore::view).list();
         } else {
-            rows = new ArrayList<>(jdbc.sql(SELECT_VIEW + " WHERE m.conversation_id = :c AND m.seq < :before "
-                            + "ORDER BY m.seq DESC LIMIT :n")
+            rows = new ArrayList<>(jdbc.sql(PAGE_BEFORE)
                     .param("c", conversationId).param("before", beforeSeq == null ? Long.MAX_VALUE : beforeSeq)
                     .param("n", limit)
                     .query(MessageStore::view).list());
@@ -187,13 +204,7 @@ public class MessageStore {
      * Two index range scans (by seq, and by change stamp) instead of one scan of the whole history.
      */
     public List<MessageView> catchUp(UUID conversationId, long sinceSeq, long afterSeq, int limit) {
-        return withReactions(jdbc.sql("WITH wanted AS ("
-                        + " (SELECT id FROM chat.message WHERE conversation_id = :c AND seq > GREATEST(:since, :after)"
-                        + "  ORDER BY seq LIMIT :n)"
-                        + " UNION ALL"
-                        + " (SELECT id FROM chat.message WHERE conversation_id = :c AND changed_at_seq >= :since"
-                        + "  AND seq <= :since AND seq > :after ORDER BY seq LIMIT :n)) "
-                        + SELECT_VIEW + " JOIN wanted w ON w.id = m.id ORDER BY m.seq LIMIT :n")
+        return withReactions(jdbc.sql(CATCH_UP)
                 .param("c", conversationId).param("since", sinceSeq).param("after", afterSeq).param("n", limit)
                 .query(MessageStore::view).list());
     }
@@ -217,11 +228,7 @@ public class MessageStore {
             return messages;
         }
         Map<Long, List<ReactionView>> reactions = new LinkedHashMap<>();
-        jdbc.sql("""
-                SELECT message_id, emoji, array_agg(user_id ORDER BY created_at, user_id) AS users
-                FROM chat.reaction WHERE message_id = ANY(:ids)
-                GROUP BY message_id, emoji ORDER BY message_id, min(created_at), emoji
-                """)
+        jdbc.sql(REACTIONS)
                 .param("ids", messages.stream().map(MessageView::id).toArray(Long[]::new))
                 .query(rs -> {
                     reactions.computeIfAbsent(rs.getLong("message_id"), id -> new ArrayList<>())
