@@ -1,6 +1,7 @@
 package io.chorus.chat;
 
 import io.chorus.chat.internal.ChatProperties;
+import io.chorus.chat.internal.ChatViews;
 import io.chorus.chat.internal.ConversationRow;
 import io.chorus.chat.internal.ConversationStore;
 import io.chorus.chat.internal.ConversationStore.ViewerRow;
@@ -34,16 +35,19 @@ public class Conversations {
     private final ApplicationEventPublisher events;
     private final LiveFanout live;
     private final ChatProperties properties;
+    private final ChatViews views;
     private final Clock clock;
 
     Conversations(ConversationStore conversations, MemberStore members, UserDirectory users,
-            ApplicationEventPublisher events, LiveFanout live, ChatProperties properties, Clock clock) {
+            ApplicationEventPublisher events, LiveFanout live, ChatProperties properties, ChatViews views,
+            Clock clock) {
         this.conversations = conversations;
         this.members = members;
         this.users = users;
         this.events = events;
         this.live = live;
         this.properties = properties;
+        this.views = views;
         this.clock = clock;
     }
 
@@ -160,11 +164,7 @@ public class Conversations {
         member(me, id);
         List<MemberStore.MemberRow> rows = members.members(id.value());
         Map<UserId, UserProfile> profiles = users.findAll(rows.stream().map(row -> UserId.of(row.userId())).toList());
-        return rows.stream().map(row -> {
-            UserProfile profile = profiles.get(UserId.of(row.userId()));
-            return new MemberView(row.userId(), profile == null ? null : profile.username(),
-                    profile == null ? null : profile.displayName(), row.role(), row.readSeq(), row.joinedAt());
-        }).toList();
+        return rows.stream().map(row -> views.member(row, profiles.get(UserId.of(row.userId())))).toList();
     }
 
     @Transactional
@@ -346,11 +346,8 @@ public class Conversations {
         return view(me, member(me, ConversationId.of(id)));
     }
 
-    private static ConversationView view(UserId me, ViewerRow row) {
-        ConversationRow c = row.conversation();
-        return new ConversationView(c.id(), c.kind(), c.name(), c.peerOf(me.value()), c.archived(), row.role(),
-                c.lastSeq(), row.readSeq(), Math.max(0, c.lastSeq() - row.readSeq()), c.memberCount(),
-                c.createdAt(), c.lastActivityAt());
+    private ConversationView view(UserId me, ViewerRow row) {
+        return views.conversation(row, me.value());
     }
 
     private static String validName(String name) {
