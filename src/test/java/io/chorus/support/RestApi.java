@@ -17,7 +17,7 @@ public final class RestApi {
     private final RestClient client;
     private final JsonMapper json;
 
-    RestApi(String baseUrl, String token, JsonMapper json) {
+    public RestApi(String baseUrl, String token, JsonMapper json) {
         this.json = json;
         RestClient.Builder builder = RestClient.builder().baseUrl(baseUrl)
                 .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> { });

@@ -18,6 +18,7 @@ import org.springframework.stereotype.Component;
 @Component
 class StompAuthentication implements ChannelInterceptor {
 
+    private static final String AUTHORIZATION = "Authorization";
     private static final String BEARER = "Bearer ";
 
     private final BearerTokenAuthenticator authenticator;
@@ -30,7 +31,9 @@ class StompAuthentication implements ChannelInterceptor {
     public Message<?> preSend(Message<?> message, MessageChannel channel) {
         StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
         if (accessor != null && StompCommand.CONNECT.equals(accessor.getCommand())) {
-            String header = accessor.getFirstNativeHeader("Authorization");
+            String header = accessor.getFirstNativeHeader(AUTHORIZATION);
+            // Spring logs a refused frame with all its headers: the token must not be among them.
+            accessor.removeNativeHeader(AUTHORIZATION);
             if (header == null || !header.startsWith(BEARER)) {
                 throw new AuthenticationCredentialsNotFoundException("CONNECT needs an 'Authorization: Bearer <token>' header.");
             }

@@ -8,6 +8,7 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MimeTypeUtils;
@@ -49,6 +50,10 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
         String destination = client == null ? null : client.getDestination();
         boolean anonymous = client == null || client.getUser() == null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof AuthenticationServiceException) {
+                return new StompError(ProblemCodes.IDENTITY_PROVIDER_UNAVAILABLE, 503,
+                        "Chorus cannot reach its identity provider right now; try again shortly.", destination, null);
+            }
             if (cause instanceof AuthenticationException) {
                 return new StompError(ProblemCodes.UNAUTHENTICATED, 401,
                         "CONNECT needs a valid 'Authorization: Bearer <token>' header.", destination, null);

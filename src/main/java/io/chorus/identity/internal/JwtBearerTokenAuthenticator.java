@@ -1,9 +1,11 @@
 package io.chorus.identity.internal;
 
 import io.chorus.identity.BearerTokenAuthenticator;
+import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.security.oauth2.jwt.JwtException;
 import org.springframework.stereotype.Component;
 
@@ -23,6 +25,8 @@ class JwtBearerTokenAuthenticator implements BearerTokenAuthenticator {
     public Authentication authenticate(String bearerToken) {
         try {
             return converter.convert(decoder.decode(bearerToken));
+        } catch (JwtDecoderInitializationException unreachable) {
+            throw new AuthenticationServiceException("The identity provider cannot be reached.", unreachable);
         } catch (JwtException invalid) {
             // The decoder's message can quote token content; callers get a fixed sentence.
             throw new BadCredentialsException("The bearer token is invalid or expired.", invalid);

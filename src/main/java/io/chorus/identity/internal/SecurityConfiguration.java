@@ -24,6 +24,7 @@ import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 
 /**
@@ -48,6 +49,7 @@ class SecurityConfiguration {
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
+                .addFilterBefore(new IdentityProviderOutage(), BearerTokenAuthenticationFilter.class)
                 .oauth2ResourceServer(server -> server
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(tokens))
                         .authenticationEntryPoint((request, response, failure) -> writeProblem(response,
