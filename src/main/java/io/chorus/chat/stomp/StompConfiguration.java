@@ -27,14 +27,16 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
 class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     private final ChatProperties properties;
+    private final InboundRefusals refusals;
     private final StompAuthentication authentication;
     private final SendRateLimit rateLimit;
     private final StompErrorFrames errorFrames;
     private final SubscriptionReceipts receipts;
 
-    StompConfiguration(ChatProperties properties, StompAuthentication authentication, SendRateLimit rateLimit,
-            StompErrorFrames errorFrames, SubscriptionReceipts receipts) {
+    StompConfiguration(ChatProperties properties, InboundRefusals refusals, StompAuthentication authentication,
+            SendRateLimit rateLimit, StompErrorFrames errorFrames, SubscriptionReceipts receipts) {
         this.properties = properties;
+        this.refusals = refusals;
         this.authentication = authentication;
         this.rateLimit = rateLimit;
         this.errorFrames = errorFrames;
@@ -76,6 +78,6 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
-        registration.interceptors(authentication, rateLimit, receipts);
+        registration.interceptors(refusals, authentication, rateLimit, receipts);
     }
 }
