@@ -23,7 +23,6 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.annotation.SendToUser;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Controller;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -75,7 +74,7 @@ class ChatStompController {
     @SendToUser(destinations = StompErrorReplies.ERRORS, broadcast = false)
     StompError failed(Throwable failure, Message<?> message) {
         String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
-        String clientMessageId = clientMessageId(message);
+        String clientMessageId = StompErrorReplies.clientMessageIdOf(message, json);
         if (failure instanceof ChorusProblem problem) {
             return new StompError(problem.code(), problem.status().value(), problem.getMessage(), destination,
                     clientMessageId);
@@ -94,18 +93,5 @@ class ChatStompController {
         log.error("Unexpected failure handling {}", destination, failure);
         return new StompError(ProblemCodes.INTERNAL_ERROR, 500,
                 "Something went wrong on our side; the frame was not processed.", destination, clientMessageId);
-    }
-
-    /** Lets a client match an error to the send it made, when the body was readable at all. */
-    private String clientMessageId(Message<?> message) {
-        if (message.getPayload() instanceof byte[] body && body.length > 0) {
-            try {
-                JsonNode id = json.readTree(body).get("clientMessageId");
-                return id != null && id.isString() ? id.asString() : null;
-            } catch (RuntimeException unreadable) {
-                return null;
-            }
-        }
-        return null;
     }
 }
