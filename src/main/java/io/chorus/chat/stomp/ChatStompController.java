@@ -12,6 +12,7 @@ import java.security.Principal;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.convert.ConversionException;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.annotation.DestinationVariable;
@@ -83,7 +84,7 @@ class ChatStompController {
             return new StompError(ProblemCodes.MALFORMED_REQUEST, 400,
                     "The frame body is not valid JSON for this destination.", destination, clientMessageId);
         }
-        if (failure instanceof MethodArgumentTypeMismatchException) {
+        if (failure instanceof MethodArgumentTypeMismatchException || failure instanceof ConversionException) {
             return new StompError(ProblemCodes.VALIDATION_FAILED, 400,
                     "The destination names an invalid conversation id.", destination, clientMessageId);
         }
