@@ -200,6 +200,29 @@ public final class StompTestClient implements AutoCloseable {
         return await(errors, any -> true, "error event");
     }
 
+    /**
+     * The next ack or error event, whichever comes first: every SEND to a message destination
+     * is answered by exactly one of them. An ack carries {@code messageId}, an error {@code code}.
+     */
+    public JsonNode awaitAckOrError() {
+        long deadline = System.nanoTime() + WAIT.toNanos();
+        try {
+            while (System.nanoTime() < deadline) {
+                JsonNode answer = acks.poll();
+                if (answer == null) {
+                    answer = errors.poll(20, TimeUnit.MILLISECONDS);
+                }
+                if (answer != null) {
+                    return answer;
+                }
+            }
+        } catch (InterruptedException interrupted) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError(interrupted);
+        }
+        throw new AssertionError("Neither an ack nor an error event within " + WAIT);
+    }
+
     public ErrorFrame awaitErrorFrame() {
         try {
             ErrorFrame frame = errorFrames.poll(WAIT.toMillis(), TimeUnit.MILLISECONDS);

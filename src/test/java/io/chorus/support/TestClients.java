@@ -9,6 +9,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
+import org.springframework.web.socket.WebSocketHttpHeaders;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -79,6 +80,15 @@ public class TestClients {
 
     public StompTestClient stomp(String token) {
         return StompTestClient.connect("ws://localhost:" + port() + "/ws", token, json);
+    }
+
+    /** A bare WebSocket to /ws on which the test writes STOMP frames by hand. */
+    public RawStompClient raw() {
+        return raw(new WebSocketHttpHeaders());
+    }
+
+    public RawStompClient raw(WebSocketHttpHeaders handshakeHeaders) {
+        return RawStompClient.open(wsUrl(), handshakeHeaders, json);
     }
 
     public String wsUrl() {

@@ -12,6 +12,7 @@ import java.security.Principal;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.convert.ConversionException;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.annotation.DestinationVariable;
@@ -23,7 +24,6 @@ import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.annotation.SendToUser;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Controller;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -75,7 +75,7 @@ class ChatStompController {
     @SendToUser(destinations = StompErrorReplies.ERRORS, broadcast = false)
     StompError failed(Throwable failure, Message<?> message) {
         String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
-        String clientMessageId = clientMessageId(message);
+        String clientMessageId = StompErrorReplies.clientMessageIdOf(message, json);
         if (failure instanceof ChorusProblem problem) {
             return new StompError(problem.code(), problem.status().value(), problem.getMessage(), destination,
                     clientMessageId);
@@ -84,7 +84,7 @@ class ChatStompController {
             return new StompError(ProblemCodes.MALFORMED_REQUEST, 400,
                     "The frame body is not valid JSON for this destination.", destination, clientMessageId);
         }
-        if (failure instanceof MethodArgumentTypeMismatchException) {
+        if (failure instanceof MethodArgumentTypeMismatchException || failure instanceof ConversionException) {
             return new StompError(ProblemCodes.VALIDATION_FAILED, 400,
                     "The destination names an invalid conversation id.", destination, clientMessageId);
         }
@@ -94,18 +94,5 @@ class ChatStompController {
         log.error("Unexpected failure handling {}", destination, failure);
         return new StompError(ProblemCodes.INTERNAL_ERROR, 500,
                 "Something went wrong on our side; the frame was not processed.", destination, clientMessageId);
-    }
-
-    /** Lets a client match an error to the send it made, when the body was readable at all. */
-    private String clientMessageId(Message<?> message) {
-        if (message.getPayload() instanceof byte[] body && body.length > 0) {
-            try {
-                JsonNode id = json.readTree(body).get("clientMessageId");
-                return id != null && id.isString() ? id.asString() : null;
-            } catch (RuntimeException unreadable) {
-                return null;
-            }
-        }
-        return null;
     }
 }

@@ -7,6 +7,8 @@ import java.util.UUID;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
+import org.springframework.messaging.simp.user.SimpSession;
+import org.springframework.messaging.simp.user.SimpUser;
 import org.springframework.messaging.simp.user.SimpUserRegistry;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
@@ -51,9 +53,18 @@ public class LiveFanout {
         byte[] payload = json.writeValueAsBytes(event);
         for (UUID userId : userIds) {
             String name = userId.toString();
-            if (users.getUser(name) != null) {
+            SimpUser user = users.getUser(name);
+            if (user == null) {
+                continue;
+            }
+            // One message per session: with receive order preserved, Spring (7.0) passes a message
+            // for a user destination through a per-session ordered channel, and a single message
+            // addressed to several sessions reaches only the first (its headers are sealed after
+            // the first send). A second device would silently miss every event.
+            for (SimpSession session : user.getSessions()) {
                 SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
                 headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
+                headers.setSessionId(session.getId());
                 headers.setLeaveMutable(true);
                 template.send("/user/" + name + EVENTS, MessageBuilder.createMessage(payload, headers.getMessageHeaders()));
             }

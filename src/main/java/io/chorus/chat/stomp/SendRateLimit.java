@@ -17,22 +17,26 @@ import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Bounds how fast one session may SEND (token bucket per session). A frame over the limit is
- * not processed, and the session is told so on its error queue with code {@code RATE_LIMITED}:
- * refused, never silently dropped.
+ * not processed, and the session is told so on its error queue with code {@code RATE_LIMITED}
+ * and the frame's {@code clientMessageId}, so the client knows which send to repeat: refused,
+ * never silently dropped.
  */
 @Component
 class SendRateLimit implements ChannelInterceptor {
 
     private final ChatProperties properties;
     private final ObjectProvider<SimpMessagingTemplate> template;
+    private final JsonMapper json;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    SendRateLimit(ChatProperties properties, ObjectProvider<SimpMessagingTemplate> template) {
+    SendRateLimit(ChatProperties properties, ObjectProvider<SimpMessagingTemplate> template, JsonMapper json) {
         this.properties = properties;
         this.template = template;
+        this.json = json;
     }
 
     @Override
@@ -48,7 +52,8 @@ class SendRateLimit implements ChannelInterceptor {
         if (accessor.getUser() != null) {
             StompErrorReplies.toSession(template.getObject(), accessor.getUser().getName(), accessor.getSessionId(),
                     new StompError(ProblemCodes.RATE_LIMITED, 429,
-                            "Too many messages; slow down and send this again.", accessor.getDestination(), null));
+                            "Too many messages; slow down and send this again.", accessor.getDestination(),
+                            StompErrorReplies.clientMessageIdOf(message, json)));
         }
         return null;
     }

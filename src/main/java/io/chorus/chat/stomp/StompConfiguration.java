@@ -7,10 +7,12 @@ import org.springframework.core.annotation.Order;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
  * STOMP over plain WebSocket at {@code /ws}. Clients SEND to {@code /app/...} and SUBSCRIBE to
@@ -27,14 +29,16 @@ import org.springframework.web.socket.config.annotation.WebSocketTransportRegist
 class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     private final ChatProperties properties;
+    private final InboundRefusals refusals;
     private final StompAuthentication authentication;
     private final SendRateLimit rateLimit;
     private final StompErrorFrames errorFrames;
     private final SubscriptionReceipts receipts;
 
-    StompConfiguration(ChatProperties properties, StompAuthentication authentication, SendRateLimit rateLimit,
-            StompErrorFrames errorFrames, SubscriptionReceipts receipts) {
+    StompConfiguration(ChatProperties properties, InboundRefusals refusals, StompAuthentication authentication,
+            SendRateLimit rateLimit, StompErrorFrames errorFrames, SubscriptionReceipts receipts) {
         this.properties = properties;
+        this.refusals = refusals;
         this.authentication = authentication;
         this.rateLimit = rateLimit;
         this.errorFrames = errorFrames;
@@ -71,11 +75,27 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
     public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
         registration.setMessageSizeLimit(properties.stomp().maxFrameBytes())
                 .setSendBufferSizeLimit(1024 * 1024)
-                .setSendTimeLimit(15_000);
+                .setSendTimeLimit(15_000)
+                .addDecoratorFactory(StompConfiguration::acceptingPartialMessages);
+    }
+
+    /**
+     * The servlet container buffers a WebSocket message only up to about 16 KiB and closes the
+     * connection (1009, no STOMP ERROR) on a larger one unless the handler takes it in parts.
+     * STOMP's decoder reassembles the parts and enforces {@code max-frame-bytes} itself, so every
+     * frame up to that size is accepted and a larger one gets an ERROR frame naming the cause.
+     */
+    private static WebSocketHandler acceptingPartialMessages(WebSocketHandler handler) {
+        return new WebSocketHandlerDecorator(handler) {
+            @Override
+            public boolean supportsPartialMessages() {
+                return true;
+            }
+        };
     }
 
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
-        registration.interceptors(authentication, rateLimit, receipts);
+        registration.interceptors(refusals, authentication, rateLimit, receipts);
     }
 }

@@ -27,9 +27,12 @@ class EmbeddedDatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     EmbeddedPostgres embeddedPostgres(EmbeddedDatabaseProperties properties) throws IOException {
+        // The context stops the server (destroyMethod) after everything that still needs it; the
+        // library's own JVM shutdown hook would stop it concurrently, under beans still closing.
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "200")
-                .setServerConfig("fsync", "on");
+                .setServerConfig("fsync", "on")
+                .setRegisterShutdownHook(false);
         if (properties.port() > 0) {
             builder.setPort(properties.port());
         }
