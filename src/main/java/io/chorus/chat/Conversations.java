@@ -142,7 +142,8 @@ public class Conversations {
     /** Archived groups stay readable but take no new messages or members. Owner only. */
     @Transactional
     public ConversationView archive(UserId me, ConversationId id) {
-        ViewerRow row = group(me, id);
+        // Not group(): archiving an archived group is a no-op, not a conflict.
+        ViewerRow row = anyGroup(me, id);
         if (row.role() != MemberRole.OWNER) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may archive it.");
         }
@@ -280,11 +281,18 @@ public class Conversations {
                 : ChorusProblem.notFound(ChatProblems.CONVERSATION_NOT_FOUND, "No such conversation.");
     }
 
-    private ViewerRow group(UserId me, ConversationId id) {
+    /** A group the caller is in, archived or not. */
+    private ViewerRow anyGroup(UserId me, ConversationId id) {
         ViewerRow row = member(me, id);
         if (row.conversation().kind() != ConversationKind.GROUP) {
             throw ChorusProblem.unprocessable(ChatProblems.NOT_A_GROUP, "Direct chats have no members to manage.");
         }
+        return row;
+    }
+
+    /** A group the caller is in and that still takes changes. */
+    private ViewerRow group(UserId me, ConversationId id) {
+        ViewerRow row = anyGroup(me, id);
         if (row.conversation().archived()) {
             throw ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
         }
