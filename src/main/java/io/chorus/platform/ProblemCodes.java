@@ -11,6 +11,7 @@ public final class ProblemCodes {
     public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
     public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
     public static final String RATE_LIMITED = "RATE_LIMITED";
+    public static final String FRAME_TOO_LARGE = "FRAME_TOO_LARGE";
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
     private ProblemCodes() {

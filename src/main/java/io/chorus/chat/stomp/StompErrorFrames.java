@@ -63,7 +63,7 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
         }
         String text = String.valueOf(failure.getMessage());
         if (text.contains("size limit") || text.contains("exceeded")) {
-            return new StompError("FRAME_TOO_LARGE", 413, "The frame is larger than this server accepts.",
+            return new StompError(ProblemCodes.FRAME_TOO_LARGE, 413, "The frame is larger than this server accepts.",
                     destination, null);
         }
         return new StompError(ProblemCodes.MALFORMED_REQUEST, 400, "The frame could not be processed.",
