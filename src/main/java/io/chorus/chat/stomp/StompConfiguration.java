@@ -76,6 +76,7 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
-        registration.interceptors(authentication, rateLimit, receipts);
+        // errorFrames first: it answers the refusals of every interceptor after it with an ERROR frame.
+        registration.interceptors(errorFrames, authentication, rateLimit, receipts);
     }
 }
