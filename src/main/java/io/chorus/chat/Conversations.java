@@ -146,6 +146,7 @@ public class Conversations {
     /** Archived groups stay readable but take no new messages or members. Owner only. */
     @Transactional
     public ConversationView archive(UserId me, ConversationId id) {
+        // Not group(): archiving an archived group is a no-op, not a conflict.
         ViewerRow row = anyGroup(me, id);
         if (row.role() != MemberRole.OWNER) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may archive it.");

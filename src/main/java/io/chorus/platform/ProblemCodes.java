@@ -12,6 +12,7 @@ public final class ProblemCodes {
     public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
     public static final String RATE_LIMITED = "RATE_LIMITED";
     public static final String IDENTITY_PROVIDER_UNAVAILABLE = "IDENTITY_PROVIDER_UNAVAILABLE";
+    public static final String FRAME_TOO_LARGE = "FRAME_TOO_LARGE";
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
     private ProblemCodes() {

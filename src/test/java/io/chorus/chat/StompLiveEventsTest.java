@@ -174,6 +174,11 @@ class StompLiveEventsTest {
             JsonNode refused = bobLive.awaitError();
             assertThat(refused.get("code").asString()).isEqualTo(ChatProblems.SEQ_OUT_OF_RANGE);
             assertThat(conversation(bob, group).get("readSeq").asLong()).isEqualTo(2);
+
+            // A read without a seq is refused, not taken as "seq 0".
+            bobLive.send("/app/conversations/" + group + "/read", Map.of());
+            assertThat(bobLive.awaitError().get("code").asString()).isEqualTo("VALIDATION_FAILED");
+            assertThat(conversation(bob, group).get("readSeq").asLong()).isEqualTo(2);
         }
     }
 

@@ -48,7 +48,8 @@ class ChatStompController {
     record SendMessageFrame(String clientMessageId, String text, Long replyToMessageId) {
     }
 
-    record ReadFrame(long seq) {
+    /** {@code seq} is required: a missing one would otherwise read as 0 and silently do nothing. */
+    record ReadFrame(Long seq) {
     }
 
     @MessageMapping("/conversations/{conversationId}/messages")
@@ -68,6 +69,9 @@ class ChatStompController {
 
     @MessageMapping("/conversations/{conversationId}/read")
     void read(@DestinationVariable UUID conversationId, @Payload ReadFrame frame, Principal principal) {
+        if (frame.seq() == null) {
+            throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, "seq is required.");
+        }
         conversations.markRead(CurrentUser.of(principal).id(), ConversationId.of(conversationId), frame.seq());
     }
 

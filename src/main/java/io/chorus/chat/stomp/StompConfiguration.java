@@ -29,16 +29,14 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     private final ChatProperties properties;
-    private final InboundRefusals refusals;
     private final StompAuthentication authentication;
     private final SendRateLimit rateLimit;
     private final StompErrorFrames errorFrames;
     private final SubscriptionReceipts receipts;
 
-    StompConfiguration(ChatProperties properties, InboundRefusals refusals, StompAuthentication authentication,
+    StompConfiguration(ChatProperties properties, StompAuthentication authentication,
             SendRateLimit rateLimit, StompErrorFrames errorFrames, SubscriptionReceipts receipts) {
         this.properties = properties;
-        this.refusals = refusals;
         this.authentication = authentication;
         this.rateLimit = rateLimit;
         this.errorFrames = errorFrames;
@@ -96,6 +94,7 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
-        registration.interceptors(refusals, authentication, rateLimit, receipts);
+        // errorFrames first: it answers the refusals of every interceptor after it with an ERROR frame.
+        registration.interceptors(errorFrames, authentication, rateLimit, receipts);
     }
 }

@@ -1,10 +1,16 @@
 package io.chorus.chat.stomp;
 
 import io.chorus.platform.ProblemCodes;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.messaging.Message;
+import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.MessageHeaders;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.broker.OrderedMessageChannelDecorator;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
+import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
@@ -22,12 +28,37 @@ import tools.jackson.databind.json.JsonMapper;
  * connection after an ERROR frame.
  */
 @Component
-class StompErrorFrames extends StompSubProtocolErrorHandler {
+class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelInterceptor {
 
     private final JsonMapper json;
+    private final ObjectProvider<MessageChannel> clientOutboundChannel;
 
-    StompErrorFrames(JsonMapper json) {
+    StompErrorFrames(JsonMapper json,
+            @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel) {
         this.json = json;
+        this.clientOutboundChannel = clientOutboundChannel;
+    }
+
+    /**
+     * A frame an inbound interceptor refused (bad token, denied destination). With
+     * {@code preserveReceiveOrder} Spring's ordering decorator catches and only logs that failure,
+     * so {@link #handleClientMessageProcessingError} is never called and the client would wait
+     * forever (spring-framework#33937). As the first inbound interceptor this one hears of every
+     * later one's refusal and sends the ERROR frame itself; Spring closes the connection after it.
+     */
+    @Override
+    @SuppressWarnings("unchecked")
+    public void afterSendCompletion(Message<?> message, MessageChannel channel, boolean sent, Exception failure) {
+        String session = SimpMessageHeaderAccessor.getSessionId(message.getHeaders());
+        // Without the ordering decorator the failure reaches Spring's own error handling instead.
+        if (failure == null || session == null || OrderedMessageChannelDecorator.getNextMessageTask(message) == null
+                || !(message.getPayload() instanceof byte[])) {
+            return;
+        }
+        Message<byte[]> error = handleClientMessageProcessingError((Message<byte[]>) message, failure);
+        StompHeaderAccessor headers = MessageHeaderAccessor.getAccessor(error, StompHeaderAccessor.class);
+        headers.setSessionId(session);
+        clientOutboundChannel.getObject().send(MessageBuilder.createMessage(error.getPayload(), headers.getMessageHeaders()));
     }
 
     @Override
@@ -68,7 +99,7 @@ class StompErrorFrames extends StompSubProtocolErrorHandler {
         }
         String text = String.valueOf(failure.getMessage());
         if (text.contains("size limit") || text.contains("exceeded")) {
-            return new StompError("FRAME_TOO_LARGE", 413, "The frame is larger than this server accepts.",
+            return new StompError(ProblemCodes.FRAME_TOO_LARGE, 413, "The frame is larger than this server accepts.",
                     destination, null);
         }
         return new StompError(ProblemCodes.MALFORMED_REQUEST, 400, "The frame could not be processed.",

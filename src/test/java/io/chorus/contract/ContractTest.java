@@ -1,0 +1,608 @@
+package io.chorus.contract;
+
+import static io.chorus.support.RestApi.body;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.chorus.chat.ChatProblems;
+import io.chorus.chat.LiveEvent;
+import io.chorus.chat.stomp.StompDestinations;
+import io.chorus.platform.ProblemCodes;
+import io.chorus.support.ChorusIntegrationTest;
+import io.chorus.support.RestApi;
+import io.chorus.support.StompTestClient;
+import io.chorus.support.TestClients;
+import io.chorus.support.TestUser;
+import java.lang.reflect.Constructor;
+import java.lang.reflect.Field;
+import java.lang.reflect.Modifier;
+import java.lang.reflect.RecordComponent;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import java.util.stream.StreamSupport;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.http.HttpMethod;
+import org.springframework.messaging.MessageDeliveryException;
+import org.springframework.messaging.simp.annotation.support.SimpAnnotationMethodMessageHandler;
+import org.springframework.messaging.simp.stomp.StompFrameHandler;
+import org.springframework.messaging.simp.stomp.StompHeaders;
+import org.springframework.web.servlet.mvc.method.annotation.RequestMappingHandlerMapping;
+
+/**
+ * Keeps {@code frontend-contract/} true: the documents name exactly the endpoints and
+ * destinations the running application has, and what the application really sends — every
+ * REST response, every live event, ack, error event and ERROR frame — matches their schemas,
+ * which allow no undocumented field.
+ */
+@ChorusIntegrationTest
+class ContractTest {
+
+    /** Codes raised as literals rather than from a code registry (local mode only). */
+    private static final Set<String> UNREGISTERED_CODES = Set.of("UNKNOWN_DEMO_USER");
+    private static final UUID NOBODY = UUID.fromString("00000000-0000-4000-8000-000000000000");
+    private static final long NO_MESSAGE = 999_999_999L;
+
+    private static OpenApiContract openApi;
+    private static AsyncApiContract asyncApi;
+
+    @Autowired
+    TestClients clients;
+
+    @Autowired
+    @Qualifier("requestMappingHandlerMapping")
+    RequestMappingHandlerMapping restMappings;
+
+    @Autowired
+    SimpAnnotationMethodMessageHandler stompMappings;
+
+    @BeforeAll
+    static void loadDocuments() {
+        openApi = OpenApiContract.load();
+        asyncApi = AsyncApiContract.load();
+    }
+
+    // ---------------------------------------------------------------- mappings
+
+    @Test
+    void everyRestEndpointIsDocumentedAndEveryDocumentedOperationExists() {
+        Set<String> served = new TreeSet<>();
+        restMappings.getHandlerMethods().forEach((info, handler) -> {
+            Set<String> patterns = info.getPathPatternsCondition() != null
+                    ? info.getPathPatternsCondition().getPatternValues() : info.getPatternValues();
+            patterns.stream().filter(pattern -> pattern.startsWith("/api/")).forEach(pattern -> {
+                assertThat(info.getMethodsCondition().getMethods())
+                        .as("%s (%s) names its HTTP method", pattern, handler).isNotEmpty();
+                info.getMethodsCondition().getMethods()
+                        .forEach(method -> served.add(method.name() + " " + ContractPaths.normalise(pattern)));
+            });
+        });
+        Set<String> documented = openApi.operations().stream().map(OpenApiContract.DocumentedOperation::key)
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(served).as("REST endpoints of the application").isNotEmpty();
+        assertThat(difference(served, documented)).as("endpoints the application serves but %s does not document",
+                OpenApiContract.LOCATION).isEmpty();
+        assertThat(difference(documented, served)).as("operations %s documents but the application does not serve",
+                OpenApiContract.LOCATION).isEmpty();
+    }
+
+    @Test
+    void everyStompDestinationIsDocumentedAndEveryDocumentedChannelExists() {
+        assertThat(stompMappings.getDestinationPrefixes()).as("application destination prefixes").hasSize(1);
+        String prefix = stompMappings.getDestinationPrefixes().iterator().next().replaceAll("/$", "");
+        Set<String> handled = new TreeSet<>();
+        stompMappings.getHandlerMethods().keySet().forEach(info -> info.getDestinationConditions().getPatterns()
+                .forEach(pattern -> handled.add(ContractPaths.normalise(prefix + pattern))));
+
+        Map<String, String> channels = asyncApi.channelAddresses();
+        Set<String> documentedApp = channels.values().stream().filter(address -> address.startsWith(prefix + "/"))
+                .map(ContractPaths::normalise).collect(Collectors.toCollection(TreeSet::new));
+        Set<String> documentedQueues = channels.values().stream().filter(address -> address.startsWith("/user/"))
+                .collect(Collectors.toCollection(TreeSet::new));
+        Set<String> permittedSends = StompDestinations.appDestinations().stream().map(ContractPaths::normalise)
+                .collect(Collectors.toCollection(TreeSet::new));
+
+        assertThat(handled).as("@MessageMapping destinations").isNotEmpty();
+        assertThat(difference(handled, documentedApp)).as("destinations the application handles but %s does not document",
+                AsyncApiContract.LOCATION).isEmpty();
+        assertThat(difference(documentedApp, handled)).as("channels %s documents but no @MessageMapping handles",
+                AsyncApiContract.LOCATION).isEmpty();
+        assertThat(documentedQueues).as("user queues of %s vs those clients may subscribe to",
+                AsyncApiContract.LOCATION).isEqualTo(new TreeSet<>(StompDestinations.userQueues()));
+        assertThat(permittedSends).as("destinations security lets clients SEND to vs those handled").isEqualTo(handled);
+        assertThat(channels.values()).as("every addressed channel is an application destination or a user queue")
+                .allMatch(address -> address.startsWith(prefix + "/") || address.startsWith("/user/"));
+    }
+
+    @Test
+    void documentedErrorCodesAreTheCodesTheApplicationUses() {
+        Set<String> registered = new TreeSet<>(UNREGISTERED_CODES);
+        registered.addAll(constants(ProblemCodes.class));
+        registered.addAll(constants(ChatProblems.class));
+
+        List<String> rest = openApi.model().getComponents().getSchemas().get("ProblemCode").getEnum().stream()
+                .map(String::valueOf).toList();
+        List<String> live = StreamSupport.stream(
+                asyncApi.root().at("/components/schemas/ProblemCode/enum").spliterator(), false)
+                .map(JsonNode::asText).toList();
+        assertThat(new TreeSet<>(rest)).as("ProblemCode of %s", OpenApiContract.LOCATION).isEqualTo(registered);
+        assertThat(new TreeSet<>(live)).as("ProblemCode of %s", AsyncApiContract.LOCATION).isEqualTo(registered);
+    }
+
+    @Test
+    void documentedEventTypesAreTheLiveEventsTheApplicationHas() throws ReflectiveOperationException {
+        Set<String> types = new TreeSet<>();
+        for (Class<?> event : LiveEvent.class.getPermittedSubclasses()) {
+            types.add(((LiveEvent) blank(event)).type());
+        }
+        assertThat(new TreeSet<>(asyncApi.eventTypes().keySet())).as("event types of %s", AsyncApiContract.LOCATION)
+                .isEqualTo(types);
+    }
+
+    @Test
+    void everyObjectSchemaForbidsUndocumentedProperties() {
+        JsonNode openApiRoot = ContractJson.readYaml(OpenApiContract.LOCATION);
+        List<String> open = new ArrayList<>();
+        collectOpenObjects(openApiRoot.path("components").path("schemas"), "#/components/schemas", open);
+        collectOpenObjects(openApiRoot.path("paths"), "#/paths", open);
+        collectOpenObjects(asyncApi.root().path("components").path("schemas"), "#/components/schemas", open);
+        assertThat(open).as("object schemas without 'additionalProperties: false': a new field would pass unnoticed")
+                .isEmpty();
+    }
+
+    // ---------------------------------------------------------------- REST walkthrough
+
+    @Test
+    void everyRestOperationAnswersAsDocumented() {
+        TestUser aliceUser = clients.user("alice");
+        TestUser bobUser = clients.user("bob");
+        TestUser carolUser = clients.user("carol");
+        TestUser erinUser = clients.user("erin");
+        TestUser outsiderUser = clients.user("outsider");
+        TestUser integrationUser = clients.user("integration", List.of("integration"));
+        ContractClient alice = client(aliceUser);
+        ContractClient bob = client(bobUser);
+        ContractClient outsider = client(outsiderUser);
+        ContractClient anonymous = ContractClient.anonymous(clients, openApi);
+
+        // identity and local mode
+        assertThat(alice.get("/api/v1/me").ok().json().get("id").asString()).isEqualTo(aliceUser.id().toString());
+        anonymous.post("/api/v1/dev/token", body("username", "alice")).ok();
+        anonymous.violating().post("/api/v1/dev/token", body("username", "")).problem(400, "VALIDATION_FAILED");
+        anonymous.violating().post("/api/v1/dev/token", "{").problem(400, "MALFORMED_REQUEST");
+        anonymous.post("/api/v1/dev/token", body("username", "nobody-at-all")).problem(404, "UNKNOWN_DEMO_USER");
+
+        // opening and creating conversations
+        String direct = alice.post("/api/v1/conversations/direct", body("userId", bobUser.id())).status(201)
+                .json().get("id").asString();
+        assertThat(alice.post("/api/v1/conversations/direct", body("userId", bobUser.id())).ok()
+                .json().get("id").asString()).as("the same direct chat").isEqualTo(direct);
+        alice.post("/api/v1/conversations/direct", body("userId", aliceUser.id()))
+                .problem(422, ChatProblems.DIRECT_CHAT_WITH_SELF);
+        alice.post("/api/v1/conversations/direct", body("userId", NOBODY)).problem(422, ChatProblems.UNKNOWN_USER);
+        alice.violating().post("/api/v1/conversations/direct", body()).problem(400, "VALIDATION_FAILED");
+        alice.violating().post("/api/v1/conversations/direct", body("userId", "bob")).problem(400, "MALFORMED_REQUEST");
+        alice.violating().post("/api/v1/conversations/direct", body("userId", bobUser.id(), "note", "hi"))
+                .problem(400, "MALFORMED_REQUEST");
+
+        String group = alice.post("/api/v1/conversations/groups",
+                body("name", "Phoenix", "memberIds", List.of(bobUser.id(), carolUser.id()))).status(201)
+                .json().get("id").asString();
+        alice.violating().post("/api/v1/conversations/groups", body("name", "", "memberIds", List.of()))
+                .problem(400, "VALIDATION_FAILED");
+        alice.post("/api/v1/conversations/groups", body("name", "Ghosts", "memberIds", List.of(NOBODY)))
+                .problem(422, ChatProblems.UNKNOWN_USER);
+
+        // listing, with the cursor
+        String next = alice.get("/api/v1/conversations?limit=1").ok().json().get("nextCursor").asString();
+        assertThat(next).as("a next page exists").isNotBlank();
+        assertThat(alice.get("/api/v1/conversations?limit=1&cursor=" + next).ok().json().get("items")).hasSize(1);
+        alice.get("/api/v1/conversations").ok();
+        alice.violating().get("/api/v1/conversations?limit=0").problem(400, "VALIDATION_FAILED");
+        alice.get("/api/v1/conversations?cursor=not-a-cursor").problem(400, "VALIDATION_FAILED");
+
+        // presence
+        alice.get("/api/v1/presence?userIds=" + bobUser.id() + "&userIds=" + carolUser.id()).ok();
+        alice.violating().get("/api/v1/presence").problem(400, "MALFORMED_REQUEST");
+        alice.violating().get("/api/v1/presence?userIds=bob").problem(400, "VALIDATION_FAILED");
+        // The documented maximum really fits in a request (with a bearer token), and one more is refused by the API.
+        assertThat(alice.get("/api/v1/presence?" + manyUserIds(200)).ok().json()).hasSize(200);
+        alice.violating().get("/api/v1/presence?" + manyUserIds(201)).problem(400, "VALIDATION_FAILED");
+
+        // one conversation and its members
+        String conversation = "/api/v1/conversations/" + group;
+        alice.get(conversation).ok();
+        alice.get(conversation + "/members").ok();
+        alice.patch(conversation, body("name", "Phoenix II")).ok();
+        bob.patch(conversation, body("name", "Bob's")).problem(403, ChatProblems.NOT_ALLOWED);
+        alice.patch("/api/v1/conversations/" + direct, body("name", "Us")).problem(422, ChatProblems.NOT_A_GROUP);
+        alice.violating().patch(conversation, body("name", "")).problem(400, "VALIDATION_FAILED");
+
+        alice.post(conversation + "/members", body("userIds", List.of(erinUser.id()))).ok();
+        alice.post(conversation + "/members", body("userIds", List.of(NOBODY))).problem(422, ChatProblems.UNKNOWN_USER);
+        alice.violating().post(conversation + "/members", body("userIds", List.of())).problem(400, "VALIDATION_FAILED");
+        bob.post(conversation + "/members", body("userIds", List.of(outsiderUser.id())))
+                .problem(403, ChatProblems.NOT_ALLOWED);
+        alice.post("/api/v1/conversations/" + direct + "/members", body("userIds", List.of(carolUser.id())))
+                .problem(422, ChatProblems.NOT_A_GROUP);
+
+        alice.patch(conversation + "/members/" + carolUser.id(), body("role", "ADMIN")).ok();
+        bob.patch(conversation + "/members/" + erinUser.id(), body("role", "ADMIN")).problem(403, ChatProblems.NOT_ALLOWED);
+        alice.patch(conversation + "/members/" + outsiderUser.id(), body("role", "ADMIN"))
+                .problem(404, ChatProblems.MEMBER_NOT_FOUND);
+        alice.patch("/api/v1/conversations/" + direct + "/members/" + bobUser.id(), body("role", "ADMIN"))
+                .problem(422, ChatProblems.NOT_A_GROUP);
+        alice.violating().patch(conversation + "/members/" + carolUser.id(), body("role", "KING"))
+                .problem(400, "MALFORMED_REQUEST");
+
+        // messages: idempotent send, replies, mentions
+        String messages = conversation + "/messages";
+        RestApi.Response first = alice.post(messages, body("clientMessageId", "m-1", "text", "Hello @" + bobUser.username()))
+                .status(201);
+        long hello = first.json().get("id").asLong();
+        assertThat(alice.post(messages, body("clientMessageId", "m-1", "text", "Hello @" + bobUser.username())).ok()
+                .json().get("id").asLong()).as("a retry returns the original").isEqualTo(hello);
+        alice.post(messages, body("clientMessageId", "m-1", "text", "Something else"))
+                .problem(409, ChatProblems.CLIENT_MESSAGE_ID_REUSED);
+        alice.post(messages, body("clientMessageId", "m-2", "text", "Re: hello", "replyToMessageId", hello)).status(201);
+        alice.post(messages, body("clientMessageId", "m-3", "text", "Re: nothing", "replyToMessageId", NO_MESSAGE))
+                .problem(422, ChatProblems.MESSAGE_NOT_FOUND);
+        bob.post(messages, body("clientMessageId", "b-1", "text", "@all listen")).problem(403, ChatProblems.MENTION_ALL_NOT_ALLOWED);
+        long bobs = bob.post(messages, body("clientMessageId", "b-2", "text", "Hi all")).status(201).json().get("id").asLong();
+        alice.violating().post(messages, body("clientMessageId", "not valid!", "text", "x")).problem(400, "VALIDATION_FAILED");
+        alice.violating().post(messages, body("clientMessageId", "m-4", "text", "   ")).problem(400, "VALIDATION_FAILED");
+        alice.violating().post(messages, body("clientMessageId", "m-5", "text", "x", "sticker", "cat"))
+                .problem(400, "MALFORMED_REQUEST");
+
+        // history and catch-up
+        assertThat(alice.get(messages + "?limit=1").ok().json().get("hasMore").asBoolean()).isTrue();
+        alice.get(messages + "?beforeSeq=3&limit=10").ok();
+        alice.get(messages + "?afterSeq=1").ok();
+        alice.get(messages).ok();
+        alice.get(messages + "?beforeSeq=2&afterSeq=1").problem(400, "VALIDATION_FAILED");
+        alice.violating().get(messages + "?limit=101").problem(400, "VALIDATION_FAILED");
+        alice.get(conversation + "/catch-up?sinceSeq=0").ok();
+        alice.get(conversation + "/catch-up?sinceSeq=0&afterSeq=1&limit=1").ok();
+        alice.violating().get(conversation + "/catch-up").problem(400, "MALFORMED_REQUEST");
+        alice.violating().get(conversation + "/catch-up?sinceSeq=-1").problem(400, "VALIDATION_FAILED");
+        alice.get(conversation + "/catch-up?sinceSeq=999").problem(422, ChatProblems.SEQ_OUT_OF_RANGE);
+
+        // read state
+        bob.post(conversation + "/read", body("seq", 1)).ok();
+        bob.post(conversation + "/read", body("seq", 999)).problem(422, ChatProblems.SEQ_OUT_OF_RANGE);
+        bob.violating().post(conversation + "/read", body("seq", -1)).problem(400, "VALIDATION_FAILED");
+        alice.get(messages + "/" + hello + "/reads").ok();
+        alice.get(messages + "/" + NO_MESSAGE + "/reads").problem(404, ChatProblems.MESSAGE_NOT_FOUND);
+
+        // editing, reacting, recalling
+        String helloPath = messages + "/" + hello;
+        alice.patch(helloPath, body("text", "Hello again")).ok();
+        bob.patch(helloPath, body("text", "Mine now")).problem(403, ChatProblems.NOT_THE_AUTHOR);
+        alice.patch(messages + "/" + NO_MESSAGE, body("text", "?")).problem(404, ChatProblems.MESSAGE_NOT_FOUND);
+        alice.violating().patch(helloPath, body()).problem(400, "VALIDATION_FAILED");
+        alice.violating().patch(messages + "/first", body("text", "?")).problem(400, "VALIDATION_FAILED");
+
+        assertThat(bob.put(helloPath + "/reactions/👍").ok().json().get("reactions")).hasSize(1);
+        bob.delete(helloPath + "/reactions/👍").ok();
+        bob.put(helloPath + "/reactions/a b").problem(400, ChatProblems.INVALID_REACTION);
+        bob.delete(helloPath + "/reactions/a b").problem(400, ChatProblems.INVALID_REACTION);
+        bob.put(messages + "/" + NO_MESSAGE + "/reactions/👍").problem(404, ChatProblems.MESSAGE_NOT_FOUND);
+        bob.delete(messages + "/" + NO_MESSAGE + "/reactions/👍").problem(404, ChatProblems.MESSAGE_NOT_FOUND);
+
+        bob.post(helloPath + "/recall", null).problem(403, ChatProblems.NOT_THE_AUTHOR);
+        alice.post(helloPath + "/recall", null).ok();
+        alice.post(helloPath + "/recall", null).problem(409, ChatProblems.MESSAGE_RECALLED);
+        alice.post(messages + "/" + NO_MESSAGE + "/recall", null).problem(404, ChatProblems.MESSAGE_NOT_FOUND);
+        alice.patch(helloPath, body("text", "Back")).problem(409, ChatProblems.MESSAGE_RECALLED);
+        bob.put(helloPath + "/reactions/👍").problem(409, ChatProblems.MESSAGE_RECALLED);
+        bob.delete(helloPath + "/reactions/👍").problem(409, ChatProblems.MESSAGE_RECALLED);
+
+        // leaving and removing
+        alice.delete(conversation + "/members/" + aliceUser.id()).problem(409, ChatProblems.OWNER_MUST_TRANSFER);
+        bob.delete(conversation + "/members/" + carolUser.id()).problem(403, ChatProblems.NOT_ALLOWED);
+        alice.delete(conversation + "/members/" + outsiderUser.id()).problem(404, ChatProblems.MEMBER_NOT_FOUND);
+        alice.delete("/api/v1/conversations/" + direct + "/members/" + bobUser.id()).problem(422, ChatProblems.NOT_A_GROUP);
+        alice.delete(conversation + "/members/" + erinUser.id()).status(204);
+
+        // archiving, and what an archived group refuses
+        bob.post(conversation + "/archive", null).problem(403, ChatProblems.NOT_ALLOWED);
+        alice.post("/api/v1/conversations/" + direct + "/archive", null).problem(422, ChatProblems.NOT_A_GROUP);
+        assertThat(alice.post(conversation + "/archive", null).ok().json().get("archived").asBoolean()).isTrue();
+        alice.post(conversation + "/archive", null).ok();
+        alice.patch(conversation, body("name", "Phoenix III")).problem(409, ChatProblems.CONVERSATION_ARCHIVED);
+        alice.post(conversation + "/members", body("userIds", List.of(erinUser.id())))
+                .problem(409, ChatProblems.CONVERSATION_ARCHIVED);
+        alice.patch(conversation + "/members/" + carolUser.id(), body("role", "MEMBER"))
+                .problem(409, ChatProblems.CONVERSATION_ARCHIVED);
+        alice.delete(conversation + "/members/" + carolUser.id()).problem(409, ChatProblems.CONVERSATION_ARCHIVED);
+        alice.post(messages, body("clientMessageId", "m-9", "text", "Anyone?")).problem(409, ChatProblems.CONVERSATION_ARCHIVED);
+
+        // the refusals every operation shares: no token, no employee role, a malformed id, no such
+        // conversation, not a member
+        String otherGroup = alice.post("/api/v1/conversations/groups", body("name", "Sweep", "memberIds", List.of(bobUser.id())))
+                .status(201).json().get("id").asString();
+        long otherMessage = alice.post("/api/v1/conversations/" + otherGroup + "/messages",
+                body("clientMessageId", "s-1", "text", "Sweep")).status(201).json().get("id").asLong();
+        ContractClient integration = client(integrationUser);
+        for (Call call : calls(bobUser.id(), otherMessage)) {
+            anonymous.violating().call(call.method(), call.path(otherGroup), call.body()).problem(401, "UNAUTHENTICATED");
+            integration.call(call.method(), call.path(otherGroup), call.body()).problem(403, "FORBIDDEN");
+            if (call.scoped()) {
+                alice.violating().call(call.method(), call.path("not-a-uuid"), call.body()).problem(400, "VALIDATION_FAILED");
+                alice.call(call.method(), call.path(UUID.randomUUID().toString()), call.body())
+                        .problem(404, ChatProblems.CONVERSATION_NOT_FOUND);
+                outsider.call(call.method(), call.path(otherGroup), call.body()).problem(403, ChatProblems.NOT_A_MEMBER);
+            }
+        }
+        anonymous.violating().get("/api/v1/me").problem(401, "UNAUTHENTICATED");
+
+        assertThat(openApi.unseenResponses()).as("documented responses the walkthrough never saw: exercise them, or "
+                + "remove them from %s if the application cannot answer so", OpenApiContract.LOCATION).isEmpty();
+    }
+
+    /** One request of each employee-only operation, valid in every way but the caller or the conversation. */
+    private record Call(HttpMethod method, String template, Object body) {
+
+        boolean scoped() {
+            return template.contains("{c}");
+        }
+
+        String path(String conversationId) {
+            return template.replace("{c}", conversationId);
+        }
+    }
+
+    private static List<Call> calls(UUID member, long message) {
+        String c = "/api/v1/conversations/{c}";
+        String m = c + "/messages/" + message;
+        return List.of(
+                new Call(HttpMethod.GET, "/api/v1/presence?userIds=" + member, null),
+                new Call(HttpMethod.GET, "/api/v1/conversations", null),
+                new Call(HttpMethod.POST, "/api/v1/conversations/direct", body("userId", member)),
+                new Call(HttpMethod.POST, "/api/v1/conversations/groups", body("name", "G", "memberIds", List.of())),
+                new Call(HttpMethod.GET, c, null),
+                new Call(HttpMethod.PATCH, c, body("name", "Renamed")),
+                new Call(HttpMethod.POST, c + "/archive", null),
+                new Call(HttpMethod.GET, c + "/members", null),
+                new Call(HttpMethod.POST, c + "/members", body("userIds", List.of(member))),
+                new Call(HttpMethod.DELETE, c + "/members/" + member, null),
+                new Call(HttpMethod.PATCH, c + "/members/" + member, body("role", "ADMIN")),
+                new Call(HttpMethod.POST, c + "/read", body("seq", 0)),
+                new Call(HttpMethod.POST, c + "/messages", body("clientMessageId", "sweep-" + UUID.randomUUID(), "text", "x")),
+                new Call(HttpMethod.GET, c + "/messages", null),
+                new Call(HttpMethod.GET, c + "/catch-up?sinceSeq=0", null),
+                new Call(HttpMethod.PATCH, m, body("text", "Edited")),
+                new Call(HttpMethod.POST, m + "/recall", null),
+                new Call(HttpMethod.PUT, m + "/reactions/👍", null),
+                new Call(HttpMethod.DELETE, m + "/reactions/👍", null),
+                new Call(HttpMethod.GET, m + "/reads", null));
+    }
+
+    // ---------------------------------------------------------------- STOMP walkthrough
+
+    @Test
+    void everyStompFrameTheApplicationSendsIsDocumented() {
+        TestUser aliceUser = clients.user("alice");
+        TestUser bobUser = clients.user("bob");
+        TestUser carolUser = clients.user("carol");
+        RestApi alice = clients.rest(aliceUser);
+        alice.post("/api/v1/conversations/direct", body("userId", bobUser.id())).status(201);
+        String group = alice.post("/api/v1/conversations/groups", body("name", "Live", "memberIds", List.of(bobUser.id())))
+                .status(201).json().get("id").asString();
+        String app = "/app/conversations/" + group;
+
+        try (StompTestClient aliceLive = clients.stomp(aliceUser); StompTestClient carolLive = clients.stomp(carolUser)) {
+            try (StompTestClient bobLive = clients.stomp(bobUser)) {
+                awaitEvent(aliceLive, e -> isPresence(e, bobUser, true));
+
+                Map<String, Object> send = body("clientMessageId", "live-1", "text", "Hi @" + aliceUser.username());
+                sent(bobLive, app + "/messages", "SendMessage", send);
+                tools.jackson.databind.JsonNode ack = payload("SendAck", bobLive.awaitAck());
+                assertThat(ack.get("duplicate").asBoolean()).isFalse();
+                JsonNode posted = awaitEvent(aliceLive, "message.posted");
+                sent(bobLive, app + "/messages", "SendMessage", send);
+                assertThat(payload("SendAck", bobLive.awaitAck()).get("duplicate").asBoolean()).isTrue();
+                sent(bobLive, app + "/messages", "SendMessage",
+                        body("clientMessageId", "live-2", "text", "Quoting", "replyToMessageId", ack.get("messageId").asLong()));
+                payload("SendAck", bobLive.awaitAck());
+                assertThat(awaitEvent(aliceLive, "message.posted").at("/message/replyTo").isObject()).isTrue();
+
+                sent(bobLive, app + "/typing", "TypingFrame", body());
+                awaitEvent(aliceLive, "typing");
+                sent(aliceLive, app + "/read", "ReadFrame", body("seq", 2));
+                awaitEvent(bobLive, "read.updated");
+
+                String message = "/api/v1/conversations/" + group + "/messages/" + posted.at("/message/id").asLong();
+                alice.put(message + "/reactions/🎉").ok();
+                awaitEvent(bobLive, "message.updated");
+                alice.post(message + "/recall", null).ok();
+                assertThat(awaitEvent(bobLive, "message.updated").at("/message/recalled").asBoolean()).isTrue();
+
+                alice.patch("/api/v1/conversations/" + group, body("name", "Live II")).ok();
+                awaitEvent(bobLive, "conversation.updated");
+                alice.post("/api/v1/conversations/" + group + "/members", body("userIds", List.of(carolUser.id()))).ok();
+                awaitEvent(carolLive, "member.added");
+                alice.patch("/api/v1/conversations/" + group + "/members/" + carolUser.id(), body("role", "ADMIN")).ok();
+                awaitEvent(carolLive, "member.role_changed");
+                alice.delete("/api/v1/conversations/" + group + "/members/" + carolUser.id()).status(204);
+                awaitEvent(carolLive, "member.removed");
+
+                sent(bobLive, app + "/messages", "SendMessage", body("clientMessageId", "live-3", "text", " "), false);
+                assertThat(payload("StompError", bobLive.awaitError()).get("code").asString()).isEqualTo("VALIDATION_FAILED");
+                carolLive.sendMessage(group, "gone-1", "Still here?");
+                assertThat(payload("StompError", carolLive.awaitError()).get("code").asString())
+                        .isEqualTo(ChatProblems.NOT_A_MEMBER);
+                everythingElse(bobLive);
+            }
+            awaitEvent(aliceLive, e -> isPresence(e, bobUser, false));
+            everythingElse(aliceLive);
+            everythingElse(carolLive);
+        }
+
+        StompHeaders noToken = new StompHeaders();
+        errorFrame(StompTestClient.connectExpectingRefusal(clients.wsUrl(), noToken, clients.json()), "UNAUTHENTICATED");
+        try (StompTestClient carolAgain = StompTestClient.connectOnly(clients.wsUrl(), carolUser.token(), clients.json())) {
+            StompHeaders subscribe = new StompHeaders();
+            subscribe.setDestination("/topic/everything");
+            carolAgain.session().subscribe(subscribe, new StompFrameHandler() {
+                @Override
+                public java.lang.reflect.Type getPayloadType(StompHeaders headers) {
+                    return tools.jackson.databind.JsonNode.class;
+                }
+
+                @Override
+                public void handleFrame(StompHeaders headers, Object payload) {
+                }
+            });
+            errorFrame(carolAgain.awaitErrorFrame(), "FORBIDDEN");
+        }
+        // As documented: a frame above the size limit gets an ERROR frame FRAME_TOO_LARGE, then the close.
+        try (StompTestClient carolAgain = StompTestClient.connectOnly(clients.wsUrl(), carolUser.token(), clients.json())) {
+            try {
+                carolAgain.send(app + "/messages", body("clientMessageId", "huge-1", "text", "x".repeat(70_000)));
+            } catch (MessageDeliveryException closedWhileSending) {
+                // The server may close the connection before the whole frame is written.
+            }
+            errorFrame(carolAgain.awaitErrorFrame(), "FRAME_TOO_LARGE");
+            assertThat(carolAgain.awaitClosed()).as("connection closed after an oversized frame").isTrue();
+        }
+
+        Set<String> expected = new TreeSet<>(asyncApi.messagesWithPayload());
+        assertThat(difference(expected, asyncApi.checkedMessages())).as("messages of %s the walkthrough never "
+                + "checked: produce them, or remove them if the application cannot send them", AsyncApiContract.LOCATION)
+                .isEmpty();
+    }
+
+    private static boolean isPresence(tools.jackson.databind.JsonNode event, TestUser user, boolean online) {
+        return "presence".equals(event.path("type").asString()) && user.id().toString().equals(event.path("userId").asString())
+                && event.path("online").asBoolean() == online;
+    }
+
+    /**
+     * Checks a frame the test sends against the message it belongs to, then sends it. A frame
+     * the test makes wrong on purpose must be one the document rejects too.
+     */
+    private void sent(StompTestClient client, String destination, String message, Map<String, Object> frame) {
+        sent(client, destination, message, frame, true);
+    }
+
+    private void sent(StompTestClient client, String destination, String message, Map<String, Object> frame,
+            boolean conforming) {
+        String json = clients.json().writeValueAsString(frame);
+        if (conforming) {
+            asyncApi.checkPayload(message, json);
+        } else {
+            asyncApi.checkPayloadRejected(message, json);
+        }
+        client.send(destination, frame);
+    }
+
+    /** Awaits a matching event; every event seen on the way, matching or not, is checked against the document. */
+    private JsonNode awaitEvent(StompTestClient client, Predicate<tools.jackson.databind.JsonNode> matching) {
+        return ContractJson.read(clients.json().writeValueAsString(client.awaitEvent(event -> {
+            event(event);
+            return matching.test(event);
+        })));
+    }
+
+    private JsonNode awaitEvent(StompTestClient client, String type) {
+        return awaitEvent(client, event -> type.equals(event.path("type").asString()));
+    }
+
+    private JsonNode event(tools.jackson.databind.JsonNode event) {
+        String json = clients.json().writeValueAsString(event);
+        asyncApi.checkEvent(json);
+        return ContractJson.read(json);
+    }
+
+    private tools.jackson.databind.JsonNode payload(String message, tools.jackson.databind.JsonNode payload) {
+        asyncApi.checkPayload(message, clients.json().writeValueAsString(payload));
+        return payload;
+    }
+
+    private void errorFrame(StompTestClient.ErrorFrame frame, String code) {
+        assertThat(frame.message()).as("ERROR frame's message header").isEqualTo(code);
+        asyncApi.checkHeaders("ErrorFrame", ContractJson.JSON.createObjectNode().put("message", frame.message()).toString());
+        asyncApi.checkPayload("ErrorFrame", clients.json().writeValueAsString(frame.body()));
+        assertThat(frame.body().get("code").asString()).as("ERROR frame body's code").isEqualTo(code);
+    }
+
+    /** Whatever else arrived on a client's queues must match the document too. */
+    private void everythingElse(StompTestClient client) {
+        client.drainEvents().forEach(this::event);
+        client.drainAcks().forEach(ack -> payload("SendAck", ack));
+        client.drainErrors().forEach(error -> payload("StompError", error));
+    }
+
+    // ---------------------------------------------------------------- support
+
+    private static String manyUserIds(int count) {
+        return IntStream.range(0, count).mapToObj(i -> "userIds=" + UUID.randomUUID()).collect(Collectors.joining("&"));
+    }
+
+    private ContractClient client(TestUser user) {
+        return ContractClient.as(clients, openApi, user);
+    }
+
+    private static Set<String> difference(Set<String> left, Set<String> right) {
+        Set<String> result = new TreeSet<>(left);
+        result.removeAll(right);
+        return result;
+    }
+
+    private static Set<String> constants(Class<?> registry) {
+        Set<String> codes = new LinkedHashSet<>();
+        for (Field field : registry.getFields()) {
+            if (Modifier.isStatic(field.getModifiers()) && field.getType() == String.class) {
+                try {
+                    codes.add((String) field.get(null));
+                } catch (IllegalAccessException unreadable) {
+                    throw new AssertionError(unreadable);
+                }
+            }
+        }
+        return codes;
+    }
+
+    /** An instance of a record with every component null, zero or false: enough to ask its type(). */
+    private static Object blank(Class<?> record) throws ReflectiveOperationException {
+        RecordComponent[] components = record.getRecordComponents();
+        Class<?>[] types = new Class<?>[components.length];
+        Object[] values = new Object[components.length];
+        for (int i = 0; i < components.length; i++) {
+            types[i] = components[i].getType();
+            values[i] = !types[i].isPrimitive() ? null : types[i] == boolean.class ? false
+                    : types[i] == long.class ? 0L : types[i] == int.class ? 0 : null;
+        }
+        Constructor<?> canonical = record.getDeclaredConstructor(types);
+        canonical.setAccessible(true);
+        return canonical.newInstance(values);
+    }
+
+    /** Object schemas (with properties) below {@code node} that do not say {@code additionalProperties: false}. */
+    private static void collectOpenObjects(JsonNode node, String path, List<String> open) {
+        if (node.isObject()) {
+            boolean objectSchema = "object".equals(node.path("type").asText()) || node.has("properties");
+            JsonNode additional = node.path("additionalProperties");
+            if (objectSchema && !(additional.isBoolean() && !additional.asBoolean())) {
+                open.add(path);
+            }
+            node.properties().forEach(child -> collectOpenObjects(child.getValue(), path + "/" + child.getKey(), open));
+        } else if (node.isArray()) {
+            for (int i = 0; i < node.size(); i++) {
+                collectOpenObjects(node.get(i), path + "/" + i, open);
+            }
+        }
+    }
+}
