@@ -175,7 +175,11 @@ class StompLiveEventsTest {
             assertThat(refused.get("code").asString()).isEqualTo(ChatProblems.SEQ_OUT_OF_RANGE);
             assertThat(conversation(bob, group).get("readSeq").asLong()).isEqualTo(2);
 
-            // A read without a seq is refused, not taken as "seq 0".
+            // A read without a seq (or without a body) is refused, not taken as "seq 0".
+            bobLive.send("/app/conversations/" + group + "/read", Map.of("note", "no seq here"));
+            assertThat(bobLive.awaitError().get("code").asString()).isEqualTo("MALFORMED_REQUEST");
+            bobLive.send("/app/conversations/" + group + "/read", java.util.Collections.singletonMap("seq", null));
+            assertThat(bobLive.awaitError().get("code").asString()).isEqualTo("VALIDATION_FAILED");
             bobLive.send("/app/conversations/" + group + "/read", Map.of());
             assertThat(bobLive.awaitError().get("code").asString()).isEqualTo("VALIDATION_FAILED");
             assertThat(conversation(bob, group).get("readSeq").asLong()).isEqualTo(2);

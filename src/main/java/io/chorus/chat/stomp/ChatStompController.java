@@ -19,6 +19,7 @@ import org.springframework.messaging.handler.annotation.DestinationVariable;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
+import org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException;
 import org.springframework.messaging.handler.annotation.support.MethodArgumentTypeMismatchException;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.annotation.SendToUser;
@@ -87,6 +88,10 @@ class ChatStompController {
         if (failure instanceof MessageConversionException) {
             return new StompError(ProblemCodes.MALFORMED_REQUEST, 400,
                     "The frame body is not valid JSON for this destination.", destination, clientMessageId);
+        }
+        if (failure instanceof MethodArgumentNotValidException) {
+            return new StompError(ProblemCodes.VALIDATION_FAILED, 400,
+                    "The frame body is missing or invalid for this destination.", destination, clientMessageId);
         }
         if (failure instanceof MethodArgumentTypeMismatchException || failure instanceof ConversionException) {
             return new StompError(ProblemCodes.VALIDATION_FAILED, 400,
