@@ -170,17 +170,23 @@ public class Conversations {
 
     @Transactional
     public List<MemberView> addMembers(UserId me, ConversationId id, Collection<UUID> userIds) {
-        ViewerRow row = managedGroup(me, id);
+        managedGroup(me, id);
         Set<UUID> invited = new LinkedHashSet<>(userIds);
         requireKnownUsers(invited);
-        if (row.conversation().memberCount() + invited.size() > properties.maxGroupSize()) {
+        // Lock the conversation before inserting: two concurrent additions then queue instead of
+        // deadlocking, and the size and archive checks below see the committed state.
+        long seq = conversations.lockedLastSeq(id.value());
+        ConversationRow current = conversations.find(id.value()).orElseThrow();
+        if (current.archived()) {
+            throw archived();
+        }
+        if (current.memberCount() + invited.size() > properties.maxGroupSize()) {
             throw ChorusProblem.unprocessable(ChatProblems.GROUP_TOO_LARGE,
                     "A group may have at most " + properties.maxGroupSize() + " members.");
         }
         Instant now = clock.instant();
         List<UUID> added = members.add(id.value(), invited, MemberRole.MEMBER, now);
         if (!added.isEmpty()) {
-            long seq = conversations.lockedLastSeq(id.value());
             conversations.adjustMemberCount(id.value(), added.size());
             members.recordChanges(id.value(), added, "JOINED", MemberRole.MEMBER, me.value(), now, seq);
             for (UUID user : added) {
@@ -233,9 +239,11 @@ public class Conversations {
     @Transactional
     public MemberView changeRole(UserId me, ConversationId id, UserId target, MemberRole role) {
         group(me, id);
+        // Member rows first, then the conversation: a concurrent send by either takes them in
+        // that order too. The caller's role is read under its row lock, so two hand-overs at
+        // once cannot both see the caller as owner and leave the group with two owners.
+        members.lockMembers(id.value(), List.of(me.value(), target.value()));
         long seq = conversations.lockedLastSeq(id.value());
-        // The caller's role is read under the conversation's lock: two hand-overs at once must
-        // not both see the caller as owner and leave the group with two owners.
         if (members.role(id.value(), me.value()).orElse(null) != MemberRole.OWNER) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may change roles.");
         }

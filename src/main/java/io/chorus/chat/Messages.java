@@ -80,9 +80,10 @@ public class Messages {
         try {
             return Objects.requireNonNull(transactions.execute(status -> sendInTransaction(command)));
         } catch (AlreadySent raced) {
-            // A concurrent attempt with the same client message id committed first.
+            // A concurrent attempt with the same client message id committed first, or the
+            // group was archived between our check and our insert.
             MessageCore original = messages.findBySenderAndClientId(command.sender().value(), command.clientMessageId())
-                    .orElseThrow();
+                    .orElseThrow(() -> ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived."));
             return retried(command, original);
         }
     }
@@ -206,7 +207,7 @@ public class Messages {
     @Transactional
     public MessageView edit(UserId me, ConversationId id, long messageId, String text) {
         String newText = SendMessage.validText(text);
-        membership.member(me, id);
+        changeable(membership.member(me, id));
         long stamp = conversations.lockedLastSeq(id.value());
         MessageCore message = existing(id, messageId);
         if (!message.senderId().equals(me.value())) {
@@ -231,7 +232,7 @@ public class Messages {
      */
     @Transactional
     public MessageView recall(UserId me, ConversationId id, long messageId) {
-        ViewerRow row = membership.member(me, id);
+        ViewerRow row = changeable(membership.member(me, id));
         long stamp = conversations.lockedLastSeq(id.value());
         MessageCore message = existing(id, messageId);
         if (message.recalled()) {
@@ -260,7 +261,7 @@ public class Messages {
             throw ChorusProblem.badRequest(ChatProblems.INVALID_REACTION,
                     "A reaction is 1 to 32 characters without spaces, such as 👍.");
         }
-        membership.member(me, id);
+        changeable(membership.member(me, id));
         long stamp = conversations.lockedLastSeq(id.value());
         MessageCore message = existing(id, messageId);
         if (message.recalled()) {
@@ -282,6 +283,14 @@ public class Messages {
         MessageCore message = messages.find(id.value(), messageId).orElseThrow(Messages::noSuchMessage);
         Map<Boolean, List<UUID>> split = messages.readersOf(id.value(), message.seq(), message.senderId());
         return new ReadReceipts(messageId, message.seq(), split.get(true), split.get(false));
+    }
+
+    /** An archived group is read-only: its messages are no longer edited, recalled or reacted to. */
+    private static ViewerRow changeable(ViewerRow row) {
+        if (row.conversation().archived()) {
+            throw ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
+        }
+        return row;
     }
 
     /** The message, locked against concurrent edits, recalls and reactions until the transaction ends. */

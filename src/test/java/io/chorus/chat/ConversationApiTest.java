@@ -214,8 +214,16 @@ class ConversationApiTest {
         TestUser bob = clients.user("bob");
         TestUser carol = clients.user("carol");
         String group = chat.group(alice, bob);
-        chat.send(bob, group, "before the archive");
+        long before = chat.send(bob, group, "before the archive").get("id").asLong();
         clients.rest(alice).post("/api/v1/conversations/" + group + "/archive", null).ok();
+
+        // Read-only: the existing message is no longer edited, recalled or reacted to.
+        clients.rest(bob).patch(messages(group) + "/" + before, body("text", "rewritten"))
+                .problem(409, "CONVERSATION_ARCHIVED");
+        clients.rest(alice).post(messages(group) + "/" + before + "/recall", null)
+                .problem(409, "CONVERSATION_ARCHIVED");
+        clients.rest(alice).put(messages(group) + "/" + before + "/reactions/ok")
+                .problem(409, "CONVERSATION_ARCHIVED");
 
         clients.rest(bob).post(messages(group), body("clientMessageId", "late-1", "text", "anyone?"))
                 .problem(409, "CONVERSATION_ARCHIVED");
@@ -627,5 +635,66 @@ class ConversationApiTest {
     private long conversationsCreatedBy(TestUser user) {
         return jdbc.sql("SELECT count(*) FROM chat.conversation WHERE created_by = :u").param("u", user.id())
                 .query(Long.class).single();
+    }
+
+    /**
+     * Membership changes and sends touch the same rows: concurrent ones must queue, never
+     * deadlock into a 500. Admins add members while the member whose role changes keeps sending.
+     */
+    @Test
+    void concurrentMemberChangesAndSendsNeverDeadlock() throws Exception {
+        TestUser owner = clients.user("owner");
+        TestUser admin = clients.user("admin");
+        TestUser sender = clients.user("sender");
+        String group = chat.group(owner, admin, sender);
+        chat.promote(owner, group, admin);
+        int rounds = 30;
+        List<TestUser> newcomers = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            newcomers.add(clients.user("newcomer"));
+        }
+        List<java.util.concurrent.Callable<List<Integer>>> work = new ArrayList<>();
+        for (TestUser by : List.of(owner, admin)) {  // two managers adding at once
+            int offset = by == owner ? 0 : 1;
+            work.add(() -> {
+                List<Integer> statuses = new ArrayList<>();
+                for (int i = offset; i < rounds; i += 2) {
+                    statuses.add(clients.rest(by).post(members(group), body("userIds", List.of(newcomers.get(i).id())))
+                            .status());
+                }
+                return statuses;
+            });
+        }
+        work.add(() -> {  // the owner keeps changing the sender's role
+            List<Integer> statuses = new ArrayList<>();
+            for (int i = 0; i < rounds; i++) {
+                statuses.add(clients.rest(owner).patch(members(group) + "/" + sender.id(),
+                        body("role", i % 2 == 0 ? "ADMIN" : "MEMBER")).status());
+            }
+            return statuses;
+        });
+        for (String device : List.of("phone", "laptop")) {  // while the sender sends from two devices
+            work.add(() -> {
+                List<Integer> statuses = new ArrayList<>();
+                for (int i = 0; i < rounds; i++) {
+                    statuses.add(clients.rest(sender).post(messages(group),
+                            body("clientMessageId", device + "-" + i, "text", "message " + i)).status());
+                }
+                return statuses;
+            });
+        }
+        ExecutorService threads = Executors.newFixedThreadPool(work.size());
+        List<Integer> statuses = new ArrayList<>();
+        try {
+            for (Future<List<Integer>> done : threads.invokeAll(work)) {
+                statuses.addAll(done.get());
+            }
+        } finally {
+            threads.shutdownNow();
+        }
+        assertThat(statuses).as("no request failed (a deadlock surfaces as 500)").containsOnly(200, 201);
+        assertThat(chat.storedMessages(group)).isEqualTo(rounds * 2);
+        assertThat(chat.storedLastSeq(group)).isEqualTo(rounds * 2);
+        assertThat(chat.conversation(owner, group).get("memberCount").asInt()).isEqualTo(3 + rounds);
     }
 }

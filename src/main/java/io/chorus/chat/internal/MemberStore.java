@@ -51,6 +51,19 @@ public class MemberStore {
                 .optional();
     }
 
+    /**
+     * Locks these members' rows, in id order, before the caller takes the conversation's row
+     * lock: the same order a send takes them in, so the two never wait on each other in a circle.
+     */
+    public void lockMembers(UUID conversationId, Collection<UUID> userIds) {
+        jdbc.sql("""
+                SELECT user_id FROM chat.member WHERE conversation_id = :c AND user_id = ANY(:users)
+                ORDER BY user_id FOR NO KEY UPDATE
+                """)
+                .param("c", conversationId).param("users", userIds.toArray(UUID[]::new))
+                .query(UUID.class).list();
+    }
+
     /** Adds those not yet members and returns exactly the ones this call added. */
     public List<UUID> add(UUID conversationId, Collection<UUID> userIds, MemberRole role, Instant now) {
         if (userIds.isEmpty()) {

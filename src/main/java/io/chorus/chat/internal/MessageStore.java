@@ -99,7 +99,8 @@ public class MessageStore {
     /**
      * Draws the next seq, stores the message and moves the sender's read cursor to it, in one
      * statement: the conversation row lock that serialises senders is held for as short a time
-     * as possible. Empty when this sender already used this client message id; the caller then
+     * as possible. Empty when this sender already used this client message id, or when the group
+     * was archived after the caller checked (the archive holds the same row lock); the caller then
      * rolls back, so the seq drawn here is not consumed and no gap appears.
      */
     public Optional<Posted> post(UUID conversationId, UUID senderId, String clientMessageId, String body,
@@ -107,7 +108,7 @@ public class MessageStore {
         return jdbc.sql("""
                 WITH next AS (
                     UPDATE chat.conversation SET last_seq = last_seq + 1, last_activity_at = :now
-                    WHERE id = :c RETURNING last_seq
+                    WHERE id = :c AND NOT archived RETURNING last_seq
                 ), read AS (
                     UPDATE chat.member SET read_seq = (SELECT last_seq FROM next)
                     WHERE conversation_id = :c AND user_id = :sender
