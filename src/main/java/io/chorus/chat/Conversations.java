@@ -209,13 +209,18 @@ public class Conversations {
         if (row.conversation().archived() && !leaving) {
             throw archived();
         }
+        // Both roles are read under the rows' locks (taken in the send's order): a hand-over or
+        // demotion committing meanwhile cannot let a former admin remove someone, or remove
+        // the member who just became owner.
+        members.lockMembers(id.value(), List.of(me.value(), target.value()));
+        MemberRole myRole = members.role(id.value(), me.value()).orElseThrow(() -> notVisible(id));
         MemberRole targetRole = members.role(id.value(), target.value()).orElseThrow(() ->
                 ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation."));
         if (leaving && targetRole == MemberRole.OWNER && row.conversation().memberCount() > 1) {
             throw ChorusProblem.conflict(ChatProblems.OWNER_MUST_TRANSFER,
                     "Make another member the owner before leaving.");
         }
-        if (!leaving && !mayRemove(row.role(), targetRole)) {
+        if (!leaving && !mayRemove(myRole, targetRole)) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "You may not remove this member.");
         }
         // The member row goes first: a send holding its lock finishes before we proceed,

@@ -697,4 +697,43 @@ class ConversationApiTest {
         assertThat(chat.storedLastSeq(group)).isEqualTo(rounds * 2);
         assertThat(chat.conversation(owner, group).get("memberCount").asInt()).isEqualTo(3 + rounds);
     }
+
+    /**
+     * The owner hands ownership to carol while an admin removes her. Whichever commits first,
+     * the group ends with exactly one owner who is still a member: never none.
+     */
+    @Test
+    void removalRacingAHandOverNeverLeavesTheGroupWithoutAnOwner() throws Exception {
+        for (int round = 0; round < 10; round++) {
+            TestUser alice = clients.user("alice");
+            TestUser bob = clients.user("bob");
+            TestUser carol = clients.user("carol");
+            String group = chat.group(alice, bob, carol);
+            chat.promote(alice, group, bob);
+            CyclicBarrier start = new CyclicBarrier(2);
+            ExecutorService threads = Executors.newFixedThreadPool(2);
+            try {
+                Future<Integer> handOver = threads.submit(() -> {
+                    start.await();
+                    return clients.rest(alice).patch(members(group) + "/" + carol.id(), body("role", "OWNER")).status();
+                });
+                Future<Integer> removal = threads.submit(() -> {
+                    start.await();
+                    return clients.rest(bob).delete(members(group) + "/" + carol.id()).status();
+                });
+                assertThat(handOver.get()).isIn(200, 404);
+                assertThat(removal.get()).isIn(204, 403);
+            } finally {
+                threads.shutdownNow();
+            }
+            List<String> owners = new ArrayList<>();
+            clients.rest(alice).get(members(group)).ok().json()
+                    .forEach(member -> {
+                        if ("OWNER".equals(member.get("role").asString())) {
+                            owners.add(member.get("userId").asString());
+                        }
+                    });
+            assertThat(owners).as("owners after round %d", round).hasSize(1);
+        }
+    }
 }
