@@ -84,10 +84,7 @@ public class Conversations {
         String groupName = validName(name);
         Set<UUID> invited = new LinkedHashSet<>(memberIds);
         invited.remove(me.value());
-        if (invited.size() + 1 > properties.maxGroupSize()) {
-            throw ChorusProblem.unprocessable(ChatProblems.GROUP_TOO_LARGE,
-                    "A group may have at most " + properties.maxGroupSize() + " members.");
-        }
+        requireRoomFor(invited.size() + 1);
         requireKnownUsers(invited);
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
@@ -180,10 +177,7 @@ public class Conversations {
         if (current.archived()) {
             throw archived();
         }
-        if (current.memberCount() + invited.size() > properties.maxGroupSize()) {
-            throw ChorusProblem.unprocessable(ChatProblems.GROUP_TOO_LARGE,
-                    "A group may have at most " + properties.maxGroupSize() + " members.");
-        }
+        requireRoomFor(current.memberCount() + invited.size());
         Instant now = clock.instant();
         List<UUID> added = members.add(id.value(), invited, MemberRole.MEMBER, now);
         if (!added.isEmpty()) {
@@ -321,7 +315,8 @@ public class Conversations {
         return row;
     }
 
-    private static ChorusProblem archived() {
+    /** The refusal for any change to an archived group. */
+    static ChorusProblem archived() {
         return ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
     }
 
@@ -331,6 +326,13 @@ public class Conversations {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner and admins may do this.");
         }
         return row;
+    }
+
+    private void requireRoomFor(int memberCount) {
+        if (memberCount > properties.maxGroupSize()) {
+            throw ChorusProblem.unprocessable(ChatProblems.GROUP_TOO_LARGE,
+                    "A group may have at most " + properties.maxGroupSize() + " members.");
+        }
     }
 
     private static boolean mayRemove(MemberRole remover, MemberRole target) {

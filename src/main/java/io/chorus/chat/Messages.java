@@ -83,7 +83,7 @@ public class Messages {
             // A concurrent attempt with the same client message id committed first, or the
             // group was archived between our check and our insert.
             MessageCore original = messages.findBySenderAndClientId(command.sender().value(), command.clientMessageId())
-                    .orElseThrow(() -> ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived."));
+                    .orElseThrow(Conversations::archived);
             return retried(command, original);
         }
     }
@@ -102,7 +102,7 @@ public class Messages {
             if (access == null) {
                 throw membership.notVisible(command.conversationId());
             }
-            throw ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
+            throw Conversations.archived();
         }
         MessageView.ReplyPreview reply = null;
         if (command.replyToMessageId() != null) {
@@ -160,12 +160,10 @@ public class Messages {
             throw ChorusProblem.forbidden(ChatProblems.MENTION_ALL_NOT_ALLOWED,
                     "Only a group's owner and admins may mention @all.");
         }
-        Map<String, UserId> named = users.findActiveByUsernames(names);
-        Set<UUID> memberIds = Set.copyOf(members.memberIds(conversationId));
+        List<UUID> named = users.findActiveByUsernames(names).values().stream().map(UserId::value).distinct()
+                .toList();
         // "@word" that names no member is ordinary text (an e-mail domain, a handle elsewhere).
-        List<UUID> mentioned = named.values().stream().map(UserId::value).filter(memberIds::contains)
-                .distinct().toList();
-        return new Mentions(mentioned, all);
+        return new Mentions(members.membersAmong(conversationId, named), all);
     }
 
     /** The newest page, or the page right before {@code beforeSeq} or right after {@code afterSeq}. */
@@ -288,7 +286,7 @@ public class Messages {
     /** An archived group is read-only: its messages are no longer edited, recalled or reacted to. */
     private static ViewerRow changeable(ViewerRow row) {
         if (row.conversation().archived()) {
-            throw ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
+            throw Conversations.archived();
         }
         return row;
     }

@@ -90,6 +90,17 @@ public class MemberStore {
                 .param("c", conversationId).param("u", userId).param("role", role.name()).update();
     }
 
+    /** Those of {@code userIds} who are members, in the order given; one indexed look-up per id. */
+    public List<UUID> membersAmong(UUID conversationId, List<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return List.of();
+        }
+        List<UUID> found = jdbc.sql("SELECT user_id FROM chat.member WHERE conversation_id = :c AND user_id = ANY(:users)")
+                .param("c", conversationId).param("users", userIds.toArray(UUID[]::new))
+                .query(UUID.class).list();
+        return userIds.stream().filter(found::contains).toList();
+    }
+
     public List<UUID> memberIds(UUID conversationId) {
         return jdbc.sql("SELECT user_id FROM chat.member WHERE conversation_id = :c")
                 .param("c", conversationId).query(UUID.class).list();
