@@ -21,6 +21,8 @@ public final class ChatProblems {
     public static final String MENTION_ALL_NOT_ALLOWED = "MENTION_ALL_NOT_ALLOWED";
     public static final String SEQ_OUT_OF_RANGE = "SEQ_OUT_OF_RANGE";
     public static final String GROUP_TOO_LARGE = "GROUP_TOO_LARGE";
+    /** Department groups follow the org chart: members, roles and name change there, not by hand. */
+    public static final String DEPARTMENT_GROUP_MANAGED = "DEPARTMENT_GROUP_MANAGED";
 
     private ChatProblems() {
     }

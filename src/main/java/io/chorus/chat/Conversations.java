@@ -297,13 +297,19 @@ public class Conversations {
                 : ChorusProblem.notFound(ChatProblems.CONVERSATION_NOT_FOUND, "No such conversation.");
     }
 
-    /** A group the caller belongs to, archived or not. */
+    /**
+     * A project group the caller belongs to, archived or not: the only kind whose members, roles
+     * and name are managed by hand. A department group follows the org chart instead.
+     */
     private ViewerRow anyGroup(UserId me, ConversationId id) {
         ViewerRow row = member(me, id);
-        if (row.conversation().kind() != ConversationKind.GROUP) {
-            throw ChorusProblem.unprocessable(ChatProblems.NOT_A_GROUP, "Direct chats have no members to manage.");
-        }
-        return row;
+        return switch (row.conversation().kind()) {
+            case DIRECT -> throw ChorusProblem.unprocessable(ChatProblems.NOT_A_GROUP,
+                    "Direct chats have no members to manage.");
+            case DEPARTMENT -> throw ChorusProblem.conflict(ChatProblems.DEPARTMENT_GROUP_MANAGED,
+                    "This department group follows the org chart; change the department instead.");
+            case GROUP -> row;
+        };
     }
 
     /** A group the caller belongs to that still takes changes. */

@@ -156,7 +156,7 @@ public class Messages {
             return new Mentions(List.of(), false);
         }
         boolean all = names.remove(ALL);
-        if (all && (kind != ConversationKind.GROUP || !role.manages())) {
+        if (all && (!kind.isGroup() || !role.manages())) {
             throw ChorusProblem.forbidden(ChatProblems.MENTION_ALL_NOT_ALLOWED,
                     "Only a group's owner and admins may mention @all.");
         }
@@ -237,7 +237,7 @@ public class Messages {
             throw ChorusProblem.conflict(ChatProblems.MESSAGE_RECALLED, "This message was already recalled.");
         }
         Instant now = clock.instant();
-        boolean moderator = row.conversation().kind() == ConversationKind.GROUP && row.role().manages();
+        boolean moderator = row.conversation().kind().isGroup() && row.role().manages();
         if (!moderator) {
             if (!message.senderId().equals(me.value())) {
                 throw ChorusProblem.forbidden(ChatProblems.NOT_THE_AUTHOR,

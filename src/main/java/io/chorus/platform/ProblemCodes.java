@@ -6,6 +6,8 @@ public final class ProblemCodes {
     public static final String VALIDATION_FAILED = "VALIDATION_FAILED";
     public static final String MALFORMED_REQUEST = "MALFORMED_REQUEST";
     public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
+    /** A valid token of a deactivated account; also the code that closes its live sessions. */
+    public static final String ACCOUNT_DEACTIVATED = "ACCOUNT_DEACTIVATED";
     public static final String FORBIDDEN = "FORBIDDEN";
     public static final String NOT_FOUND = "NOT_FOUND";
     public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";

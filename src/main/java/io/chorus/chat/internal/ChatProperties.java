@@ -19,7 +19,15 @@ public record ChatProperties(
         @Min(2) @DefaultValue("5000") int maxGroupSize,
         /** The largest page of messages one request returns. */
         @Min(1) @Max(500) @DefaultValue("100") int maxPageSize,
-        @Valid @DefaultValue Stomp stomp) {
+        @Valid @DefaultValue Stomp stomp,
+        @Valid @DefaultValue DepartmentGroups departmentGroups) {
+
+    public record DepartmentGroups(
+            /** Give every department a group as soon as it exists, instead of when an org_admin asks. */
+            @DefaultValue("false") boolean createForEveryDepartment,
+            /** Whether those automatic groups also take in the members of sub-departments. */
+            @DefaultValue("false") boolean includeSubDepartments) {
+    }
 
     public record Stomp(
             /** Browser origins allowed to open /ws (patterns); clients without an Origin header are not browsers and pass. */

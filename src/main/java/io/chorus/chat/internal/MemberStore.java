@@ -6,8 +6,10 @@ import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -99,6 +101,19 @@ public class MemberStore {
                 .param("c", conversationId).param("users", userIds.toArray(UUID[]::new))
                 .query(UUID.class).list();
         return userIds.stream().filter(found::contains).toList();
+    }
+
+    /** The roles of those of {@code userIds} who are members. */
+    public Map<UUID, MemberRole> rolesAmong(UUID conversationId, Collection<UUID> userIds) {
+        if (userIds.isEmpty()) {
+            return Map.of();
+        }
+        return jdbc.sql("SELECT user_id, role FROM chat.member WHERE conversation_id = :c AND user_id = ANY(:users)")
+                .param("c", conversationId).param("users", userIds.toArray(UUID[]::new))
+                .query((rs, n) -> Map.entry(rs.getObject("user_id", UUID.class),
+                        MemberRole.valueOf(rs.getString("role"))))
+                .list().stream().collect(Collectors.toMap(Map.Entry::getKey,
+                        Map.Entry::getValue));
     }
 
     public List<UUID> memberIds(UUID conversationId) {

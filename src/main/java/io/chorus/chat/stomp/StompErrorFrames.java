@@ -1,5 +1,6 @@
 package io.chorus.chat.stomp;
 
+import io.chorus.identity.AccountDeactivatedException;
 import io.chorus.platform.ProblemCodes;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -77,6 +78,19 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
         return MessageBuilder.createMessage(json.writeValueAsBytes(error), messageHeaders);
     }
 
+    /**
+     * Ends a live session from the server's side: the ERROR frame tells the client why (the
+     * same code REST would answer with), and Spring closes the connection after sending it.
+     */
+    void close(String sessionId, StompError error) {
+        StompHeaderAccessor headers = StompHeaderAccessor.create(StompCommand.ERROR);
+        headers.setMessage(error.code());
+        headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
+        headers.setSessionId(sessionId);
+        clientOutboundChannel.getObject().send(
+                MessageBuilder.createMessage(json.writeValueAsBytes(error), headers.getMessageHeaders()));
+    }
+
     private static StompError describe(Throwable failure, StompHeaderAccessor client) {
         String destination = client == null ? null : client.getDestination();
         boolean anonymous = client == null || client.getUser() == null;
@@ -84,6 +98,10 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
             if (cause instanceof AuthenticationServiceException) {
                 return new StompError(ProblemCodes.IDENTITY_PROVIDER_UNAVAILABLE, 503,
                         "Chorus cannot reach its identity provider right now; try again shortly.", destination, null);
+            }
+            if (cause instanceof AccountDeactivatedException) {
+                return new StompError(ProblemCodes.ACCOUNT_DEACTIVATED, 401, "This account has been deactivated.",
+                        destination, null);
             }
             if (cause instanceof AuthenticationException) {
                 return new StompError(ProblemCodes.UNAUTHENTICATED, 401,

@@ -8,16 +8,13 @@ import io.chorus.chat.MemberRole;
 import io.chorus.chat.MemberView;
 import io.chorus.identity.CurrentUser;
 import io.chorus.identity.UserId;
-import io.chorus.platform.ChorusProblem;
-import io.chorus.platform.ProblemCodes;
+import io.chorus.platform.PageCursor;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
-import java.util.Base64;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.http.HttpStatus;
@@ -137,24 +134,19 @@ class ConversationController {
         return conversations.markRead(me.id(), ConversationId.of(conversationId), request.seq());
     }
 
-    /** Cursors are opaque to clients: base64url of the last item's activity time and id. */
     private static String encode(ConversationCursor cursor) {
-        if (cursor == null) {
-            return null;
-        }
-        String raw = cursor.lastActivityAt() + "|" + cursor.id();
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw.getBytes(StandardCharsets.UTF_8));
+        return cursor == null ? null : PageCursor.encode(cursor.lastActivityAt().toString(), cursor.id().toString());
     }
 
     private static ConversationCursor decode(String cursor) {
         if (cursor == null || cursor.isBlank()) {
             return null;
         }
+        List<String> parts = PageCursor.decode(cursor, 2);
         try {
-            String[] parts = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8).split("\\|");
-            return new ConversationCursor(Instant.parse(parts[0]), UUID.fromString(parts[1]));
+            return new ConversationCursor(Instant.parse(parts.get(0)), UUID.fromString(parts.get(1)));
         } catch (RuntimeException malformed) {
-            throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, "cursor is not one this API handed out.");
+            throw PageCursor.malformed();
         }
     }
 }

@@ -21,17 +21,17 @@ class DemoUserSeeder implements ApplicationRunner {
     private static final Logger log = LoggerFactory.getLogger(DemoUserSeeder.class);
 
     private final IdentityProperties properties;
-    private final UserSightings sightings;
+    private final AccountStore accounts;
 
-    DemoUserSeeder(IdentityProperties properties, UserSightings sightings) {
+    DemoUserSeeder(IdentityProperties properties, AccountStore accounts) {
         this.properties = properties;
-        this.sightings = sightings;
+        this.accounts = accounts;
     }
 
     @Override
     public void run(ApplicationArguments args) {
-        properties.local().demoUsers().forEach(user -> sightings.seen(new UserSightings.Sighting(
-                LocalTokenIssuer.subjectOf(user.username()), user.username(), user.displayName(), user.email())));
+        properties.local().demoUsers().forEach(user -> accounts.upsert(new UserSightings.Sighting(
+                LocalTokenIssuer.subjectOf(user.username()), user.username(), user.displayName(), user.email()), false));
         log.info("Local mode: demo users {}", properties.local().demoUsers().stream()
                 .map(user -> user.username() + " " + user.roles()).toList());
     }

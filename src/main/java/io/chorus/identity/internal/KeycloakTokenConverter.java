@@ -1,8 +1,8 @@
 package io.chorus.identity.internal;
 
+import io.chorus.identity.AccountDeactivatedException;
 import io.chorus.identity.CurrentUser;
 import io.chorus.identity.Role;
-import io.chorus.identity.UserId;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Map;
@@ -31,9 +31,13 @@ class KeycloakTokenConverter implements Converter<Jwt, AbstractAuthenticationTok
     public AbstractAuthenticationToken convert(Jwt jwt) {
         String username = Optional.ofNullable(jwt.getClaimAsString("preferred_username")).orElse(jwt.getSubject());
         String displayName = Optional.ofNullable(jwt.getClaimAsString("name")).orElse(username);
-        UserId id = sightings.seen(new UserSightings.Sighting(
+        AccountStore.Stored account = sightings.seen(new UserSightings.Sighting(
                 jwt.getSubject(), username, displayName, jwt.getClaimAsString("email")));
-        return new ChorusAuthentication(new CurrentUser(id, username, displayName, realmRoles(jwt)));
+        if (!account.active()) {
+            // The token outlives the account (Keycloak disabled or removed the user): it grants nothing.
+            throw new AccountDeactivatedException();
+        }
+        return new ChorusAuthentication(new CurrentUser(account.id(), username, displayName, realmRoles(jwt)));
     }
 
     static Set<Role> realmRoles(Jwt jwt) {

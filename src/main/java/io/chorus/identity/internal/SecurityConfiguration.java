@@ -1,5 +1,6 @@
 package io.chorus.identity.internal;
 
+import io.chorus.identity.AccountDeactivatedException;
 import io.chorus.identity.internal.local.LocalTokenIssuer;
 import io.chorus.platform.ProblemCodes;
 import jakarta.servlet.http.HttpServletResponse;
@@ -11,6 +12,7 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.config.annotation.method.configuration.EnableMethodSecurity;
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
@@ -52,15 +54,11 @@ class SecurityConfiguration {
                 .addFilterBefore(new IdentityProviderOutage(), BearerTokenAuthenticationFilter.class)
                 .oauth2ResourceServer(server -> server
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(tokens))
-                        .authenticationEntryPoint((request, response, failure) -> writeProblem(response,
-                                HttpStatus.UNAUTHORIZED, ProblemCodes.UNAUTHENTICATED,
-                                "A valid bearer token is required."))
+                        .authenticationEntryPoint((request, response, failure) -> unauthenticated(response, failure))
                         .accessDeniedHandler((request, response, denied) -> writeProblem(response,
                                 HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, "You may not do this.")))
                 .exceptionHandling(errors -> errors
-                        .authenticationEntryPoint((request, response, failure) -> writeProblem(response,
-                                HttpStatus.UNAUTHORIZED, ProblemCodes.UNAUTHENTICATED,
-                                "A valid bearer token is required."))
+                        .authenticationEntryPoint((request, response, failure) -> unauthenticated(response, failure))
                         .accessDeniedHandler((request, response, denied) -> writeProblem(response,
                                 HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, "You may not do this.")));
         return http.build();
@@ -94,6 +92,17 @@ class SecurityConfiguration {
         // Without a subject there is no stable user key to attach anything to.
         return new DelegatingOAuth2TokenValidator<>(defaults,
                 new JwtClaimValidator<String>(JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank()));
+    }
+
+    private static void unauthenticated(HttpServletResponse response, AuthenticationException failure)
+            throws IOException {
+        if (failure instanceof AccountDeactivatedException) {
+            writeProblem(response, HttpStatus.UNAUTHORIZED, ProblemCodes.ACCOUNT_DEACTIVATED,
+                    "This account has been deactivated.");
+        } else {
+            writeProblem(response, HttpStatus.UNAUTHORIZED, ProblemCodes.UNAUTHENTICATED,
+                    "A valid bearer token is required.");
+        }
     }
 
     static void writeProblem(HttpServletResponse response, HttpStatus status, String code, String detail)

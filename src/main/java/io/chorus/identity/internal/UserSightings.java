@@ -2,12 +2,7 @@ package io.chorus.identity.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
-import io.chorus.identity.UserId;
-import java.sql.Timestamp;
 import java.time.Duration;
-import java.time.Instant;
-import java.util.UUID;
-import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
@@ -18,58 +13,39 @@ import org.springframework.stereotype.Component;
 @Component
 class UserSightings {
 
-    private final JdbcClient jdbc;
+    private final AccountStore accounts;
     /**
      * The profile last written for each subject. Keyed by subject, not by the whole sighting:
-     * a profile that changes and then changes back must be written both times.
+     * a profile that changes and then changes back must be written both times. Deactivation
+     * evicts the subject at once, so a retired user's next request is refused.
      */
     private final Cache<String, Known> known = Caffeine.newBuilder()
             .maximumSize(50_000)
             .expireAfterWrite(Duration.ofMinutes(10))
             .build();
 
-    UserSightings(JdbcClient jdbc) {
-        this.jdbc = jdbc;
+    UserSightings(AccountStore accounts) {
+        this.accounts = accounts;
     }
 
     /** The identity-provider facts about a user that Chorus keeps. */
     record Sighting(String subject, String username, String displayName, String email) {
     }
 
-    private record Known(Sighting sighting, UserId id) {
+    private record Known(Sighting sighting, AccountStore.Stored account) {
     }
 
-    UserId seen(Sighting sighting) {
+    AccountStore.Stored seen(Sighting sighting) {
         Known cached = known.getIfPresent(sighting.subject());
         if (cached != null && cached.sighting().equals(sighting)) {
-            return cached.id();
+            return cached.account();
         }
-        UserId id = upsert(sighting);
-        known.put(sighting.subject(), new Known(sighting, id));
-        return id;
+        AccountStore.Stored account = accounts.upsert(sighting, true);
+        known.put(sighting.subject(), new Known(sighting, account));
+        return account;
     }
 
-    private UserId upsert(Sighting sighting) {
-        Timestamp now = Timestamp.from(Instant.now());
-        UUID id = jdbc.sql("""
-                INSERT INTO identity.user_account
-                    (id, subject, username, display_name, email, active, created_at, last_seen_at)
-                VALUES (:id, :subject, :username, :displayName, :email, true, :now, :now)
-                ON CONFLICT (subject) DO UPDATE
-                    SET username = excluded.username,
-                        display_name = excluded.display_name,
-                        email = excluded.email,
-                        last_seen_at = excluded.last_seen_at
-                RETURNING id
-                """)
-                .param("id", UUID.randomUUID())
-                .param("subject", sighting.subject())
-                .param("username", sighting.username())
-                .param("displayName", sighting.displayName())
-                .param("email", sighting.email())
-                .param("now", now)
-                .query(UUID.class)
-                .single();
-        return UserId.of(id);
+    void forget(String subject) {
+        known.invalidate(subject);
     }
 }

@@ -1,0 +1,236 @@
+package io.chorus.chat;
+
+import io.chorus.chat.internal.ConversationStore;
+import io.chorus.chat.internal.DepartmentGroupStore;
+import io.chorus.chat.internal.DepartmentGroupStore.DepartmentGroupRow;
+import io.chorus.chat.internal.MemberStore;
+import io.chorus.chat.stomp.LiveFanout;
+import io.chorus.identity.UserDirectory;
+import io.chorus.identity.UserId;
+import io.chorus.identity.UserProfile;
+import io.chorus.org.Department;
+import io.chorus.org.DepartmentId;
+import io.chorus.org.OrgDirectory;
+import io.chorus.org.OrgProblems;
+import io.chorus.platform.ChorusProblem;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+import java.util.function.Predicate;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Department groups: one group per department whose members are the department's active
+ * members (optionally with its sub-departments) plus its heads, who are the group's admins.
+ * Nobody manages them by hand; {@link #follow} brings a group in line with the org chart and
+ * is idempotent, so replaying an org event changes nothing.
+ */
+@Service
+public class DepartmentGroups {
+
+    /** Who membership history records as having made a change the org chart caused. */
+    static final UUID ORG_CHART = new UUID(0, 0);
+
+    private final ConversationStore conversations;
+    private final MemberStore members;
+    private final DepartmentGroupStore groups;
+    private final OrgDirectory org;
+    private final UserDirectory users;
+    private final ApplicationEventPublisher events;
+    private final LiveFanout live;
+    private final Clock clock;
+
+    DepartmentGroups(ConversationStore conversations, MemberStore members, DepartmentGroupStore groups,
+            OrgDirectory org, UserDirectory users, ApplicationEventPublisher events, LiveFanout live, Clock clock) {
+        this.conversations = conversations;
+        this.members = members;
+        this.groups = groups;
+        this.org = org;
+        this.users = users;
+        this.events = events;
+        this.live = live;
+        this.clock = clock;
+    }
+
+    public record DepartmentGroupView(UUID conversationId, UUID departmentId, String name,
+            boolean includeSubDepartments, int memberCount) {
+    }
+
+    /** The department's group, and whether this call created it. */
+    public record Opened(DepartmentGroupView group, boolean created) {
+    }
+
+    /**
+     * The department's group, created (with its members) on first request. A department has
+     * at most one group; asking again returns it as it is.
+     */
+    @Transactional
+    public Opened open(DepartmentId departmentId, boolean includeSubDepartments, UserId by) {
+        Department department = org.department(departmentId).orElseThrow(() ->
+                ChorusProblem.notFound(OrgProblems.DEPARTMENT_NOT_FOUND, "No such department."));
+        groups.lockDepartment(departmentId.value());
+        var existing = groups.ofDepartment(departmentId.value());
+        if (existing.isPresent()) {
+            return new Opened(view(existing.get()), false);
+        }
+        UUID id = UUID.randomUUID();
+        Instant now = clock.instant();
+        conversations.insert(id, ConversationKind.DEPARTMENT, department.name(), null,
+                by == null ? ORG_CHART : by.value(), now);
+        groups.insertIfAbsent(id, departmentId.value(), includeSubDepartments);
+        events.publishEvent(new ChatEvents.ConversationCreated(ConversationId.of(id), ConversationKind.DEPARTMENT,
+                department.name(), by, now));
+        DepartmentGroupRow group = groups.ofDepartment(departmentId.value()).orElseThrow();
+        follow(group);
+        return new Opened(view(group), true);
+    }
+
+    /** Brings the whole group in line with its department. */
+    @Transactional
+    public void follow(DepartmentGroupRow group) {
+        if (group.archived()) {
+            return;
+        }
+        DepartmentId department = DepartmentId.of(group.departmentId());
+        Set<UUID> candidates = new HashSet<>(members.memberIds(group.conversationId()));
+        Set<UUID> inDepartment = new HashSet<>();
+        org.memberIds(department, group.includeSubDepartments()).forEach(user -> inDepartment.add(user.value()));
+        Set<UUID> heads = new HashSet<>();
+        org.heads(department).forEach(head -> heads.add(head.value()));
+        candidates.addAll(inDepartment);
+        candidates.addAll(heads);
+        apply(group, wantedRoles(candidates, inDepartment::contains, heads));
+    }
+
+    /** Brings one user's place in the group in line with the org chart. */
+    @Transactional
+    public void follow(DepartmentGroupRow group, UserId user) {
+        if (group.archived()) {
+            return;
+        }
+        DepartmentId department = DepartmentId.of(group.departmentId());
+        boolean inDepartment = org.isMember(user, department, group.includeSubDepartments());
+        Set<UUID> heads = new HashSet<>();
+        org.heads(department).forEach(head -> heads.add(head.value()));
+        apply(group, wantedRoles(Set.of(user.value()), candidate -> inDepartment, heads));
+    }
+
+    /** Everyone's wanted role: a head is an admin, a member a member, anyone else or inactive is out (null). */
+    private Map<UUID, MemberRole> wantedRoles(Set<UUID> candidates, Predicate<UUID> inDepartment,
+            Set<UUID> heads) {
+        Map<UserId, UserProfile> profiles = users.findAll(candidates.stream().map(UserId::of).toList());
+        Map<UUID, MemberRole> wanted = new HashMap<>();
+        for (UUID candidate : candidates) {
+            UserProfile profile = profiles.get(UserId.of(candidate));
+            boolean active = profile != null && profile.active();
+            MemberRole role = !active ? null
+                    : heads.contains(candidate) ? MemberRole.ADMIN
+                    : inDepartment.test(candidate) ? MemberRole.MEMBER
+                    : null;
+            wanted.put(candidate, role);
+        }
+        return wanted;
+    }
+
+    private void apply(DepartmentGroupRow group, Map<UUID, MemberRole> wanted) {
+        UUID conversation = group.conversationId();
+        Map<UUID, MemberRole> current = new HashMap<>();
+        members.rolesAmong(conversation, wanted.keySet()).forEach(current::put);
+        List<UUID> leaving = new ArrayList<>();
+        List<UUID> changing = new ArrayList<>();
+        Map<MemberRole, List<UUID>> joining = new HashMap<>();
+        wanted.forEach((user, role) -> {
+            MemberRole now = current.get(user);
+            if (role == null && now != null) {
+                leaving.add(user);
+            } else if (role != null && now == null) {
+                joining.computeIfAbsent(role, key -> new ArrayList<>()).add(user);
+            } else if (role != null && role != now) {
+                changing.add(user);
+            }
+        });
+        if (leaving.isEmpty() && changing.isEmpty() && joining.isEmpty()) {
+            return;
+        }
+        // Member rows, then the conversation row: the order every send takes them in.
+        Set<UUID> locked = new LinkedHashSet<>(leaving);
+        locked.addAll(changing);
+        members.lockMembers(conversation, locked);
+        long seq = conversations.lockedLastSeq(conversation);
+        Instant now = clock.instant();
+        ConversationId id = ConversationId.of(conversation);
+        int delta = 0;
+        for (UUID user : leaving) {
+            MemberRole role = current.get(user);
+            // A concurrent follow may have removed them first; only the one that did counts it.
+            if (members.remove(conversation, user)) {
+                delta--;
+                members.recordChanges(conversation, List.of(user), "REMOVED", role, ORG_CHART, now, seq);
+                events.publishEvent(new ChatEvents.MemberRemoved(id, UserId.of(user), null, now));
+                LiveEvent removed = new LiveEvent.MemberRemoved(conversation, user);
+                live.toMembersAfterCommit(conversation, removed);
+                live.toUsersAfterCommit(List.of(user), removed);
+            }
+        }
+        for (UUID user : changing) {
+            MemberRole role = Objects.requireNonNull(wanted.get(user));
+            members.setRole(conversation, user, role);
+            members.recordChanges(conversation, List.of(user), "ROLE_CHANGED", role, ORG_CHART, now, seq);
+            live.toMembersAfterCommit(conversation, new LiveEvent.MemberRoleChanged(conversation, user, role));
+        }
+        for (var entry : joining.entrySet()) {
+            List<UUID> added = members.add(conversation, entry.getValue(), entry.getKey(), now);
+            delta += added.size();
+            members.recordChanges(conversation, added, "JOINED", entry.getKey(), ORG_CHART, now, seq);
+            for (UUID user : added) {
+                events.publishEvent(new ChatEvents.MemberAdded(id, UserId.of(user), entry.getKey(), null, now));
+                live.toMembersAfterCommit(conversation, new LiveEvent.MemberAdded(conversation, user, entry.getKey()));
+            }
+        }
+        if (delta != 0) {
+            conversations.adjustMemberCount(conversation, delta);
+        }
+    }
+
+    /** The department was renamed: so is its group. */
+    @Transactional
+    public void rename(DepartmentGroupRow group, String name) {
+        ConversationId id = ConversationId.of(group.conversationId());
+        var row = conversations.find(group.conversationId()).orElseThrow();
+        if (!row.name().equals(name)) {
+            conversations.rename(group.conversationId(), name);
+            events.publishEvent(new ChatEvents.ConversationRenamed(id, row.name(), name, null, clock.instant()));
+            live.toMembersAfterCommit(group.conversationId(),
+                    new LiveEvent.ConversationUpdated(group.conversationId(), name, row.archived()));
+        }
+    }
+
+    /** The department is gone: its group stays readable, archived, and follows nothing any more. */
+    @Transactional
+    public void archive(DepartmentGroupRow group) {
+        var row = conversations.find(group.conversationId()).orElseThrow();
+        if (!row.archived()) {
+            conversations.archive(group.conversationId());
+            events.publishEvent(new ChatEvents.ConversationArchived(ConversationId.of(group.conversationId()), null,
+                    clock.instant()));
+            live.toMembersAfterCommit(group.conversationId(),
+                    new LiveEvent.ConversationUpdated(group.conversationId(), row.name(), true));
+        }
+    }
+
+    private DepartmentGroupView view(DepartmentGroupRow group) {
+        var row = conversations.find(group.conversationId()).orElseThrow();
+        return new DepartmentGroupView(group.conversationId(), group.departmentId(), row.name(),
+                group.includeSubDepartments(), row.memberCount());
+    }
+}

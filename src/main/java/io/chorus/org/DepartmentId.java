@@ -1,0 +1,20 @@
+package io.chorus.org;
+
+import java.util.Objects;
+import java.util.UUID;
+
+public record DepartmentId(UUID value) {
+
+    public DepartmentId {
+        Objects.requireNonNull(value, "value");
+    }
+
+    public static DepartmentId of(UUID value) {
+        return new DepartmentId(value);
+    }
+
+    @Override
+    public String toString() {
+        return value.toString();
+    }
+}
