@@ -15,6 +15,9 @@ public final class OrgProblems {
     public static final String DIRECTORY_SYNCED = "DIRECTORY_SYNCED";
     public static final String SYNC_IN_PROGRESS = "SYNC_IN_PROGRESS";
     public static final String SYNC_NOT_ENABLED = "SYNC_NOT_ENABLED";
+    /** Keycloak could not be read or its data could not be applied; the org chart is unchanged. */
+    public static final String DIRECTORY_SYNC_FAILED = "DIRECTORY_SYNC_FAILED";
+    public static final String SYNC_NOT_RUN = "SYNC_NOT_RUN";
 
     private OrgProblems() {
     }

@@ -1,6 +1,7 @@
 package io.chorus.org.internal;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.NotBlank;
 import java.time.Duration;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -26,6 +27,19 @@ public record OrgProperties(@Valid @DefaultValue Sync sync, @DefaultValue("false
             @DefaultValue("30s") Duration initialDelay,
             @DefaultValue("100") int pageSize,
             @Valid @DefaultValue Attributes attributes) {
+
+        @AssertTrue(message = "directory sync needs server-url and client-secret")
+        public boolean isComplete() {
+            return !enabled || serverUrl != null && !serverUrl.isBlank() && clientSecret != null && !clientSecret.isBlank();
+        }
+
+        /** Never prints the client secret, whoever logs these settings. */
+        @Override
+        public String toString() {
+            return "Sync[enabled=" + enabled + ", serverUrl=" + serverUrl + ", realm=" + realm + ", clientId=" + clientId
+                    + ", clientSecret=" + (clientSecret == null || clientSecret.isEmpty() ? "<none>" : "<hidden>")
+                    + ", interval=" + interval + "]";
+        }
     }
 
     /** Which Keycloak user attributes carry the org facts groups cannot express. */
