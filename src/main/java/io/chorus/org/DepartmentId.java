@@ -1,9 +1,10 @@
 package io.chorus.org;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 import java.util.UUID;
 
-public record DepartmentId(UUID value) {
+public record DepartmentId(@JsonValue UUID value) {
 
     public DepartmentId {
         Objects.requireNonNull(value, "value");

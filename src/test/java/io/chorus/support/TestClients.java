@@ -42,7 +42,22 @@ public class TestClients {
 
     public TestUser user(String prefix, List<String> roles) {
         String username = prefix + "-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
-        String token = token(username, roles, Instant.now());
+        return user(username, displayName(username), roles);
+    }
+
+    /** An employee whose identity provider reports {@code displayName} (a Chinese name, say). */
+    public TestUser named(String prefix, String displayName) {
+        String username = prefix + "-" + SEQUENCE.incrementAndGet() + "-" + UUID.randomUUID().toString().substring(0, 8);
+        return user(username, displayName, List.of("employee"));
+    }
+
+    /** An org_admin (also an employee). */
+    public TestUser orgAdmin() {
+        return user("admin", List.of("employee", "org_admin"));
+    }
+
+    private TestUser user(String username, String displayName, List<String> roles) {
+        String token = token(username, displayName, roles, Instant.now());
         UUID id = UUID.fromString(rest(token).get("/api/v1/me").ok().json().get("id").asString());
         return new TestUser(id, username, token);
     }
