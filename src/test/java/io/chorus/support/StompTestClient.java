@@ -64,7 +64,7 @@ public final class StompTestClient implements AutoCloseable {
     }
 
     /** Connects and subscribes to events, acks and errors; fails the test if CONNECT is refused. */
-    static StompTestClient connect(String url, String token, JsonMapper json) {
+    public static StompTestClient connect(String url, String token, JsonMapper json) {
         StompTestClient stomp = new StompTestClient(json);
         stomp.open(url, token, new WebSocketHttpHeaders());
         stomp.subscribe("/user/queue/events", stomp.events);
