@@ -1,11 +1,10 @@
 package io.chorus.identity;
 
-import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 import java.util.UUID;
 
-/** A user's stable id inside Chorus, independent of the identity provider's subject; a plain UUID in JSON. */
-public record UserId(@JsonValue UUID value) {
+/** A user's stable id inside Chorus, independent of the identity provider's subject. */
+public record UserId(UUID value) {
 
     public UserId {
         Objects.requireNonNull(value, "value");
