@@ -1,9 +1,11 @@
 package io.chorus.org;
 
+import com.fasterxml.jackson.annotation.JsonValue;
 import java.util.Objects;
 import java.util.UUID;
 
-public record DepartmentId(UUID value) {
+/** A department's id; in JSON, the plain UUID string, like every other id of the API. */
+public record DepartmentId(@JsonValue UUID value) {
 
     public DepartmentId {
         Objects.requireNonNull(value, "value");
