@@ -754,6 +754,18 @@ class ContractTest {
             errorFrame(carolAgain.awaitErrorFrame(), "FRAME_TOO_LARGE");
             assertThat(carolAgain.awaitClosed()).as("connection closed after an oversized frame").isTrue();
         }
+        // As documented: deactivating an account closes its open sessions with ERROR frames
+        // ACCOUNT_DEACTIVATED, and its token no longer connects.
+        TestUser goneUser = clients.user("gone");
+        try (StompTestClient gone = clients.stomp(goneUser)) {
+            accounts.deactivate(UserId.of(goneUser.id()));
+            errorFrame(gone.awaitErrorFrame(), ProblemCodes.ACCOUNT_DEACTIVATED);
+            assertThat(gone.awaitClosed()).as("a deactivated user's session is closed").isTrue();
+        }
+        StompHeaders goneToken = new StompHeaders();
+        goneToken.add("Authorization", "Bearer " + goneUser.token());
+        errorFrame(StompTestClient.connectExpectingRefusal(clients.wsUrl(), goneToken, clients.json()),
+                ProblemCodes.ACCOUNT_DEACTIVATED);
 
         Set<String> expected = new TreeSet<>(asyncApi.messagesWithPayload());
         assertThat(difference(expected, asyncApi.checkedMessages())).as("messages of %s the walkthrough never "
