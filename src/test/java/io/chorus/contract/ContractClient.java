@@ -56,6 +56,10 @@ final class ContractClient {
         return call(HttpMethod.PUT, path, null);
     }
 
+    RestApi.Response put(String path, Object body) {
+        return call(HttpMethod.PUT, path, body);
+    }
+
     RestApi.Response delete(String path) {
         return call(HttpMethod.DELETE, path, null);
     }
