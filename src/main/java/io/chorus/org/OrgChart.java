@@ -171,7 +171,9 @@ public class OrgChart {
         memberships.lockUser(user.value());
         List<MembershipRow> mine = memberships.ofUser(user.value());
         Optional<MembershipRow> current = mine.stream().filter(row -> row.departmentId().equals(department.id())).findFirst();
-        boolean makePrimary = Boolean.TRUE.equals(primary) || mine.isEmpty()
+        // Someone with departments always has exactly one primary: their only one stays primary.
+        boolean onlyDepartment = mine.stream().allMatch(row -> row.departmentId().equals(department.id()));
+        boolean makePrimary = Boolean.TRUE.equals(primary) || onlyDepartment
                 || current.map(MembershipRow::primary).orElse(false) && !Boolean.FALSE.equals(primary);
         Instant now = clock.instant();
         if (makePrimary) {

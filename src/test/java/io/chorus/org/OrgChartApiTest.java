@@ -120,6 +120,8 @@ class OrgChartApiTest {
         String support = department("Support", null);
 
         assertThat(join(user, sales, "Account Executive", null).status(201).json().get("primary").asBoolean()).isTrue();
+        assertThat(join(user, sales, "Account Executive", false).ok().json().get("primary").asBoolean())
+                .as("an only department stays primary").isTrue();
         assertThat(join(user, support, "Trainer", null).status(201).json().get("primary").asBoolean()).isFalse();
         assertThat(join(user, support, "Trainer", true).ok().json().get("primary").asBoolean()).isTrue();
         assertThat(primaryOf(user)).isEqualTo(support);
