@@ -47,9 +47,11 @@ public class EmployeeStore {
                 (SELECT e.manager_id FROM org.employee e JOIN org.employee boss ON boss.user_id = e.manager_id
                  WHERE e.user_id = :user AND boss.active),
                 (SELECT h.user_id FROM up
-                 JOIN org.department_head h ON h.department_id = up.id
-                 JOIN org.employee head ON head.user_id = h.user_id
-                 WHERE h.user_id <> :user AND head.active
+                 -- Per department on the way up: its heads by key, each checked by key.
+                 CROSS JOIN LATERAL (
+                     SELECT dh.user_id, dh.appointed_at FROM org.department_head dh
+                     WHERE dh.department_id = up.id AND dh.user_id <> :user
+                       AND EXISTS (SELECT 1 FROM org.employee head WHERE head.user_id = dh.user_id AND head.active)) h
                  ORDER BY up.depth, h.appointed_at, h.user_id
                  LIMIT 1))
             """;
