@@ -11,9 +11,9 @@ import io.chorus.org.Employee;
 import io.chorus.org.OrgDirectory;
 import io.chorus.org.OrgEvents;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.UUID;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
@@ -41,7 +41,8 @@ class DepartmentGroupFollower {
 
     @ApplicationModuleListener
     void on(OrgEvents.DepartmentCreated created) {
-        if (properties.departmentGroups().createForEveryDepartment()) {
+        // A department deleted before this ran needs no group.
+        if (properties.departmentGroups().createForEveryDepartment() && org.department(created.departmentId()).isPresent()) {
             departmentGroups.open(created.departmentId(), properties.departmentGroups().includeSubDepartments(), null);
         }
     }
@@ -95,7 +96,9 @@ class DepartmentGroupFollower {
      * (a department they just left).
      */
     private void followUser(UserId user, List<DepartmentId> alsoConsider) {
-        Map<UUID, DepartmentGroupRow> concerned = new LinkedHashMap<>();
+        // Sorted by conversation: each group's locks are held until commit, so two listeners
+        // visiting the same groups must take them in the same order.
+        Map<UUID, DepartmentGroupRow> concerned = new TreeMap<>();
         groups.joinedBy(user.value()).forEach(group -> concerned.put(group.conversationId(), group));
         List<DepartmentId> departments = new ArrayList<>(alsoConsider);
         org.departmentsOf(user).stream().map(Employee.Membership::departmentId).map(DepartmentId::of)

@@ -98,10 +98,10 @@ public class DepartmentGroups {
     /** Brings the whole group in line with its department. */
     @Transactional
     public void follow(DepartmentGroupRow group) {
-        if (group.archived()) {
+        DepartmentId department = DepartmentId.of(group.departmentId());
+        if (!following(group, department)) {
             return;
         }
-        DepartmentId department = DepartmentId.of(group.departmentId());
         Set<UUID> candidates = new HashSet<>(members.memberIds(group.conversationId()));
         Set<UUID> inDepartment = new HashSet<>();
         org.memberIds(department, group.includeSubDepartments()).forEach(user -> inDepartment.add(user.value()));
@@ -115,14 +115,22 @@ public class DepartmentGroups {
     /** Brings one user's place in the group in line with the org chart. */
     @Transactional
     public void follow(DepartmentGroupRow group, UserId user) {
-        if (group.archived()) {
+        DepartmentId department = DepartmentId.of(group.departmentId());
+        if (!following(group, department)) {
             return;
         }
-        DepartmentId department = DepartmentId.of(group.departmentId());
         boolean inDepartment = org.isMember(user, department, group.includeSubDepartments());
         Set<UUID> heads = new HashSet<>();
         org.heads(department).forEach(head -> heads.add(head.value()));
         apply(group, wantedRoles(Set.of(user.value()), candidate -> inDepartment, heads));
+    }
+
+    /**
+     * Whether the group still follows its department. A department deleted meanwhile (its
+     * DepartmentDeleted listener archives the group) has nothing left to follow.
+     */
+    private boolean following(DepartmentGroupRow group, DepartmentId department) {
+        return !group.archived() && org.department(department).isPresent();
     }
 
     /** Everyone's wanted role: a head is an admin, a member a member, anyone else or inactive is out (null). */

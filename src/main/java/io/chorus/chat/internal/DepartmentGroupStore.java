@@ -63,6 +63,8 @@ public class DepartmentGroupStore {
     }
 
     public List<DepartmentGroupRow> includingSubDepartments() {
-        return jdbc.sql(COLUMNS + "WHERE g.include_sub_departments").query(DepartmentGroupRow.class).list();
+        // In conversation order, the lock order every follower uses.
+        return jdbc.sql(COLUMNS + "WHERE g.include_sub_departments ORDER BY g.conversation_id")
+                .query(DepartmentGroupRow.class).list();
     }
 }
