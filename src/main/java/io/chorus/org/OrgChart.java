@@ -14,9 +14,10 @@ import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
@@ -219,7 +220,6 @@ public class OrgChart {
         ensureEntry(user);
         if (manager != null) {
             requireKnown(List.of(manager));
-            ensureEntry(manager);
             if (manager.equals(user) || directory.explicitManagerLoop(user, manager)) {
                 throw ChorusProblem.conflict(OrgProblems.MANAGER_CYCLE, "Nobody may manage themself, directly or through others.");
             }
@@ -252,17 +252,22 @@ public class OrgChart {
     private void ensureEntry(UserId user) {
         UserProfile profile = users.find(user).orElseThrow(() ->
                 ChorusProblem.notFound(OrgProblems.EMPLOYEE_NOT_FOUND, "No such user: " + user));
-        employees.insertIfAbsent(user.value(), profile.username(), profile.displayName(), profile.email(),
+        insertEntry(profile);
+    }
+
+    private void insertEntry(UserProfile profile) {
+        employees.insertIfAbsent(profile.id().value(), profile.username(), profile.displayName(), profile.email(),
                 profile.active(), keys.keysFor(profile.username(), profile.displayName(), profile.email()), clock.instant());
     }
 
-    private void requireKnown(java.util.Collection<UserId> ids) {
-        var known = users.findAll(ids);
-        List<UserId> unknown = new ArrayList<>(ids.stream().filter(id -> !known.containsKey(id)).toList());
+    /** Refuses unknown users with 422 and makes sure the known ones have directory entries, from one look-up. */
+    private void requireKnown(Collection<UserId> ids) {
+        Map<UserId, UserProfile> known = users.findAll(ids);
+        List<UserId> unknown = ids.stream().filter(id -> !known.containsKey(id)).toList();
         if (!unknown.isEmpty()) {
             throw ChorusProblem.unprocessable(OrgProblems.EMPLOYEE_NOT_FOUND, "Unknown users: " + unknown);
         }
-        ids.forEach(this::ensureEntry);
+        known.values().forEach(this::insertEntry);
     }
 
     private DepartmentRow existing(DepartmentId id) {

@@ -104,11 +104,8 @@ public class OrgDirectory {
      * that mirror the department decide themselves what deactivation means.
      */
     public Set<UserId> memberIds(DepartmentId id, boolean includeSubDepartments) {
-        Set<UserId> members = new HashSet<>();
-        for (DepartmentId department : scope(id, includeSubDepartments)) {
-            members.addAll(memberships.userIdsIn(department.value()).stream().map(UserId::of).toList());
-        }
-        return members;
+        List<UUID> scope = scope(id, includeSubDepartments).stream().map(DepartmentId::value).toList();
+        return memberships.userIdsIn(scope).stream().map(UserId::of).collect(Collectors.toSet());
     }
 
     public boolean isMember(UserId user, DepartmentId id, boolean includeSubDepartments) {

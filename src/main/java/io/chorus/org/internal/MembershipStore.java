@@ -78,9 +78,10 @@ public class MembershipStore {
                 .param("d", departmentId).param("u", userId).update();
     }
 
-    public List<UUID> userIdsIn(UUID departmentId) {
-        return jdbc.sql("SELECT user_id FROM org.membership WHERE department_id = :d")
-                .param("d", departmentId).query(UUID.class).list();
+    /** Members of any of these departments, each once. */
+    public List<UUID> userIdsIn(Collection<UUID> departmentIds) {
+        return jdbc.sql("SELECT DISTINCT user_id FROM org.membership WHERE department_id = ANY(:ds)")
+                .param("ds", departmentIds.toArray(UUID[]::new)).query(UUID.class).list();
     }
 
     public int countIn(UUID departmentId) {

@@ -204,7 +204,7 @@ class SnapshotApplier {
                 .map(DepartmentRow::id).collect(Collectors.toSet());
         for (UUID department : syncedDepartments) {
             Set<UUID> wanted = wantedMembers.getOrDefault(department, Set.of());
-            for (UUID member : memberships.userIdsIn(department)) {
+            for (UUID member : memberships.userIdsIn(List.of(department))) {
                 if (!wanted.contains(member)) {
                     chart.removeMembership(UserId.of(member), DepartmentId.of(department), null);
                     count.membershipsRemoved++;
@@ -270,12 +270,14 @@ class SnapshotApplier {
     /** Departments whose group is gone, deepest first; they are empty by now unless hand-made ones hang below. */
     private void deleteVanishedDepartments(Collection<UUID> stillThere, Counter count) {
         Set<UUID> keep = new HashSet<>(stillThere);
-        List<DepartmentRow> vanished = departments.all().stream()
-                .filter(row -> row.externalId() != null && !keep.contains(row.id()))
-                .sorted(Comparator.comparingInt((DepartmentRow row) -> departments.pathToRoot(row.id()).size()).reversed())
-                .toList();
-        for (DepartmentRow row : vanished) {
-            chart.deleteDepartment(DepartmentId.of(row.id()), null);
+        // Depth looked up once per department, not once per comparison.
+        Map<UUID, Integer> depth = new HashMap<>();
+        departments.all().stream().filter(row -> row.externalId() != null && !keep.contains(row.id()))
+                .forEach(row -> depth.put(row.id(), departments.pathToRoot(row.id()).size()));
+        List<UUID> vanished = depth.keySet().stream()
+                .sorted(Comparator.comparing(depth::get, Comparator.reverseOrder())).toList();
+        for (UUID department : vanished) {
+            chart.deleteDepartment(DepartmentId.of(department), null);
             count.departmentsDeleted++;
         }
     }
