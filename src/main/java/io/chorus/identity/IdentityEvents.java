@@ -1,6 +1,11 @@
 package io.chorus.identity;
 
-/** What happens to user accounts, for modules that keep copies (the org directory) or sessions (chat). */
+import java.time.Instant;
+
+/**
+ * What happens to user accounts, for modules that keep copies (the org directory) or sessions
+ * (chat), and the security events the audit trail records.
+ */
 public final class IdentityEvents {
 
     private IdentityEvents() {
@@ -15,10 +20,26 @@ public final class IdentityEvents {
     }
 
     /** The account may no longer sign in: its live sessions end, its history stays. */
-    public record UserDeactivated(UserId userId) {
+    public record UserDeactivated(UserId userId, long version) {
     }
 
     /** A deactivated account may sign in again. */
-    public record UserReactivated(UserId userId) {
+    public record UserReactivated(UserId userId, long version) {
+    }
+
+    /**
+     * A token was seen for the first time (on this node): the user signed in, or a client
+     * started using a newly issued token. {@code remoteAddress} is null when the token arrived
+     * in a STOMP CONNECT (whose own event carries the address).
+     */
+    public record SignedIn(UserId userId, String tokenId, String remoteAddress, Instant at) {
+    }
+
+    /** A request was refused with 403. {@code userId} is the caller. */
+    public record AccessDenied(UserId userId, String method, String resource, String remoteAddress, Instant at) {
+    }
+
+    /** Local mode signed a dev token for a demo user. */
+    public record DevTokenIssued(String username, String remoteAddress, Instant at) {
     }
 }

@@ -33,19 +33,23 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
     private final SendRateLimit rateLimit;
     private final StompErrorFrames errorFrames;
     private final SubscriptionReceipts receipts;
+    private final SessionActivity sessions;
 
     StompConfiguration(ChatProperties properties, StompAuthentication authentication,
-            SendRateLimit rateLimit, StompErrorFrames errorFrames, SubscriptionReceipts receipts) {
+            SendRateLimit rateLimit, StompErrorFrames errorFrames, SubscriptionReceipts receipts,
+            SessionActivity sessions) {
         this.properties = properties;
         this.authentication = authentication;
         this.rateLimit = rateLimit;
         this.errorFrames = errorFrames;
         this.receipts = receipts;
+        this.sessions = sessions;
     }
 
     @Override
     public void registerStompEndpoints(StompEndpointRegistry registry) {
         registry.addEndpoint("/ws")
+                .addInterceptors(sessions)
                 .setAllowedOriginPatterns(properties.stomp().allowedOrigins().toArray(String[]::new));
         registry.setErrorHandler(errorFrames);
         // One session's frames are handled in the order sent: two messages typed in a row keep their order.

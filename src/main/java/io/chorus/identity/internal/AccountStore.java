@@ -98,7 +98,8 @@ class AccountStore {
         changed.ifPresent(row -> {
             events.publishEvent(new IdentityEvents.UserAccountChanged(id, row.username(), row.displayName(),
                     row.email(), active, row.version()));
-            events.publishEvent(active ? new IdentityEvents.UserReactivated(id) : new IdentityEvents.UserDeactivated(id));
+            events.publishEvent(active ? new IdentityEvents.UserReactivated(id, row.version())
+                    : new IdentityEvents.UserDeactivated(id, row.version()));
         });
         return changed.map(Row::subject);
     }

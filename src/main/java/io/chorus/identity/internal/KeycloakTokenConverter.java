@@ -22,9 +22,11 @@ import org.springframework.stereotype.Component;
 class KeycloakTokenConverter implements Converter<Jwt, AbstractAuthenticationToken> {
 
     private final UserSightings sightings;
+    private final TokenSightings tokens;
 
-    KeycloakTokenConverter(UserSightings sightings) {
+    KeycloakTokenConverter(UserSightings sightings, TokenSightings tokens) {
         this.sightings = sightings;
+        this.tokens = tokens;
     }
 
     @Override
@@ -37,6 +39,7 @@ class KeycloakTokenConverter implements Converter<Jwt, AbstractAuthenticationTok
             // The token outlives the account (Keycloak disabled or removed the user): it grants nothing.
             throw new AccountDeactivatedException();
         }
+        tokens.seen(jwt, account.id());
         return new ChorusAuthentication(new CurrentUser(account.id(), username, displayName, realmRoles(jwt)));
     }
 

@@ -5,6 +5,7 @@ import io.chorus.identity.internal.local.LocalTokenIssuer;
 import io.chorus.platform.ProblemCodes;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
+import java.time.Clock;
 import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -28,6 +29,7 @@ import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.access.ExceptionTranslationFilter;
 
 /**
  * REST is a stateless OAuth2 resource server: every {@code /api/**} call carries a bearer
@@ -38,7 +40,8 @@ import org.springframework.security.web.SecurityFilterChain;
 class SecurityConfiguration {
 
     @Bean
-    SecurityFilterChain api(HttpSecurity http, KeycloakTokenConverter tokens, JwtDecoder decoder) throws Exception {
+    SecurityFilterChain api(HttpSecurity http, KeycloakTokenConverter tokens, JwtDecoder decoder,
+            SecurityEvents securityEvents, Clock clock) throws Exception {
         http
                 .csrf(csrf -> csrf.disable()) // bearer tokens only; no cookies to forge
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -52,6 +55,7 @@ class SecurityConfiguration {
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
                 .addFilterBefore(new IdentityProviderOutage(), BearerTokenAuthenticationFilter.class)
+                .addFilterBefore(new DeniedRequests(securityEvents, clock), ExceptionTranslationFilter.class)
                 .oauth2ResourceServer(server -> server
                         .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(tokens))
                         .authenticationEntryPoint((request, response, failure) -> unauthenticated(response, failure))

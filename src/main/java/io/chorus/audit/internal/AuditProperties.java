@@ -1,0 +1,45 @@
+package io.chorus.audit.internal;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/** The audit module's settings ({@code chorus.audit.*}). */
+@Validated
+@ConfigurationProperties("chorus.audit")
+public record AuditProperties(
+        /** How many pending entries one chain-writer transaction links. */
+        @Min(1) @Max(10_000) @DefaultValue("500") int chainBatchSize,
+        /** How often the chain writer looks for pending entries it was not woken for (other nodes, restarts). */
+        @DefaultValue("1s") Duration chainInterval,
+        /** The largest page of entries one query returns. */
+        @Min(1) @Max(1000) @DefaultValue("200") int maxPageSize,
+        /**
+         * How long audit entries are kept; unset (the default) keeps them forever. Separate from
+         * message retention: the trail outlives the messages it describes.
+         */
+        Duration entryRetention,
+        @Valid @DefaultValue Checkpoints checkpoints) {
+
+    public record Checkpoints(
+            /** How often the chain head is signed (skipped when nothing was chained since). */
+            @DefaultValue("1h") Duration interval,
+            /**
+             * The Ed25519 private key, base64 of its PKCS#8 DER form ({@code openssl genpkey
+             * -algorithm ed25519 -outform DER | base64 -w0}). Unset: a key is generated at start,
+             * good only until restart, and a warning says so.
+             */
+            String signingKey) {
+
+        /** Never prints the key, whoever logs these settings. */
+        @Override
+        public String toString() {
+            return "Checkpoints[interval=" + interval + ", signingKey="
+                    + (signingKey == null || signingKey.isBlank() ? "<generated>" : "<hidden>") + "]";
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.chorus.audit.internal;
+
+import io.chorus.chat.ChatEvents;
+import io.chorus.chat.ChatEvents.HoldSubject;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Chat's changes, as audit entries. Message entries name the message and its seq, never its
+ * text: the text lives with the message (and goes with it when retention purges it), except
+ * for an edit, whose old and new text are exactly what an auditor asks about.
+ */
+@Component
+class ChatActivity {
+
+    private static final String CONVERSATION = "CONVERSATION";
+    private static final String MESSAGE = "MESSAGE";
+    private static final String USER = "USER";
+
+    private final ActivityLog log;
+
+    ChatActivity(ActivityLog log) {
+        this.log = log;
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.ConversationCreated e) {
+        log.record(Activity.of("conversation.created", e).at(e.at()).by(e.createdBy())
+                .target(CONVERSATION, e.conversationId().value()).conversation(e.conversationId().value())
+                .detail("kind", e.kind()).detail("name", e.name()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.ConversationRenamed e) {
+        log.record(Activity.of("conversation.renamed", e).at(e.at()).by(e.by())
+                .target(CONVERSATION, e.conversationId().value()).conversation(e.conversationId().value())
+                .detail("oldName", e.oldName()).detail("newName", e.newName()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.ConversationArchived e) {
+        log.record(Activity.of("conversation.archived", e).at(e.at()).by(e.by())
+                .target(CONVERSATION, e.conversationId().value()).conversation(e.conversationId().value()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.MemberAdded e) {
+        log.record(Activity.of("conversation.member_added", e).at(e.at()).by(e.by())
+                .target(USER, e.userId().value()).conversation(e.conversationId().value())
+                .detail("role", e.role()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.MemberRemoved e) {
+        boolean left = e.userId().equals(e.by());
+        log.record(Activity.of(left ? "conversation.member_left" : "conversation.member_removed", e).at(e.at())
+                .by(e.by()).target(USER, e.userId().value()).conversation(e.conversationId().value()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.MessagePosted e) {
+        log.record(Activity.of("message.posted", e).at(e.at()).by(e.sender())
+                .target(MESSAGE, e.messageId()).conversation(e.conversationId().value())
+                .detail("seq", e.seq()).detail("length", e.text().length()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.MessageEdited e) {
+        log.record(Activity.of("message.edited", e).at(e.at()).by(e.editor())
+                .target(MESSAGE, e.messageId()).conversation(e.conversationId().value())
+                .detail("seq", e.seq()).detail("version", e.version())
+                .detail("oldText", e.oldText()).detail("newText", e.newText()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.MessageRecalled e) {
+        log.record(Activity.of("message.recalled", e).at(e.at()).by(e.by())
+                .target(MESSAGE, e.messageId()).conversation(e.conversationId().value())
+                .detail("seq", e.seq()).detail("version", e.version()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.RetentionPolicyChanged e) {
+        Activity activity = Activity.of("retention.policy_changed", e).at(e.at()).by(e.by())
+                .detail("oldDays", e.oldDays()).detail("newDays", e.newDays());
+        if (e.conversationId() == null) {
+            activity.target("RETENTION_POLICY", "global");
+        } else {
+            activity.target(CONVERSATION, e.conversationId().value()).conversation(e.conversationId().value());
+        }
+        log.record(activity);
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.MessagesPurged e) {
+        log.record(Activity.of("retention.messages_purged", e).at(e.at()).by((java.util.UUID) null)
+                .target(CONVERSATION, e.conversationId().value()).conversation(e.conversationId().value())
+                .detail("fromSeq", e.fromSeq()).detail("toSeq", e.toSeq()).detail("count", e.count())
+                .detail("cutoff", e.cutoff().toString()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.LegalHoldPlaced e) {
+        log.record(Activity.of("legal_hold.placed", e).at(e.at()).by(e.by()).target("LEGAL_HOLD", e.holdId())
+                .conversation(e.subjectType() == HoldSubject.CONVERSATION ? e.subjectId() : null)
+                .detail("subjectType", e.subjectType()).detail("subjectId", e.subjectId().toString())
+                .detail("from", e.from() == null ? null : e.from().toString())
+                .detail("to", e.to() == null ? null : e.to().toString()).detail("reason", e.reason()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.LegalHoldReleased e) {
+        log.record(Activity.of("legal_hold.released", e).at(e.at()).by(e.by()).target("LEGAL_HOLD", e.holdId())
+                .conversation(e.subjectType() == HoldSubject.CONVERSATION ? e.subjectId() : null)
+                .detail("subjectType", e.subjectType()).detail("subjectId", e.subjectId().toString()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.SessionConnected e) {
+        log.record(Activity.of("stomp.connected", e).at(e.at()).by(e.userId()).target("SESSION", e.sessionId())
+                .from(e.remoteAddress(), e.sessionId()));
+    }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.SessionDisconnected e) {
+        log.record(Activity.of("stomp.disconnected", e).at(e.at()).by(e.userId()).target("SESSION", e.sessionId())
+                .from(null, e.sessionId()));
+    }
+}

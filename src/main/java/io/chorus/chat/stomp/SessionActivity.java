@@ -1,0 +1,99 @@
+package io.chorus.chat.stomp;
+
+import io.chorus.chat.ChatEvents;
+import io.chorus.identity.CurrentUser;
+import java.security.Principal;
+import java.time.Clock;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.event.EventListener;
+import org.springframework.http.server.ServerHttpRequest;
+import org.springframework.http.server.ServerHttpResponse;
+import org.springframework.messaging.Message;
+import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.messaging.SessionConnectedEvent;
+import org.springframework.web.socket.messaging.SessionDisconnectEvent;
+import org.springframework.web.socket.server.HandshakeInterceptor;
+
+/**
+ * Tells other modules (the audit trail) when an authenticated STOMP session opens and closes,
+ * and from where. Spring's session events arrive outside any transaction; each is republished
+ * in a short one of its own so the event publication registry keeps it.
+ */
+@Component
+class SessionActivity implements HandshakeInterceptor {
+
+    private static final Logger log = LoggerFactory.getLogger(SessionActivity.class);
+    private static final String REMOTE_ADDRESS = "chorus.remoteAddress";
+
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate transactions;
+    private final Clock clock;
+
+    SessionActivity(ApplicationEventPublisher events, PlatformTransactionManager transactionManager, Clock clock) {
+        this.events = events;
+        this.transactions = new TransactionTemplate(transactionManager);
+        this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean beforeHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+            Map<String, Object> attributes) {
+        if (request.getRemoteAddress() != null) {
+            attributes.put(REMOTE_ADDRESS, request.getRemoteAddress().getAddress().getHostAddress());
+        }
+        return true;
+    }
+
+    @Override
+    public void afterHandshake(ServerHttpRequest request, ServerHttpResponse response, WebSocketHandler handler,
+            Exception failure) {
+    }
+
+    @EventListener
+    void on(SessionConnectedEvent connected) {
+        CurrentUser user = userOf(connected.getUser());
+        if (user == null) {
+            return;
+        }
+        // CONNECTED answers the CONNECT frame, which carries the handshake's attributes.
+        Object connect = connected.getMessage().getHeaders().get(SimpMessageHeaderAccessor.CONNECT_MESSAGE_HEADER);
+        Map<String, Object> attributes = connect instanceof Message<?> frame
+                ? SimpMessageHeaderAccessor.getSessionAttributes(frame.getHeaders()) : null;
+        String address = attributes == null ? null : (String) attributes.get(REMOTE_ADDRESS);
+        publish(new ChatEvents.SessionConnected(SimpMessageHeaderAccessor.getSessionId(
+                connected.getMessage().getHeaders()), user.id(), address, clock.instant()));
+    }
+
+    @EventListener
+    void on(SessionDisconnectEvent disconnected) {
+        CurrentUser user = userOf(disconnected.getUser());
+        if (user != null) {
+            publish(new ChatEvents.SessionDisconnected(disconnected.getSessionId(), user.id(), clock.instant()));
+        }
+    }
+
+    private static CurrentUser userOf(Principal principal) {
+        try {
+            return principal == null ? null : CurrentUser.of(principal);
+        } catch (IllegalStateException notOurs) {
+            return null;
+        }
+    }
+
+    private void publish(Object event) {
+        try {
+            transactions.executeWithoutResult(status -> events.publishEvent(event));
+        } catch (RuntimeException failure) {
+            log.warn("Could not record {}", event.getClass().getSimpleName(), failure);
+        }
+    }
+}
