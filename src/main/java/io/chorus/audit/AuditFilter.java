@@ -1,5 +1,7 @@
 package io.chorus.audit;
 
+import io.chorus.platform.ChorusProblem;
+import io.chorus.platform.ProblemCodes;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -14,6 +16,17 @@ public record AuditFilter(UUID actorId, String action, String targetType, String
 
     public static AuditFilter none() {
         return new AuditFilter(null, null, null, null, null, null, null, null);
+    }
+
+    /** This filter, or a 400 problem when its fields contradict each other. */
+    public AuditFilter validated() {
+        if (targetId != null && targetType == null) {
+            throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, "targetId needs targetType.");
+        }
+        if (from != null && to != null && !from.isBefore(to)) {
+            throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, "from must be before to.");
+        }
+        return this;
     }
 
     /** The filters that were set, as the audit entry of the query records them. */

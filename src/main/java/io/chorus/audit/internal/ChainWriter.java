@@ -29,7 +29,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * nothing, since the pending rows stay until the entries that replace them commit.
  */
 @Component
-class ChainWriter implements SmartLifecycle {
+public class ChainWriter implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(ChainWriter.class);
 
@@ -66,7 +66,7 @@ class ChainWriter implements SmartLifecycle {
     }
 
     /** Chains everything pending now; returns how many entries were appended. */
-    int drain() {
+    public int drain() {
         int total = 0;
         int appended;
         do {

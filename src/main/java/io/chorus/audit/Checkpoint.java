@@ -1,0 +1,11 @@
+package io.chorus.audit;
+
+import java.time.Instant;
+
+/**
+ * A signed statement of the chain head. Anyone with {@code publicKey} (base64 X.509 DER of an
+ * Ed25519 key) verifies {@code signature} (base64) over the UTF-8 bytes of {@code payload}.
+ */
+public record Checkpoint(long id, long seq, String hash, Instant signedAt, String payload, String keyId,
+        String publicKey, String signature) {
+}

@@ -1,0 +1,131 @@
+package io.chorus.audit.internal;
+
+import java.nio.charset.StandardCharsets;
+import java.security.GeneralSecurityException;
+import java.security.KeyFactory;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.security.SecureRandom;
+import java.security.Signature;
+import java.security.interfaces.EdECPrivateKey;
+import java.security.spec.NamedParameterSpec;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.security.spec.X509EncodedKeySpec;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Base64;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Signs the chain head with Ed25519 (the JDK's own implementation). The payload is plain text
+ * so an outside party can check it with nothing but the public key, e.g. with openssl.
+ */
+@Component
+public class CheckpointSigner {
+
+    private static final Logger log = LoggerFactory.getLogger(CheckpointSigner.class);
+
+    private final KeyPair keys;
+    private final String keyId;
+    private final EntryStore entries;
+    private final CheckpointStore checkpoints;
+    private final Clock clock;
+
+    CheckpointSigner(AuditProperties properties, EntryStore entries, CheckpointStore checkpoints, Clock clock) {
+        String configured = properties.checkpoints().signingKey();
+        if (configured == null || configured.isBlank()) {
+            log.warn("No chorus.audit.checkpoints.signing-key is set: audit checkpoints are signed with a key "
+                    + "generated now, which is lost at restart. Set one for production.");
+            this.keys = generated();
+        } else {
+            this.keys = fromPkcs8(Base64.getDecoder().decode(configured.strip()));
+        }
+        this.keyId = EntryHash.hex(EntryHash.sha256(keys.getPublic().getEncoded())).substring(0, 16);
+        this.entries = entries;
+        this.checkpoints = checkpoints;
+        this.clock = clock;
+    }
+
+    /** Signs the current head; with {@code onlyIfNew}, not when the last checkpoint already covers it. */
+    @Transactional
+    public Optional<CheckpointStore.Stored> checkpoint(boolean onlyIfNew) {
+        EntryStore.Head head = entries.head();
+        if (onlyIfNew && checkpoints.latest().map(last -> last.seq() == head.seq()).orElse(head.seq() == 0)) {
+            return Optional.empty();
+        }
+        Instant now = clock.instant().truncatedTo(ChronoUnit.MICROS);
+        String payload = payload(head.seq(), EntryHash.hex(head.hash()), now);
+        byte[] signature = sign(payload);
+        return Optional.of(checkpoints.insert(head.seq(), head.hash(), now, payload, keyId,
+                keys.getPublic().getEncoded(), signature));
+    }
+
+    static String payload(long seq, String hashHex, Instant signedAt) {
+        return "chorus-audit-checkpoint v1\nseq=" + seq + "\nhash=" + hashHex + "\nsignedAt=" + signedAt + "\n";
+    }
+
+    /** True when the stored signature is valid for the stored payload, and the payload names the stored head. */
+    static boolean verifies(CheckpointStore.Stored checkpoint) {
+        try {
+            PublicKey key = KeyFactory.getInstance("Ed25519")
+                    .generatePublic(new X509EncodedKeySpec(checkpoint.publicKey()));
+            Signature verifier = Signature.getInstance("Ed25519");
+            verifier.initVerify(key);
+            verifier.update(checkpoint.payload().getBytes(StandardCharsets.UTF_8));
+            return verifier.verify(checkpoint.signature()) && checkpoint.payload()
+                    .equals(payload(checkpoint.seq(), EntryHash.hex(checkpoint.hash()), checkpoint.signedAt()));
+        } catch (GeneralSecurityException | IllegalArgumentException invalid) {
+            return false;
+        }
+    }
+
+    private byte[] sign(String payload) {
+        try {
+            Signature signer = Signature.getInstance("Ed25519");
+            signer.initSign(keys.getPrivate());
+            signer.update(payload.getBytes(StandardCharsets.UTF_8));
+            return signer.sign();
+        } catch (GeneralSecurityException impossible) {
+            throw new IllegalStateException("Ed25519 signing failed", impossible);
+        }
+    }
+
+    private static KeyPair generated() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (GeneralSecurityException impossible) {
+            throw new IllegalStateException(impossible);
+        }
+    }
+
+    /**
+     * The key pair of a PKCS#8 private key. A PKCS#8 file (as openssl writes it) need not carry
+     * the public key, and the JDK cannot derive it directly; an Ed25519 key pair is a function of
+     * its 32-byte seed, so generating from the seed gives the same private key and its public one.
+     */
+    static KeyPair fromPkcs8(byte[] der) {
+        try {
+            EdECPrivateKey privateKey = (EdECPrivateKey) KeyFactory.getInstance("Ed25519")
+                    .generatePrivate(new PKCS8EncodedKeySpec(der));
+            byte[] seed = privateKey.getBytes().orElseThrow(() -> new IllegalStateException("no key bytes"));
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("Ed25519");
+            generator.initialize(NamedParameterSpec.ED25519, new SecureRandom() {
+                @Override
+                public void nextBytes(byte[] bytes) {
+                    System.arraycopy(seed, 0, bytes, 0, bytes.length);
+                }
+            });
+            KeyPair derived = generator.generateKeyPair();
+            return new KeyPair(derived.getPublic(), privateKey);
+        } catch (GeneralSecurityException | ClassCastException invalid) {
+            throw new IllegalStateException("chorus.audit.checkpoints.signing-key is not a base64 PKCS#8 Ed25519 "
+                    + "private key", invalid);
+        }
+    }
+}
