@@ -24,6 +24,9 @@ public final class ChatProblems {
     /** Department groups follow the org chart: members, roles and name change there, not by hand. */
     public static final String DEPARTMENT_GROUP_MANAGED = "DEPARTMENT_GROUP_MANAGED";
 
+    /** Retention erased the message's content; it takes no edits, recalls or reactions. */
+    public static final String MESSAGE_PURGED = "MESSAGE_PURGED";
+
     private ChatProblems() {
     }
 }

@@ -31,9 +31,9 @@ public class MessageStore {
 
     private static final String SELECT_VIEW = """
             SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.body, m.reply_to_id,
-                   m.mentions, m.mentions_all, m.created_at, m.edited_at, m.recalled_at, m.version,
+                   m.mentions, m.mentions_all, m.created_at, m.edited_at, m.recalled_at, m.purged_at, m.version,
                    r.seq AS reply_seq, r.sender_id AS reply_sender, left(r.body, %d) AS reply_body,
-                   r.recalled_at AS reply_recalled_at
+                   r.recalled_at AS reply_recalled_at, r.purged_at AS reply_purged_at
             FROM chat.message m LEFT JOIN chat.message r ON r.id = m.reply_to_id
             """.formatted(REPLY_EXCERPT_LENGTH);
 
@@ -63,22 +63,26 @@ public class MessageStore {
 
     /** The facts the rules about editing, recalling and retrying need. */
     public record MessageCore(long id, UUID conversationId, long seq, UUID senderId, String body, Instant createdAt,
-            Instant recalledAt, int version) {
+            Instant recalledAt, Instant purgedAt, int version) {
 
         public boolean recalled() {
             return recalledAt != null;
         }
+
+        public boolean purged() {
+            return purgedAt != null;
+        }
     }
 
     public Optional<MessageCore> findBySenderAndClientId(UUID senderId, String clientMessageId) {
-        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, version "
+        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, purged_at, version "
                         + "FROM chat.message WHERE sender_id = :s AND client_message_id = :cm")
                 .param("s", senderId).param("cm", clientMessageId)
                 .query(MessageStore::core).optional();
     }
 
     public Optional<MessageCore> find(UUID conversationId, long messageId) {
-        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, version "
+        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, purged_at, version "
                         + "FROM chat.message WHERE id = :id AND conversation_id = :c")
                 .param("id", messageId).param("c", conversationId)
                 .query(MessageStore::core).optional();
@@ -86,7 +90,7 @@ public class MessageStore {
 
     /** As {@link #find}, locking the row against concurrent edits and recalls. */
     public Optional<MessageCore> findForUpdate(UUID conversationId, long messageId) {
-        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, version "
+        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, purged_at, version "
                         + "FROM chat.message WHERE id = :id AND conversation_id = :c FOR UPDATE")
                 .param("id", messageId).param("c", conversationId)
                 .query(MessageStore::core).optional();
@@ -245,22 +249,24 @@ public class MessageStore {
     private static MessageView withReactions(MessageView m, List<ReactionView> reactions) {
         return new MessageView(m.id(), m.conversationId(), m.seq(), m.senderId(), m.clientMessageId(), m.text(),
                 m.replyTo(), m.mentions(), m.mentionsAll(), reactions, m.createdAt(), m.editedAt(), m.recalled(),
-                m.recalledAt(), m.version());
+                m.recalledAt(), m.purged(), m.version());
     }
 
     private static MessageView view(ResultSet rs, int rowNum) throws SQLException {
         boolean recalled = rs.getTimestamp("recalled_at") != null;
+        boolean purged = rs.getTimestamp("purged_at") != null;
         long replyTo = rs.getLong("reply_to_id");
         ReplyPreview reply = rs.wasNull() ? null : new ReplyPreview(replyTo, rs.getLong("reply_seq"),
                 rs.getObject("reply_sender", UUID.class),
-                rs.getTimestamp("reply_recalled_at") != null ? null : rs.getString("reply_body"));
+                rs.getTimestamp("reply_recalled_at") != null || rs.getTimestamp("reply_purged_at") != null ? null
+                        : rs.getString("reply_body"));
         return new MessageView(
                 rs.getLong("id"),
                 rs.getObject("conversation_id", UUID.class),
                 rs.getLong("seq"),
                 rs.getObject("sender_id", UUID.class),
                 rs.getString("client_message_id"),
-                recalled ? null : rs.getString("body"),
+                recalled || purged ? null : rs.getString("body"),
                 reply,
                 uuids(rs.getArray("mentions")),
                 rs.getBoolean("mentions_all"),
@@ -269,6 +275,7 @@ public class MessageStore {
                 instant(rs.getTimestamp("edited_at")),
                 recalled,
                 instant(rs.getTimestamp("recalled_at")),
+                purged,
                 rs.getInt("version"));
     }
 
@@ -276,7 +283,7 @@ public class MessageStore {
         return new MessageCore(rs.getLong("id"), rs.getObject("conversation_id", UUID.class), rs.getLong("seq"),
                 rs.getObject("sender_id", UUID.class), rs.getString("body"),
                 rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("recalled_at")),
-                rs.getInt("version"));
+                instant(rs.getTimestamp("purged_at")), rs.getInt("version"));
     }
 
     private static List<UUID> uuids(Array array) throws SQLException {
