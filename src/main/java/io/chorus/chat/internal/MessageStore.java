@@ -55,6 +55,44 @@ public class MessageStore {
             GROUP BY message_id, emoji ORDER BY message_id, min(created_at), emoji
             """;
 
+    /** A message is held while an active legal hold covers its sender or its conversation at its time. */
+    private static final String NOT_HELD = """
+            NOT EXISTS (SELECT 1 FROM chat.legal_hold h
+                        WHERE h.released_at IS NULL
+                          AND ((h.subject_type = 'USER' AND h.subject_id = m.sender_id)
+                               OR (h.subject_type = 'CONVERSATION' AND h.subject_id = m.conversation_id))
+                          AND (h.held_from IS NULL OR h.held_from <= m.created_at)
+                          AND (h.held_to IS NULL OR m.created_at <= h.held_to))""";
+
+    /**
+     * Erases up to {@code :n} unheld messages of the scope sent before {@code :cutoff}: empty
+     * text, no revisions, no reactions; row, seq and metadata stay. Rows another transaction
+     * holds (another node's purge, an edit in progress) are skipped, never waited for. The
+     * version and catch-up stamp move, so clients holding the old state learn of it.
+     */
+    private static final String PURGE = """
+            WITH doomed AS (
+                SELECT m.id FROM chat.message m
+                WHERE m.purged_at IS NULL AND m.created_at < :cutoff AND %s AND %s
+                LIMIT :n FOR UPDATE OF m SKIP LOCKED
+            ), revisions AS (
+                DELETE FROM chat.message_revision r USING doomed d WHERE r.message_id = d.id
+            ), reactions AS (
+                DELETE FROM chat.reaction x USING doomed d WHERE x.message_id = d.id
+            )
+            UPDATE chat.message m
+            SET body = '', purged_at = :now, version = m.version + 1,
+                changed_at_seq = (SELECT c.last_seq FROM chat.conversation c WHERE c.id = m.conversation_id)
+            FROM doomed d WHERE m.id = d.id
+            RETURNING m.conversation_id, m.seq
+            """;
+    /** One conversation with its own retention period. */
+    static final String PURGE_CONVERSATION = PURGE.formatted("m.conversation_id = :c", NOT_HELD);
+    /** Every conversation without an override: they follow the global period. */
+    static final String PURGE_DEFAULT = PURGE.formatted(
+            "NOT EXISTS (SELECT 1 FROM chat.retention_policy o WHERE o.conversation_id = m.conversation_id)",
+            NOT_HELD);
+
     private final JdbcClient jdbc;
 
     MessageStore(JdbcClient jdbc) {
@@ -212,6 +250,38 @@ public class MessageStore {
         return withReactions(jdbc.sql(CATCH_UP)
                 .param("c", conversationId).param("since", sinceSeq).param("after", afterSeq).param("n", limit)
                 .query(MessageStore::view).list());
+    }
+
+    /** A message whose content a purge erased. */
+    public record Purged(UUID conversationId, long seq) {
+    }
+
+    /**
+     * Keeps legal holds from being placed or released until the transaction ends, so a purge
+     * batch never erases what a hold committed meanwhile was meant to keep. Purges on several
+     * nodes share the lock; a hold waits for at most one batch.
+     */
+    public void lockHoldsForPurge() {
+        jdbc.sql("LOCK TABLE chat.legal_hold IN SHARE MODE").update();
+    }
+
+    /** One purge batch in one conversation with an override. */
+    public List<Purged> purgeInConversation(UUID conversationId, Instant cutoff, int limit, Instant now) {
+        return jdbc.sql(PURGE_CONVERSATION)
+                .param("c", conversationId).param("cutoff", Timestamp.from(cutoff)).param("n", limit)
+                .param("now", Timestamp.from(now))
+                .query(MessageStore::purged).list();
+    }
+
+    /** One purge batch across the conversations that follow the global period. */
+    public List<Purged> purgeByDefault(Instant cutoff, int limit, Instant now) {
+        return jdbc.sql(PURGE_DEFAULT)
+                .param("cutoff", Timestamp.from(cutoff)).param("n", limit).param("now", Timestamp.from(now))
+                .query(MessageStore::purged).list();
+    }
+
+    private static Purged purged(ResultSet rs, int rowNum) throws SQLException {
+        return new Purged(rs.getObject("conversation_id", UUID.class), rs.getLong("seq"));
     }
 
     /** Members other than the sender, split by whether their read cursor has reached {@code seq}. */
