@@ -111,8 +111,8 @@ public class RetentionStore {
     }
 
     private static PolicyRow policy(ResultSet rs, int rowNum) throws SQLException {
-        int days = rs.getInt("retention_days");
-        return new PolicyRow(rs.getObject("conversation_id", UUID.class), rs.wasNull() ? null : days,
+        Integer days = rs.getObject("retention_days", Integer.class);
+        return new PolicyRow(rs.getObject("conversation_id", UUID.class), days,
                 rs.getObject("updated_by", UUID.class), rs.getTimestamp("updated_at").toInstant());
     }
 
