@@ -68,7 +68,8 @@ public class MessageStore {
      * Erases up to {@code :n} unheld messages of the scope sent before {@code :cutoff}: empty
      * text, no revisions, no reactions; row, seq and metadata stay. Rows another transaction
      * holds (another node's purge, an edit in progress) are skipped, never waited for. The
-     * version and catch-up stamp move, so clients holding the old state learn of it.
+     * version and catch-up stamp move, so clients holding the old state learn of it. The batch's
+     * ids go in as an array, so each row is found by its key however large the table.
      */
     private static final String PURGE = """
             WITH doomed AS (
@@ -76,14 +77,14 @@ public class MessageStore {
                 WHERE m.purged_at IS NULL AND m.created_at < :cutoff AND %s AND %s
                 LIMIT :n FOR UPDATE OF m SKIP LOCKED
             ), revisions AS (
-                DELETE FROM chat.message_revision r USING doomed d WHERE r.message_id = d.id
+                DELETE FROM chat.message_revision WHERE message_id = ANY (ARRAY(SELECT id FROM doomed))
             ), reactions AS (
-                DELETE FROM chat.reaction x USING doomed d WHERE x.message_id = d.id
+                DELETE FROM chat.reaction WHERE message_id = ANY (ARRAY(SELECT id FROM doomed))
             )
             UPDATE chat.message m
             SET body = '', purged_at = :now, version = m.version + 1,
                 changed_at_seq = (SELECT c.last_seq FROM chat.conversation c WHERE c.id = m.conversation_id)
-            FROM doomed d WHERE m.id = d.id
+            WHERE m.id = ANY (ARRAY(SELECT id FROM doomed))
             RETURNING m.conversation_id, m.seq
             """;
     /** One conversation with its own retention period. */
