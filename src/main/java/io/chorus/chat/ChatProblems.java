@@ -24,6 +24,14 @@ public final class ChatProblems {
     /** Department groups follow the org chart: members, roles and name change there, not by hand. */
     public static final String DEPARTMENT_GROUP_MANAGED = "DEPARTMENT_GROUP_MANAGED";
 
+    /** Retention erased the message's content; it takes no edits, recalls or reactions. */
+    public static final String MESSAGE_PURGED = "MESSAGE_PURGED";
+
+    public static final String LEGAL_HOLD_NOT_FOUND = "LEGAL_HOLD_NOT_FOUND";
+    public static final String LEGAL_HOLD_RELEASED = "LEGAL_HOLD_RELEASED";
+    /** A legal hold names a user or a conversation Chorus does not know. */
+    public static final String HOLD_SUBJECT_NOT_FOUND = "HOLD_SUBJECT_NOT_FOUND";
+
     private ChatProblems() {
     }
 }

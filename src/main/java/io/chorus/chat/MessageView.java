@@ -6,8 +6,10 @@ import java.util.UUID;
 
 /**
  * A message as members see it. A recalled message keeps its place in the sequence with
- * {@code recalled} set and no text; compliance keeps the text elsewhere. {@code version}
- * grows with every change, so a client applying the same state twice can tell.
+ * {@code recalled} set and no text; compliance keeps the text elsewhere. A purged message
+ * (its retention period ran out) keeps its place with {@code purged} set and no text; its
+ * content is gone for everyone. {@code version} grows with every change, so a client applying
+ * the same state twice can tell.
  */
 public record MessageView(
         long id,
@@ -24,9 +26,10 @@ public record MessageView(
         Instant editedAt,
         boolean recalled,
         Instant recalledAt,
+        boolean purged,
         int version) {
 
-    /** The quoted message of a reply; {@code text} is absent when that message was recalled. */
+    /** The quoted message of a reply; {@code text} is absent when that message was recalled or purged. */
     public record ReplyPreview(long id, long seq, UUID senderId, String text) {
     }
 

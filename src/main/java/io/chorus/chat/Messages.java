@@ -110,7 +110,7 @@ public class Messages {
                     ChorusProblem.unprocessable(ChatProblems.MESSAGE_NOT_FOUND,
                             "The quoted message is not in this conversation."));
             reply = new MessageView.ReplyPreview(quoted.id(), quoted.seq(), quoted.senderId(),
-                    quoted.recalled() ? null : excerpt(quoted.body()));
+                    quoted.recalled() || quoted.purged() ? null : excerpt(quoted.body()));
         }
         Mentions mentions = mentions(conversationId, access.role(), access.kind(), command.text());
         Instant now = clock.instant();
@@ -119,7 +119,7 @@ public class Messages {
                 command.replyToMessageId(), mentions.users(), mentions.all(), now).orElseThrow(AlreadySent::new);
         MessageView view = new MessageView(posted.id(), conversationId, posted.seq(), sender,
                 command.clientMessageId(), command.text(), reply, mentions.users(), mentions.all(), List.of(), now,
-                null, false, null, 1);
+                null, false, null, false, 1);
         events.publishEvent(new ChatEvents.MessagePosted(command.conversationId(), posted.id(), posted.seq(),
                 command.sender(), command.text(), now));
         live.toMembersAfterCommit(conversationId, new LiveEvent.MessagePosted(conversationId, view));
@@ -214,6 +214,7 @@ public class Messages {
         if (message.recalled()) {
             throw ChorusProblem.conflict(ChatProblems.MESSAGE_RECALLED, "A recalled message cannot be edited.");
         }
+        notPurged(message);
         if (message.body().equals(newText)) {
             return messages.view(messageId);
         }
@@ -236,6 +237,7 @@ public class Messages {
         if (message.recalled()) {
             throw ChorusProblem.conflict(ChatProblems.MESSAGE_RECALLED, "This message was already recalled.");
         }
+        notPurged(message);
         Instant now = clock.instant();
         boolean moderator = row.conversation().kind().isGroup() && row.role().manages();
         if (!moderator) {
@@ -265,6 +267,7 @@ public class Messages {
         if (message.recalled()) {
             throw ChorusProblem.conflict(ChatProblems.MESSAGE_RECALLED, "A recalled message takes no reactions.");
         }
+        notPurged(message);
         boolean changed = add ? messages.addReaction(messageId, emoji, me.value(), clock.instant())
                 : messages.removeReaction(messageId, emoji, me.value());
         if (!changed) {
@@ -294,6 +297,14 @@ public class Messages {
     /** The message, locked against concurrent edits, recalls and reactions until the transaction ends. */
     private MessageCore existing(ConversationId id, long messageId) {
         return messages.findForUpdate(id.value(), messageId).orElseThrow(Messages::noSuchMessage);
+    }
+
+    /** Retention erased the content: nothing is left to edit, recall or react to. */
+    private static void notPurged(MessageCore message) {
+        if (message.purged()) {
+            throw ChorusProblem.conflict(ChatProblems.MESSAGE_PURGED,
+                    "This message's retention period ran out; its content was erased.");
+        }
     }
 
     private static ChorusProblem noSuchMessage() {

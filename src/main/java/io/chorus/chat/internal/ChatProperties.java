@@ -20,7 +20,17 @@ public record ChatProperties(
         /** The largest page of messages one request returns. */
         @Min(1) @Max(500) @DefaultValue("100") int maxPageSize,
         @Valid @DefaultValue Stomp stomp,
-        @Valid @DefaultValue DepartmentGroups departmentGroups) {
+        @Valid @DefaultValue DepartmentGroups departmentGroups,
+        @Valid @DefaultValue Retention retention) {
+
+    public record Retention(
+            /** Whether this node purges expired messages on a schedule; nodes never purge the same rows twice. */
+            @DefaultValue("true") boolean scheduled,
+            /** The pause between purge runs, and before the first one after start-up. */
+            @DefaultValue("1h") Duration purgeInterval,
+            /** Messages erased per batch; each batch is its own transaction. */
+            @Min(1) @Max(100000) @DefaultValue("1000") int purgeBatchSize) {
+    }
 
     public record DepartmentGroups(
             /** Give every department a group as soon as it exists, instead of when an org_admin asks. */

@@ -31,9 +31,9 @@ public class MessageStore {
 
     private static final String SELECT_VIEW = """
             SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.body, m.reply_to_id,
-                   m.mentions, m.mentions_all, m.created_at, m.edited_at, m.recalled_at, m.version,
+                   m.mentions, m.mentions_all, m.created_at, m.edited_at, m.recalled_at, m.purged_at, m.version,
                    r.seq AS reply_seq, r.sender_id AS reply_sender, left(r.body, %d) AS reply_body,
-                   r.recalled_at AS reply_recalled_at
+                   r.recalled_at AS reply_recalled_at, r.purged_at AS reply_purged_at
             FROM chat.message m LEFT JOIN chat.message r ON r.id = m.reply_to_id
             """.formatted(REPLY_EXCERPT_LENGTH);
 
@@ -55,6 +55,45 @@ public class MessageStore {
             GROUP BY message_id, emoji ORDER BY message_id, min(created_at), emoji
             """;
 
+    /** A message is held while an active legal hold covers its sender or its conversation at its time. */
+    private static final String NOT_HELD = """
+            NOT EXISTS (SELECT 1 FROM chat.legal_hold h
+                        WHERE h.released_at IS NULL
+                          AND ((h.subject_type = 'USER' AND h.subject_id = m.sender_id)
+                               OR (h.subject_type = 'CONVERSATION' AND h.subject_id = m.conversation_id))
+                          AND (h.held_from IS NULL OR h.held_from <= m.created_at)
+                          AND (h.held_to IS NULL OR m.created_at <= h.held_to))""";
+
+    /**
+     * Erases up to {@code :n} unheld messages of the scope sent before {@code :cutoff}: empty
+     * text, no revisions, no reactions; row, seq and metadata stay. Rows another transaction
+     * holds (another node's purge, an edit in progress) are skipped, never waited for. The
+     * version and catch-up stamp move, so clients holding the old state learn of it. The batch's
+     * ids go in as an array, so each row is found by its key however large the table.
+     */
+    private static final String PURGE = """
+            WITH doomed AS (
+                SELECT m.id FROM chat.message m
+                WHERE m.purged_at IS NULL AND m.created_at < :cutoff AND %s AND %s
+                LIMIT :n FOR UPDATE OF m SKIP LOCKED
+            ), revisions AS (
+                DELETE FROM chat.message_revision WHERE message_id = ANY (ARRAY(SELECT id FROM doomed))
+            ), reactions AS (
+                DELETE FROM chat.reaction WHERE message_id = ANY (ARRAY(SELECT id FROM doomed))
+            )
+            UPDATE chat.message m
+            SET body = '', purged_at = :now, version = m.version + 1,
+                changed_at_seq = (SELECT c.last_seq FROM chat.conversation c WHERE c.id = m.conversation_id)
+            WHERE m.id = ANY (ARRAY(SELECT id FROM doomed))
+            RETURNING m.conversation_id, m.seq
+            """;
+    /** One conversation with its own retention period. */
+    static final String PURGE_CONVERSATION = PURGE.formatted("m.conversation_id = :c", NOT_HELD);
+    /** Every conversation without an override: they follow the global period. */
+    static final String PURGE_DEFAULT = PURGE.formatted(
+            "NOT EXISTS (SELECT 1 FROM chat.retention_policy o WHERE o.conversation_id = m.conversation_id)",
+            NOT_HELD);
+
     private final JdbcClient jdbc;
 
     MessageStore(JdbcClient jdbc) {
@@ -63,22 +102,26 @@ public class MessageStore {
 
     /** The facts the rules about editing, recalling and retrying need. */
     public record MessageCore(long id, UUID conversationId, long seq, UUID senderId, String body, Instant createdAt,
-            Instant recalledAt, int version) {
+            Instant recalledAt, Instant purgedAt, int version) {
 
         public boolean recalled() {
             return recalledAt != null;
         }
+
+        public boolean purged() {
+            return purgedAt != null;
+        }
     }
 
     public Optional<MessageCore> findBySenderAndClientId(UUID senderId, String clientMessageId) {
-        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, version "
+        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, purged_at, version "
                         + "FROM chat.message WHERE sender_id = :s AND client_message_id = :cm")
                 .param("s", senderId).param("cm", clientMessageId)
                 .query(MessageStore::core).optional();
     }
 
     public Optional<MessageCore> find(UUID conversationId, long messageId) {
-        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, version "
+        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, purged_at, version "
                         + "FROM chat.message WHERE id = :id AND conversation_id = :c")
                 .param("id", messageId).param("c", conversationId)
                 .query(MessageStore::core).optional();
@@ -86,7 +129,7 @@ public class MessageStore {
 
     /** As {@link #find}, locking the row against concurrent edits and recalls. */
     public Optional<MessageCore> findForUpdate(UUID conversationId, long messageId) {
-        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, version "
+        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, purged_at, version "
                         + "FROM chat.message WHERE id = :id AND conversation_id = :c FOR UPDATE")
                 .param("id", messageId).param("c", conversationId)
                 .query(MessageStore::core).optional();
@@ -210,6 +253,38 @@ public class MessageStore {
                 .query(MessageStore::view).list());
     }
 
+    /** A message whose content a purge erased. */
+    public record Purged(UUID conversationId, long seq) {
+    }
+
+    /**
+     * Keeps legal holds from being placed or released until the transaction ends, so a purge
+     * batch never erases what a hold committed meanwhile was meant to keep. Purges on several
+     * nodes share the lock; a hold waits for at most one batch.
+     */
+    public void lockHoldsForPurge() {
+        jdbc.sql("LOCK TABLE chat.legal_hold IN SHARE MODE").update();
+    }
+
+    /** One purge batch in one conversation with an override. */
+    public List<Purged> purgeInConversation(UUID conversationId, Instant cutoff, int limit, Instant now) {
+        return jdbc.sql(PURGE_CONVERSATION)
+                .param("c", conversationId).param("cutoff", Timestamp.from(cutoff)).param("n", limit)
+                .param("now", Timestamp.from(now))
+                .query(MessageStore::purged).list();
+    }
+
+    /** One purge batch across the conversations that follow the global period. */
+    public List<Purged> purgeByDefault(Instant cutoff, int limit, Instant now) {
+        return jdbc.sql(PURGE_DEFAULT)
+                .param("cutoff", Timestamp.from(cutoff)).param("n", limit).param("now", Timestamp.from(now))
+                .query(MessageStore::purged).list();
+    }
+
+    private static Purged purged(ResultSet rs, int rowNum) throws SQLException {
+        return new Purged(rs.getObject("conversation_id", UUID.class), rs.getLong("seq"));
+    }
+
     /** Members other than the sender, split by whether their read cursor has reached {@code seq}. */
     public Map<Boolean, List<UUID>> readersOf(UUID conversationId, long seq, UUID senderId) {
         Map<Boolean, List<UUID>> split = new LinkedHashMap<>(Map.of(true, new ArrayList<>(), false, new ArrayList<>()));
@@ -245,22 +320,24 @@ public class MessageStore {
     private static MessageView withReactions(MessageView m, List<ReactionView> reactions) {
         return new MessageView(m.id(), m.conversationId(), m.seq(), m.senderId(), m.clientMessageId(), m.text(),
                 m.replyTo(), m.mentions(), m.mentionsAll(), reactions, m.createdAt(), m.editedAt(), m.recalled(),
-                m.recalledAt(), m.version());
+                m.recalledAt(), m.purged(), m.version());
     }
 
     private static MessageView view(ResultSet rs, int rowNum) throws SQLException {
         boolean recalled = rs.getTimestamp("recalled_at") != null;
+        boolean purged = rs.getTimestamp("purged_at") != null;
         long replyTo = rs.getLong("reply_to_id");
         ReplyPreview reply = rs.wasNull() ? null : new ReplyPreview(replyTo, rs.getLong("reply_seq"),
                 rs.getObject("reply_sender", UUID.class),
-                rs.getTimestamp("reply_recalled_at") != null ? null : rs.getString("reply_body"));
+                rs.getTimestamp("reply_recalled_at") != null || rs.getTimestamp("reply_purged_at") != null ? null
+                        : rs.getString("reply_body"));
         return new MessageView(
                 rs.getLong("id"),
                 rs.getObject("conversation_id", UUID.class),
                 rs.getLong("seq"),
                 rs.getObject("sender_id", UUID.class),
                 rs.getString("client_message_id"),
-                recalled ? null : rs.getString("body"),
+                recalled || purged ? null : rs.getString("body"),
                 reply,
                 uuids(rs.getArray("mentions")),
                 rs.getBoolean("mentions_all"),
@@ -269,6 +346,7 @@ public class MessageStore {
                 instant(rs.getTimestamp("edited_at")),
                 recalled,
                 instant(rs.getTimestamp("recalled_at")),
+                purged,
                 rs.getInt("version"));
     }
 
@@ -276,7 +354,7 @@ public class MessageStore {
         return new MessageCore(rs.getLong("id"), rs.getObject("conversation_id", UUID.class), rs.getLong("seq"),
                 rs.getObject("sender_id", UUID.class), rs.getString("body"),
                 rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("recalled_at")),
-                rs.getInt("version"));
+                instant(rs.getTimestamp("purged_at")), rs.getInt("version"));
     }
 
     private static List<UUID> uuids(Array array) throws SQLException {

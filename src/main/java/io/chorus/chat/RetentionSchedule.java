@@ -1,0 +1,50 @@
+package io.chorus.chat;
+
+import io.chorus.chat.internal.ChatProperties;
+import java.time.Duration;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+
+/**
+ * Runs the retention purge every {@code chorus.chat.retention.purge-interval}, first one
+ * interval after start-up, so a node that just started (or a test) is not surprised by it.
+ * With nothing configured nothing expires, and a run only reads the policies.
+ */
+@Configuration(proxyBeanMethods = false)
+class RetentionSchedule implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(RetentionSchedule.class);
+
+    private final MessageRetention retention;
+    private final ChatProperties.Retention settings;
+
+    RetentionSchedule(MessageRetention retention, ChatProperties properties) {
+        this.retention = retention;
+        this.settings = properties.retention();
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        if (settings.scheduled()) {
+            Duration interval = settings.purgeInterval();
+            tasks.addFixedDelayTask(new FixedDelayTask(this::purge, interval, interval));
+        }
+    }
+
+    void purge() {
+        try {
+            MessageRetention.PurgeReport report = retention.purgeExpired();
+            if (report.messages() > 0) {
+                log.info("Retention purge erased {} messages in {} conversations ({} batches) in {} ms",
+                        report.messages(), report.conversations(), report.batches(),
+                        Duration.between(report.startedAt(), report.finishedAt()).toMillis());
+            }
+        } catch (RuntimeException retryLater) {
+            log.warn("Retention purge failed; trying again in {}", settings.purgeInterval(), retryLater);
+        }
+    }
+}
