@@ -89,7 +89,7 @@ class EventPublicationRecoveryTest {
         assertThat(count).as("incomplete publications for the downstream listener").isEqualTo(expected);
     }
 
-    private static ConfigurableApplicationContext start(Path dataDirectory) throws IOException {
+    static ConfigurableApplicationContext start(Path dataDirectory) throws IOException {
         Files.createDirectories(dataDirectory);
         return new SpringApplicationBuilder(ChorusApplication.class, DownstreamListener.class)
                 .profiles("test")
