@@ -1,0 +1,120 @@
+package io.chorus.audit.web;
+
+import io.chorus.audit.ExportedMessage;
+import io.chorus.audit.MessageExports;
+import io.chorus.audit.web.AuditController.ExportFormat;
+import io.chorus.chat.ArchivedMessage;
+import io.chorus.identity.CurrentUser;
+import io.chorus.identity.UserId;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+import java.io.IOException;
+import java.io.OutputStreamWriter;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import org.springframework.security.access.prepost.PreAuthorize;
+import org.springframework.security.core.annotation.AuthenticationPrincipal;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import tools.jackson.databind.json.JsonMapper;
+
+/** eDiscovery exports of messages, for compliance officers. */
+@RestController
+@PreAuthorize("hasRole('compliance_officer')")
+class MessageExportController {
+
+    private static final List<String> HEADER = List.of("message_id", "conversation_id", "conversation_kind",
+            "conversation_name", "seq", "sender_id", "sender_department_id", "sender_department", "sent_at", "text",
+            "edited_at", "recalled", "recalled_at", "recalled_by", "purged", "purged_at", "revisions",
+            "members_at_posting");
+
+    private final MessageExports exports;
+    private final JsonMapper json;
+
+    MessageExportController(MessageExports exports, JsonMapper json) {
+        this.exports = exports;
+        this.json = json;
+    }
+
+    @GetMapping("/api/v1/audit/messages/export")
+    void export(@AuthenticationPrincipal CurrentUser me, @RequestParam String format,
+            @RequestParam(name = "conversationId", required = false) List<UUID> conversationIds,
+            @RequestParam(name = "userId", required = false) List<UUID> userIds,
+            @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
+            HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ExportFormat chosen = ExportFormat.of(format);
+        var conversations = new LinkedHashSet<>(conversationIds == null ? List.<UUID>of() : conversationIds);
+        var users = new LinkedHashSet<>(userIds == null ? List.<UUID>of() : userIds);
+        MessageExports.validate(conversations, users, from, to);
+        chosen.prepare(response, "messages");
+        Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
+        CsvRows csv = new CsvRows(out);
+        if (chosen == ExportFormat.CSV) {
+            csv.row(HEADER);
+        }
+        exports.export(me, conversations, users, from, to, chosen.name().toLowerCase(), request.getRemoteAddr(),
+                exported -> {
+                    try {
+                        if (chosen == ExportFormat.CSV) {
+                            csv.row(columns(exported));
+                        } else {
+                            out.write(json.writeValueAsString(flat(exported)));
+                            out.write('\n');
+                        }
+                    } catch (IOException clientGone) {
+                        throw new UncheckedIOException(clientGone);
+                    }
+                });
+        out.flush();
+    }
+
+    /** One JSON object per message, with the same names as the CSV columns (camel case). */
+    private static Map<String, Object> flat(ExportedMessage exported) {
+        ArchivedMessage m = exported.message();
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("messageId", m.id());
+        row.put("conversationId", m.conversationId().value());
+        row.put("conversationKind", m.conversationKind());
+        row.put("conversationName", m.conversationName());
+        row.put("seq", m.seq());
+        row.put("senderId", m.senderId().value());
+        row.put("senderDepartmentId", exported.senderDepartmentId());
+        row.put("senderDepartment", exported.senderDepartmentName());
+        row.put("sentAt", m.sentAt());
+        row.put("text", m.text());
+        row.put("editedAt", m.editedAt());
+        row.put("recalled", m.recalled());
+        row.put("recalledAt", m.recalledAt());
+        row.put("recalledBy", m.recalledBy() == null ? null : m.recalledBy().value());
+        row.put("purged", m.purged());
+        row.put("purgedAt", m.purgedAt());
+        row.put("revisions", m.revisions());
+        row.put("membersAtPosting", m.membersAtPosting().stream().map(UserId::value).toList());
+        return row;
+    }
+
+    private List<String> columns(ExportedMessage exported) {
+        ArchivedMessage m = exported.message();
+        return Arrays.asList(Long.toString(m.id()), m.conversationId().value().toString(),
+                m.conversationKind().name(), m.conversationName(), Long.toString(m.seq()),
+                m.senderId().value().toString(), text(exported.senderDepartmentId()),
+                exported.senderDepartmentName(), m.sentAt().toString(), m.text(), text(m.editedAt()),
+                Boolean.toString(m.recalled()), text(m.recalledAt()),
+                m.recalledBy() == null ? null : m.recalledBy().value().toString(), Boolean.toString(m.purged()),
+                text(m.purgedAt()), json.writeValueAsString(m.revisions()),
+                json.writeValueAsString(m.membersAtPosting().stream().map(UserId::value).toList()));
+    }
+
+    private static String text(Object value) {
+        return value == null ? null : value.toString();
+    }
+}
