@@ -23,6 +23,8 @@ public record AuditProperties(
          * message retention: the trail outlives the messages it describes.
          */
         Duration entryRetention,
+        /** How often expired entries are looked for, when a retention is set. */
+        @DefaultValue("1h") Duration retentionInterval,
         @Valid @DefaultValue Checkpoints checkpoints) {
 
     public record Checkpoints(

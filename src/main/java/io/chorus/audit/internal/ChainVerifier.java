@@ -28,17 +28,19 @@ public class ChainVerifier {
     @Transactional(readOnly = true)
     public ChainVerification verify(Long fromSeq, Long toSeq) {
         EntryStore.Head head = entries.head();
-        long from = fromSeq == null ? 1 : Math.max(1, fromSeq);
+        // Entries up to the anchor were removed by retention; the kept chain starts after it.
+        EntryStore.Head anchor = entries.anchor();
+        long from = Math.max(anchor.seq() + 1, fromSeq == null ? 1 : fromSeq);
         long to = toSeq == null ? head.seq() : Math.min(toSeq, head.seq());
         Walk walk = new Walk(from);
-        if (from > 1) {
-            byte[] anchor = entries.hashAt(from - 1).orElse(null);
-            if (anchor == null) {
+        if (from == anchor.seq() + 1) {
+            walk.previous = anchor.hash();
+        } else {
+            byte[] before = entries.hashAt(from - 1).orElse(null);
+            if (before == null) {
                 walk.broken(new Break(from - 1, "ENTRY_MISSING", "The entry before the range is missing."));
             }
-            walk.previous = anchor;
-        } else {
-            walk.previous = EntryHash.GENESIS;
+            walk.previous = before;
         }
         if (walk.broken == null && from <= to) {
             entries.walk(from, to, walk::check);

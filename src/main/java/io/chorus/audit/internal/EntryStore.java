@@ -129,6 +129,13 @@ public class EntryStore {
                 (rs, n) -> new Head(rs.getLong(1), rs.getBytes(2)));
     }
 
+    /** Where the kept chain starts: the last entry retention removed, or seq 0 and the genesis hash. */
+    Head anchor() {
+        return jdbc.query("SELECT seq, hash FROM audit.chain_anchor ORDER BY seq DESC LIMIT 1",
+                (rs, n) -> new Head(rs.getLong(1), rs.getBytes(2))).stream().findFirst()
+                .orElse(new Head(0, EntryHash.GENESIS));
+    }
+
     private static MapSqlParameterSource copy(MapSqlParameterSource params) {
         MapSqlParameterSource copy = new MapSqlParameterSource();
         for (String name : params.getParameterNames()) {

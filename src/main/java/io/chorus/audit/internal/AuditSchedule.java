@@ -6,25 +6,43 @@ import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
-/** Signs the chain head every {@code chorus.audit.checkpoints.interval}, when it moved since the last one. */
+/**
+ * Signs the chain head every {@code chorus.audit.checkpoints.interval} when it moved since the last
+ * one, and removes expired entries when an entry retention is set.
+ */
 @Configuration(proxyBeanMethods = false)
-class CheckpointSchedule implements SchedulingConfigurer {
+class AuditSchedule implements SchedulingConfigurer {
 
-    private static final Logger log = LoggerFactory.getLogger(CheckpointSchedule.class);
+    private static final Logger log = LoggerFactory.getLogger(AuditSchedule.class);
 
     private final ChainWriter chain;
     private final CheckpointSigner signer;
+    private final EntryRetention retention;
     private final AuditProperties properties;
 
-    CheckpointSchedule(ChainWriter chain, CheckpointSigner signer, AuditProperties properties) {
+    AuditSchedule(ChainWriter chain, CheckpointSigner signer, EntryRetention retention,
+            AuditProperties properties) {
         this.chain = chain;
         this.signer = signer;
+        this.retention = retention;
         this.properties = properties;
     }
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar tasks) {
         tasks.addFixedDelayTask(this::checkpoint, properties.checkpoints().interval());
+        if (properties.entryRetention() != null) {
+            tasks.addFixedDelayTask(this::removeExpired, properties.retentionInterval());
+        }
+    }
+
+    void removeExpired() {
+        try {
+            retention.purgeExpired();
+        } catch (RuntimeException retryLater) {
+            log.warn("Could not remove expired audit entries; trying again in {}", properties.retentionInterval(),
+                    retryLater);
+        }
     }
 
     void checkpoint() {
