@@ -95,8 +95,12 @@ public class EntryStore {
     /** Up to {@code limit} entries after {@code afterSeq}, in chain order. */
     public List<AuditEntry> page(Where where, long afterSeq, int limit) {
         MapSqlParameterSource params = copy(where.params()).addValue("after", afterSeq).addValue("n", limit);
-        return jdbc.query("SELECT " + COLUMNS + " FROM audit.entry" + where.sql() + " AND seq > :after"
-                + " ORDER BY seq LIMIT :n", params, (rs, n) -> row(rs).entry());
+        return jdbc.query(pageSql(where), params, (rs, n) -> row(rs).entry());
+    }
+
+    /** The page query, named so AuditQueryPlanTest can EXPLAIN exactly what runs. */
+    static String pageSql(Where where) {
+        return "SELECT " + COLUMNS + " FROM audit.entry" + where.sql() + " AND seq > :after ORDER BY seq LIMIT :n";
     }
 
     /** Every matching entry in chain order, one at a time; call inside a transaction. */
