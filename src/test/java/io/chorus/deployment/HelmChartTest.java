@@ -44,6 +44,13 @@ class HelmChartTest {
     }
 
     @Test
+    void theAuditSigningKeyComesFromASecretWhenOneIsNamed() {
+        assertThat(render()).doesNotContain("CHORUS_AUDIT_SIGNING_KEY");
+        assertThat(render("audit.signingKeySecret", "chorus-audit"))
+                .contains("name: CHORUS_AUDIT_SIGNING_KEY", "name: chorus-audit", "key: signing-key");
+    }
+
+    @Test
     void refusesToRenderWithoutAnIssuer() {
         assertThatThrownBy(() -> new Helm(CHART).template().withName("acme")
                 .set("database.url", "jdbc:postgresql://db:5432/chorus")
