@@ -248,9 +248,13 @@ class OrgChartApiTest {
 
     // ---------------------------------------------------------------- steps
 
-    /** Events of that type mentioning {@code id}, as the publication registry stored them for their listeners. */
+    /**
+     * Events of that type mentioning {@code id}, as the publication registry stored them: one row
+     * per listener (chat's department groups, the audit trail), so each event once, in order.
+     */
     private List<String> publishedEvents(Class<?> type, String id) {
-        return jdbc.sql("SELECT serialized_event FROM event_publication WHERE event_type = :type AND serialized_event LIKE :id")
+        return jdbc.sql("SELECT serialized_event FROM event_publication WHERE event_type = :type AND serialized_event LIKE :id"
+                        + " GROUP BY serialized_event ORDER BY min(publication_date)")
                 .param("type", type.getName()).param("id", "%" + id + "%").query(String.class).list();
     }
 
