@@ -312,7 +312,11 @@ public final class StompTestClient implements AutoCloseable {
     @Override
     public void close() {
         if (session != null && session.isConnected()) {
-            session.disconnect();
+            try {
+                session.disconnect();
+            } catch (org.springframework.messaging.MessageDeliveryException alreadyClosed) {
+                // The server closed the connection (after an ERROR frame) between the check and the DISCONNECT.
+            }
         }
         client.stop();
     }
