@@ -83,4 +83,9 @@ public final class ChatEvents {
 
     public record SessionDisconnected(String sessionId, UserId userId, Instant at) {
     }
+
+    /** A STOMP frame (SUBSCRIBE, SEND) was refused for want of permission; the session is closed. */
+    public record StompFrameDenied(String sessionId, UserId userId, String command, String destination, String code,
+            Instant at) {
+    }
 }

@@ -86,6 +86,33 @@ class SecurityActivityTest {
     }
 
     @Test
+    void aStompSubscriptionRefusedForWantOfPermissionIsRecorded() {
+        TestUser user = clients.user("peeker");
+        try (StompTestClient stomp = StompTestClient.connectOnly(clients.wsUrl(), user.token(), clients.json())) {
+            org.springframework.messaging.simp.stomp.StompHeaders subscribe =
+                    new org.springframework.messaging.simp.stomp.StompHeaders();
+            subscribe.setDestination("/topic/everything");
+            stomp.session().subscribe(subscribe, new org.springframework.messaging.simp.stomp.StompFrameHandler() {
+                @Override
+                public java.lang.reflect.Type getPayloadType(org.springframework.messaging.simp.stomp.StompHeaders h) {
+                    return JsonNode.class;
+                }
+
+                @Override
+                public void handleFrame(org.springframework.messaging.simp.stomp.StompHeaders h, Object payload) {
+                }
+            });
+            assertThat(stomp.awaitErrorFrame().message()).isEqualTo("FORBIDDEN");
+        }
+
+        List<JsonNode> denied = audit.awaitEntries(officer, "action=security.access_denied&actorId=" + user.id(),
+                found -> !found.isEmpty());
+
+        assertThat(denied.getFirst().get("targetId").asString()).isEqualTo("STOMP SUBSCRIBE /topic/everything");
+        assertThat(denied.getFirst().get("sessionId").asString()).isNotBlank();
+    }
+
+    @Test
     void aCheckpointVerifiesWithNothingButItsPublicKey() throws Exception {
         JsonNode checkpoint = clients.rest(officer).post("/api/v1/audit/checkpoints", null).status(201).json();
 

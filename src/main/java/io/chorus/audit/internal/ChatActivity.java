@@ -126,4 +126,11 @@ class ChatActivity {
         log.record(Activity.of("stomp.disconnected", e).at(e.at()).by(e.userId()).target("SESSION", e.sessionId())
                 .from(null, e.sessionId()));
     }
+
+    @ApplicationModuleListener
+    void on(ChatEvents.StompFrameDenied e) {
+        log.record(Activity.of("security.access_denied", e).at(e.at()).by(e.userId())
+                .target("DESTINATION", "STOMP " + e.command() + " " + e.destination()).from(null, e.sessionId())
+                .detail("code", e.code()));
+    }
 }

@@ -13,6 +13,7 @@ import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
+import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.PlatformTransactionManager;
 import org.springframework.transaction.TransactionDefinition;
@@ -78,6 +79,15 @@ class SessionActivity implements HandshakeInterceptor {
         CurrentUser user = userOf(disconnected.getUser());
         if (user != null) {
             publish(new ChatEvents.SessionDisconnected(disconnected.getSessionId(), user.id(), clock.instant()));
+        }
+    }
+
+    /** A SUBSCRIBE or SEND refused before any handler ran (a destination the user may not use). */
+    void denied(StompHeaderAccessor frame, String code) {
+        CurrentUser user = userOf(frame.getUser());
+        if (user != null) {
+            publish(new ChatEvents.StompFrameDenied(frame.getSessionId(), user.id(),
+                    String.valueOf(frame.getCommand()), frame.getDestination(), code, clock.instant()));
         }
     }
 

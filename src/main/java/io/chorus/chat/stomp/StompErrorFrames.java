@@ -33,11 +33,14 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
 
     private final JsonMapper json;
     private final ObjectProvider<MessageChannel> clientOutboundChannel;
+    private final SessionActivity sessions;
 
     StompErrorFrames(JsonMapper json,
-            @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel) {
+            @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel,
+            SessionActivity sessions) {
         this.json = json;
         this.clientOutboundChannel = clientOutboundChannel;
+        this.sessions = sessions;
     }
 
     /**
@@ -67,6 +70,9 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
         StompHeaderAccessor client = clientMessage == null ? null
                 : MessageHeaderAccessor.getAccessor(clientMessage, StompHeaderAccessor.class);
         StompError error = describe(failure, client);
+        if (error.status() == 403 && client != null) {
+            sessions.denied(client, error.code());
+        }
         StompHeaderAccessor headers = StompHeaderAccessor.create(StompCommand.ERROR);
         headers.setMessage(error.code());
         headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
