@@ -4,6 +4,8 @@ import static io.chorus.support.RestApi.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.chorus.audit.AuditProblems;
+import io.chorus.audit.AuditTrail;
 import io.chorus.chat.ChatProblems;
 import io.chorus.chat.LiveEvent;
 import io.chorus.chat.stomp.StompDestinations;
@@ -66,6 +68,13 @@ class ContractTest {
      * which makes department groups, shows them.
      */
     private static final Set<String> DEPARTMENT_GROUP_ONLY = Set.of("POST /api/v1/conversations/{}/archive 409");
+    /**
+     * The object schemas that are open by design, each marked {@code x-open: true} in the
+     * document: an audit entry's {@code detail} is whatever the recording module wrote, hashed
+     * as written, so no property list could stay true for the entries already in the trail.
+     * The marker is honoured here only; anywhere else it is reported like any open schema.
+     */
+    private static final Set<String> OPEN_BY_DESIGN = Set.of("#/components/schemas/AuditEntry/properties/detail");
 
     private static OpenApiContract openApi;
     private static AsyncApiContract asyncApi;
@@ -85,6 +94,9 @@ class ContractTest {
 
     @Autowired
     OrgChart orgChart;
+
+    @Autowired
+    AuditTrail auditTrail;
 
     @BeforeAll
     static void loadDocuments() {
@@ -151,6 +163,7 @@ class ContractTest {
         registered.addAll(constants(ProblemCodes.class));
         registered.addAll(constants(ChatProblems.class));
         registered.addAll(constants(OrgProblems.class));
+        registered.addAll(constants(AuditProblems.class));
 
         List<String> rest = openApi.model().getComponents().getSchemas().get("ProblemCode").getEnum().stream()
                 .map(String::valueOf).toList();
@@ -180,6 +193,8 @@ class ContractTest {
         collectOpenObjects(asyncApi.root().path("components").path("schemas"), "#/components/schemas", open);
         assertThat(open).as("object schemas without 'additionalProperties: false': a new field would pass unnoticed")
                 .isEmpty();
+        assertThat(OPEN_BY_DESIGN).as("schemas open by design are where %s marks them x-open", OpenApiContract.LOCATION)
+                .allMatch(path -> openApiRoot.at(path.substring(1)).path("x-open").asBoolean(false));
     }
 
     // ---------------------------------------------------------------- REST walkthrough
@@ -369,7 +384,7 @@ class ContractTest {
         anonymous.violating().get("/api/v1/me").problem(401, "UNAUTHENTICATED");
 
         assertThat(openApi.unseenResponses().stream().filter(response -> !orgResponse(response))
-                .filter(response -> !retentionResponse(response)))
+                .filter(response -> !retentionResponse(response)).filter(response -> !auditResponse(response)))
                 .as("documented responses the walkthrough never saw: exercise them, or remove them from %s if the "
                         + "application cannot answer so", OpenApiContract.LOCATION).isEmpty();
     }
@@ -792,6 +807,190 @@ class ContractTest {
         return response.contains(" /api/v1/retention") || response.contains(" /api/v1/legal-holds");
     }
 
+    // ---------------------------------------------------------------- audit trail and eDiscovery
+
+    /**
+     * The trail is append-only and every test shares it: this walkthrough only adds to it (its
+     * own chat history, queries, checkpoints) and filters what it reads to what it made.
+     */
+    @Test
+    void everyAuditOperationAnswersAsDocumented() {
+        TestUser officerUser = clients.user("officer", List.of("employee", "compliance_officer"));
+        TestUser scopedUser = clients.user("officer", List.of("employee", "compliance_officer"));
+        TestUser adminUser = clients.orgAdmin();
+        TestUser annUser = clients.user("ann");
+        TestUser bobUser = clients.user("bob");
+        ContractClient officer = client(officerUser);
+        ContractClient scoped = client(scopedUser);
+        ContractClient admin = client(adminUser);
+        ContractClient ann = client(annUser);
+        ContractClient anonymous = ContractClient.anonymous(clients, openApi);
+
+        // something to find: ann, in a department, edits and recalls in a group of her own
+        String department = admin.post("/api/v1/org/departments", body("name", "Evidence " + UUID.randomUUID()))
+                .status(201).json().get("id").asString();
+        admin.put("/api/v1/org/departments/" + department + "/members/" + annUser.id(), body("title", "Counsel"))
+                .status(201);
+        String group = ann.post("/api/v1/conversations/groups", body("name", "Evidence", "memberIds",
+                List.of(bobUser.id()))).status(201).json().get("id").asString();
+        String messages = "/api/v1/conversations/" + group + "/messages";
+        // a text CSV must quote: a comma, quotes and a line break
+        String text = "final, \"quoted\"\nsecond line";
+        long edited = ann.post(messages, body("clientMessageId", "e-1", "text", "draft")).status(201).json()
+                .get("id").asLong();
+        ann.patch(messages + "/" + edited, body("text", text)).ok();
+        long recalled = ann.post(messages, body("clientMessageId", "e-2", "text", "oops")).status(201).json()
+                .get("id").asLong();
+        ann.post(messages + "/" + recalled + "/recall", null).ok();
+        String inGroup = "conversationId=" + group;
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            auditTrail.flush();
+            return officer.get("/api/v1/audit/events?limit=1000&" + inGroup).ok().json().get("items").size() >= 6;
+        });
+
+        // querying, with every filter and the cursor
+        String events = "/api/v1/audit/events";
+        String next = officer.get(events + "?limit=1&" + inGroup).ok().json().get("nextCursor").asString();
+        assertThat(next).as("a next page exists").isNotBlank();
+        assertThat(officer.get(events + "?limit=1&" + inGroup + "&cursor=" + next).ok().json().get("items"))
+                .hasSize(1);
+        JsonNode edit = ContractJson.read(officer.get(events + "?actorId=" + annUser.id() + "&action=message.edited"
+                + "&targetType=MESSAGE&targetId=" + edited + "&" + inGroup + "&from=2000-01-01T00:00:00Z"
+                + "&to=2999-01-01T00:00:00Z").ok().body()).at("/items/0");
+        assertThat(edit.get("detail").isObject()).as("detail is a JSON object, not a string").isTrue();
+        assertThat(edit.get("actorType").asText()).isEqualTo("USER");
+        officer.get(events + "?departmentId=" + department).ok();
+        officer.get(events + "?targetId=" + edited).problem(400, "VALIDATION_FAILED");
+        officer.get(events + "?from=2025-01-01T00:00:00Z&to=2025-01-01T00:00:00Z").problem(400, "VALIDATION_FAILED");
+        officer.get(events + "?cursor=not-a-cursor").problem(400, "VALIDATION_FAILED");
+        officer.violating().get(events + "?limit=0").problem(400, "VALIDATION_FAILED");
+        officer.violating().get(events + "?limit=1001").problem(400, "VALIDATION_FAILED");
+        officer.violating().get(events + "?actorId=ann").problem(400, "VALIDATION_FAILED");
+        officer.violating().get(events + "?action=" + "x".repeat(101)).problem(400, "VALIDATION_FAILED");
+
+        // exporting the trail, streamed: lines and rows are checked against the document as they come
+        String export = "/api/v1/audit/export";
+        RestApi.Response jsonl = officer.get(export + "?format=jsonl&" + inGroup).ok();
+        streamed(jsonl, "application/jsonl", "audit-events.jsonl");
+        assertThat(jsonl.body().lines().map(ContractJson::read).map(line -> line.get("conversationId").asText()))
+                .hasSizeGreaterThanOrEqualTo(6).containsOnly(group);
+        RestApi.Response csv = officer.get(export + "?format=csv&" + inGroup + "&actorId=" + annUser.id()
+                + "&action=message.posted&targetType=MESSAGE&from=2000-01-01T00:00:00Z").ok();
+        streamed(csv, "text/csv", "audit-events.csv");
+        assertThat(OpenApiContract.csvRows(csv.body())).as("header and ann's two messages").hasSize(3);
+        officer.get(export + "?format=csv&departmentId=" + department + "&conversationId=" + NOBODY).ok();
+        officer.violating().get(export + "?format=pdf&" + inGroup).problem(400, AuditProblems.UNSUPPORTED_EXPORT_FORMAT);
+        officer.violating().get(export + "?" + inGroup).problem(400, "MALFORMED_REQUEST");
+        officer.get(export + "?format=jsonl&targetId=" + edited).problem(400, "VALIDATION_FAILED");
+        officer.violating().get(export + "?format=csv&conversationId=not-a-uuid").problem(400, "VALIDATION_FAILED");
+
+        // verifying the chain: a short range near the head (the whole chain may be long)
+        String verify = "/api/v1/audit/verify";
+        long head = officer.get(verify + "?fromSeq=1&toSeq=1").ok().json().get("headSeq").asLong();
+        JsonNode verdict = ContractJson.read(officer.get(verify + "?fromSeq=" + Math.max(1, head - 20) + "&toSeq="
+                + (head + 1_000)).ok().body());
+        assertThat(verdict.get("toSeq").asLong()).as("a range beyond the head stops at the head")
+                .isEqualTo(verdict.get("headSeq").asLong());
+        assertThat(verdict.get("entriesChecked").asLong()).isPositive();
+        officer.get(verify + "?fromSeq=5&toSeq=2").problem(400, "VALIDATION_FAILED");
+        officer.violating().get(verify + "?fromSeq=0").problem(400, "VALIDATION_FAILED");
+        officer.violating().get(verify + "?toSeq=last").problem(400, "VALIDATION_FAILED");
+
+        // signed checkpoints
+        String checkpoints = "/api/v1/audit/checkpoints";
+        JsonNode checkpoint = ContractJson.read(officer.post(checkpoints, null).status(201).body());
+        long id = checkpoint.get("id").asLong();
+        assertThat(checkpoint.get("payload").asText()).contains("seq=" + checkpoint.get("seq").asLong());
+        assertThat(ContractJson.read(officer.get(checkpoints + "?afterId=" + (id - 1) + "&limit=1").ok().body())
+                .findValuesAsText("id")).containsExactly(Long.toString(id));
+        officer.get(checkpoints).ok();
+        officer.violating().get(checkpoints + "?limit=0").problem(400, "VALIDATION_FAILED");
+        officer.violating().get(checkpoints + "?afterId=-1").problem(400, "VALIDATION_FAILED");
+
+        // an officer's scope: read by an org_admin or the officer, set by an org_admin
+        String scope = "/api/v1/audit/officers/" + scopedUser.id() + "/scope";
+        assertThat(admin.get(scope).ok().json().get("scoped").asBoolean()).isFalse();
+        scoped.get(scope).ok();
+        officer.get(scope).problem(403, "FORBIDDEN");
+        admin.violating().get("/api/v1/audit/officers/not-a-uuid/scope").problem(400, "VALIDATION_FAILED");
+        JsonNode limited = ContractJson.read(admin.put(scope, body("departmentIds", List.of(department))).ok().body());
+        assertThat(limited.get("departmentIds").get(0).asText()).isEqualTo(department);
+        scoped.get(events + "?" + inGroup).ok();
+        admin.put("/api/v1/audit/officers/" + NOBODY + "/scope", body("departmentIds", List.of()))
+                .problem(404, AuditProblems.OFFICER_NOT_FOUND);
+        admin.put(scope, body("departmentIds", List.of(NOBODY))).problem(422, AuditProblems.SCOPE_DEPARTMENT_NOT_FOUND);
+        admin.violating().put(scope, body()).problem(400, "VALIDATION_FAILED");
+        admin.violating().put(scope, body("departmentIds", List.of(department), "reason", "audit"))
+                .problem(400, "MALFORMED_REQUEST");
+        admin.violating().put("/api/v1/audit/officers/not-a-uuid/scope", body("departmentIds", List.of()))
+                .problem(400, "VALIDATION_FAILED");
+        scoped.put(scope, body("departmentIds", List.of())).problem(403, "FORBIDDEN");
+        assertThat(admin.put(scope, body("departmentIds", List.of())).ok().json().get("scoped").asBoolean())
+                .as("an empty list lifts the limit").isFalse();
+
+        // eDiscovery: every text a message had, recalls kept, members at posting time
+        String messageExport = "/api/v1/audit/messages/export";
+        RestApi.Response exported = officer.get(messageExport + "?format=jsonl&" + inGroup).ok();
+        streamed(exported, "application/jsonl", "messages.jsonl");
+        List<JsonNode> rows = exported.body().lines().map(ContractJson::read).toList();
+        assertThat(rows).extracting(row -> row.get("messageId").asLong()).containsExactly(edited, recalled);
+        assertThat(rows.get(0).get("text").asText()).isEqualTo(text);
+        assertThat(rows.get(0).at("/revisions/0/text").asText()).isEqualTo("draft");
+        assertThat(rows.get(0).get("senderDepartmentId").asText()).isEqualTo(department);
+        assertThat(rows.get(1).get("recalled").asBoolean()).isTrue();
+        assertThat(rows.get(1).get("text").asText()).as("compliance keeps a recalled text").isEqualTo("oops");
+        RestApi.Response exportedCsv = officer.get(messageExport + "?format=csv&conversationId=" + group
+                + "&userId=" + annUser.id() + "&userId=" + bobUser.id() + "&from=2000-01-01T00:00:00Z"
+                + "&to=2999-01-01T00:00:00Z").ok();
+        streamed(exportedCsv, "text/csv", "messages.csv");
+        assertThat(OpenApiContract.csvRows(exportedCsv.body())).as("header and both messages").hasSize(3);
+        officer.get(messageExport + "?format=csv").problem(400, "VALIDATION_FAILED");
+        officer.get(messageExport + "?format=csv&userId=" + annUser.id() + "&from=2026-02-01T00:00:00Z"
+                + "&to=2026-01-01T00:00:00Z").problem(400, "VALIDATION_FAILED");
+        officer.violating().get(messageExport + "?format=pdf&" + inGroup)
+                .problem(400, AuditProblems.UNSUPPORTED_EXPORT_FORMAT);
+        officer.violating().get(messageExport + "?" + inGroup).problem(400, "MALFORMED_REQUEST");
+        officer.violating().get(messageExport + "?format=csv&userId=ann").problem(400, "VALIDATION_FAILED");
+
+        // the refusals every audit operation shares: no token, the wrong role
+        List<Call> calls = List.of(
+                new Call(HttpMethod.GET, events, null),
+                new Call(HttpMethod.GET, export + "?format=csv&" + inGroup, null),
+                new Call(HttpMethod.GET, verify + "?fromSeq=1&toSeq=1", null),
+                new Call(HttpMethod.GET, checkpoints, null),
+                new Call(HttpMethod.POST, checkpoints, null),
+                new Call(HttpMethod.GET, messageExport + "?format=csv&" + inGroup, null),
+                new Call(HttpMethod.GET, scope, null),
+                new Call(HttpMethod.PUT, scope, body("departmentIds", List.of(department))));
+        for (Call call : calls) {
+            anonymous.violating().call(call.method(), call.template(), call.body()).problem(401, "UNAUTHENTICATED");
+            ann.call(call.method(), call.template(), call.body()).problem(403, "FORBIDDEN");
+            if (!call.template().startsWith(scope)) {
+                admin.call(call.method(), call.template(), call.body()).problem(403, "FORBIDDEN");
+            }
+        }
+        assertThat(admin.get(scope).ok().json().get("scoped").asBoolean()).as("refused calls changed nothing")
+                .isFalse();
+
+        assertThat(openApi.unseenResponses().stream().filter(ContractTest::auditResponse))
+                .as("documented audit responses the walkthrough never saw: exercise them, or remove them from %s if "
+                        + "the application cannot answer so", OpenApiContract.LOCATION).isEmpty();
+    }
+
+    private static boolean auditResponse(String response) {
+        return response.contains(" /api/v1/audit/");
+    }
+
+    /** An export's answer is streamed: its documented content type, an attachment, no length known up front. */
+    private static void streamed(RestApi.Response response, String contentType, String filename) {
+        assertThat(response.headers().getContentType()).as("content type").isNotNull()
+                .matches(type -> type.toString().startsWith(contentType + ";") || type.toString().equals(contentType),
+                        contentType);
+        assertThat(response.headers().getFirst("Content-Disposition")).as("Content-Disposition")
+                .isEqualTo("attachment; filename=\"" + filename + "\"");
+        assertThat(response.headers().getFirst("Content-Length")).as("length unknown while streaming").isNull();
+    }
+
     // ---------------------------------------------------------------- STOMP walkthrough
 
     @Test
@@ -1005,12 +1204,21 @@ class ContractTest {
         return canonical.newInstance(values);
     }
 
-    /** Object schemas (with properties) below {@code node} that do not say {@code additionalProperties: false}. */
+    /**
+     * Object schemas (with properties) below {@code node} that do not say {@code additionalProperties: false},
+     * but for those {@link #OPEN_BY_DESIGN}: marked {@code x-open: true}, open and naming no properties.
+     */
     private static void collectOpenObjects(JsonNode node, String path, List<String> open) {
         if (node.isObject()) {
             boolean objectSchema = "object".equals(node.path("type").asText()) || node.has("properties");
             JsonNode additional = node.path("additionalProperties");
-            if (objectSchema && !(additional.isBoolean() && !additional.asBoolean())) {
+            boolean marked = node.path("x-open").asBoolean(false);
+            boolean openByDesign = marked && OPEN_BY_DESIGN.contains(path) && additional.isBoolean()
+                    && additional.asBoolean() && !node.has("properties");
+            if (marked && !openByDesign) {
+                open.add(path + " (x-open is allowed only at " + OPEN_BY_DESIGN + ", with additionalProperties: true"
+                        + " and no properties)");
+            } else if (objectSchema && !openByDesign && !(additional.isBoolean() && !additional.asBoolean())) {
                 open.add(path);
             }
             node.properties().forEach(child -> collectOpenObjects(child.getValue(), path + "/" + child.getKey(), open));

@@ -7,9 +7,13 @@ import com.atlassian.oai.validator.model.Request;
 import com.atlassian.oai.validator.model.SimpleRequest;
 import com.atlassian.oai.validator.model.SimpleResponse;
 import com.atlassian.oai.validator.report.LevelResolver;
+import com.atlassian.oai.validator.report.MessageResolver;
 import com.atlassian.oai.validator.report.SimpleValidationReportFormat;
 import com.atlassian.oai.validator.report.ValidationReport;
+import com.atlassian.oai.validator.schema.SchemaValidator;
 import io.swagger.v3.oas.models.OpenAPI;
+import io.swagger.v3.oas.models.media.MediaType;
+import io.swagger.v3.oas.models.media.Schema;
 import io.swagger.v3.oas.models.responses.ApiResponse;
 import io.swagger.v3.parser.OpenAPIV3Parser;
 import io.swagger.v3.parser.core.models.ParseOptions;
@@ -25,13 +29,18 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
+import org.springframework.util.MimeType;
 
 /**
  * {@code frontend-contract/openapi.yaml}, and the checks of real exchanges against it: the
  * request must conform (or, for a request the test makes wrong on purpose, must not), the
  * response must match the documented status, content type and schema, and a problem's code
- * must be one the document lists for that response. Remembers which documented responses
- * the exchanges have shown, so a test can demand that every one was seen.
+ * must be one the document lists for that response. Bodies the validator cannot read
+ * (streamed exports) are checked as the document says in extensions of their media type:
+ * {@code x-line-schema} names the component schema every line of a JSON-lines body must match,
+ * {@code x-columns} the header row of a CSV body (and so how many fields every row has).
+ * Remembers which documented responses the exchanges have shown, so a test can demand that
+ * every one was seen.
  */
 final class OpenApiContract {
 
@@ -53,11 +62,13 @@ final class OpenApiContract {
     private final OpenAPI api;
     private final List<DocumentedOperation> operations;
     private final OpenApiInteractionValidator validator;
+    private final SchemaValidator schemas;
     private final Set<String> seen = ConcurrentHashMap.newKeySet();
 
-    private OpenApiContract(OpenAPI api, OpenApiInteractionValidator validator) {
+    private OpenApiContract(OpenAPI api, OpenApiInteractionValidator validator, LevelResolver levels) {
         this.api = api;
         this.validator = validator;
+        this.schemas = new SchemaValidator(api, new MessageResolver(levels));
         this.operations = operationsOf(api);
     }
 
@@ -69,15 +80,16 @@ final class OpenApiContract {
         SwaggerParseResult parsed = new OpenAPIV3Parser().readLocation(url, null, options);
         assertThat(parsed.getMessages()).as("problems parsing %s", LOCATION).isEmpty();
         assertThat(parsed.getOpenAPI()).as("OpenAPI model of %s", LOCATION).isNotNull();
-        OpenApiInteractionValidator validator = OpenApiInteractionValidator.createForSpecificationUrl(url)
-                // The point of the contract: a field the document does not name fails, in both directions.
-                .withLevelResolver(LevelResolver.create()
-                        .withLevel("validation.response.body.schema.additionalProperties", ValidationReport.Level.ERROR)
-                        .withLevel("validation.request.body.schema.additionalProperties", ValidationReport.Level.ERROR)
-                        .withLevel("validation.response.status.unknown", ValidationReport.Level.ERROR)
-                        .build())
+        // The point of the contract: a field the document does not name fails, in both directions.
+        LevelResolver levels = LevelResolver.create()
+                .withLevel("validation.response.body.schema.additionalProperties", ValidationReport.Level.ERROR)
+                .withLevel("validation.request.body.schema.additionalProperties", ValidationReport.Level.ERROR)
+                .withLevel("validation.response.status.unknown", ValidationReport.Level.ERROR)
                 .build();
-        return new OpenApiContract(parsed.getOpenAPI(), validator);
+        OpenApiInteractionValidator validator = OpenApiInteractionValidator.createForSpecificationUrl(url)
+                .withLevelResolver(levels)
+                .build();
+        return new OpenApiContract(parsed.getOpenAPI(), validator, levels);
     }
 
     OpenAPI model() {
@@ -117,6 +129,17 @@ final class OpenApiContract {
                 response.build());
         assertThat(report.hasErrors()).as("response does not match %s: %s%n%s", LOCATION, what, format(report))
                 .isFalse();
+        MediaType media = documentedMedia(operation, exchange);
+        if (media != null && media.getExtensions() != null) {
+            Object lineSchema = media.getExtensions().get("x-line-schema");
+            if (lineSchema != null) {
+                checkLines(String.valueOf(lineSchema), exchange.responseBody(), what);
+            }
+            Object columns = media.getExtensions().get("x-columns");
+            if (columns != null) {
+                checkCsv(((List<?>) columns).stream().map(String::valueOf).toList(), exchange.responseBody(), what);
+            }
+        }
 
         if (exchange.status() >= 400) {
             ApiResponse documented = operation.responses().get(String.valueOf(exchange.status()));
@@ -127,6 +150,80 @@ final class OpenApiContract {
                     exchange.status(), what).contains(code);
         }
         seen.add(operation.key() + " " + exchange.status());
+    }
+
+    /** The documented media type of the response's status that the response's content type is. */
+    private static MediaType documentedMedia(DocumentedOperation operation, Exchange exchange) {
+        ApiResponse documented = operation.responses().get(String.valueOf(exchange.status()));
+        if (documented == null || documented.getContent() == null || exchange.contentType() == null) {
+            return null;
+        }
+        MimeType actual = MimeType.valueOf(exchange.contentType());
+        return documented.getContent().entrySet().stream()
+                .filter(entry -> MimeType.valueOf(entry.getKey()).equalsTypeAndSubtype(actual))
+                .map(Map.Entry::getValue).findFirst().orElse(null);
+    }
+
+    /** Every line of a JSON-lines body matches the named component schema; the body ends with a line end. */
+    private void checkLines(String component, String body, String what) {
+        Schema<?> schema = api.getComponents().getSchemas().get(component);
+        assertThat(schema).as("component schema %s that %s names in x-line-schema", component, LOCATION).isNotNull();
+        assertThat(body.isEmpty() || body.endsWith("\n")).as("JSON lines end with a line end: %s", what).isTrue();
+        for (String line : body.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            ValidationReport report = schemas.validate(line, schema, "response.body");
+            assertThat(report.hasErrors()).as("a line does not match %s of %s: %s%nin %s%n%s", component, LOCATION,
+                    line, what, format(report)).isFalse();
+        }
+    }
+
+    /** A CSV body (RFC 4180) starts with the documented header row, and every row has as many fields. */
+    private static void checkCsv(List<String> columns, String body, String what) {
+        List<List<String>> rows = csvRows(body);
+        assertThat(rows).as("CSV rows of %s", what).isNotEmpty();
+        assertThat(rows.getFirst()).as("CSV header row, as x-columns of %s says: %s", LOCATION, what)
+                .isEqualTo(columns);
+        assertThat(rows).as("every CSV row has the %d documented fields: %s", columns.size(), what)
+                .allSatisfy(row -> assertThat(row).hasSize(columns.size()));
+    }
+
+    /** Parses RFC 4180 records ended by CRLF; quoted fields may hold commas, quotes ("") and line breaks. */
+    static List<List<String>> csvRows(String body) {
+        List<List<String>> rows = new ArrayList<>();
+        List<String> row = new ArrayList<>();
+        StringBuilder field = new StringBuilder();
+        boolean quoted = false;
+        for (int i = 0; i < body.length(); i++) {
+            char c = body.charAt(i);
+            if (quoted) {
+                if (c == '"' && i + 1 < body.length() && body.charAt(i + 1) == '"') {
+                    field.append('"');
+                    i++;
+                } else if (c == '"') {
+                    quoted = false;
+                } else {
+                    field.append(c);
+                }
+            } else if (c == '"') {
+                quoted = true;
+            } else if (c == ',') {
+                row.add(field.toString());
+                field.setLength(0);
+            } else if (c == '\r' && i + 1 < body.length() && body.charAt(i + 1) == '\n') {
+                row.add(field.toString());
+                field.setLength(0);
+                rows.add(row);
+                row = new ArrayList<>();
+                i++;
+            } else {
+                field.append(c);
+            }
+        }
+        assertThat(quoted).as("a CSV body ends outside quotes").isFalse();
+        assertThat(row.isEmpty() && field.isEmpty()).as("a CSV body ends with CRLF").isTrue();
+        return rows;
     }
 
     /** Documented responses (operation and status) that no checked exchange has shown. */
