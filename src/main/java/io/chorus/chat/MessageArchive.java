@@ -5,7 +5,10 @@ import java.sql.Array;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
+import java.sql.Types;
 import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -29,16 +32,41 @@ public class MessageArchive {
 
     private static final int FETCH_SIZE = 500;
 
-    /** The archive read; filters are appended, and the ORDER BY lets membership replay move forward only. */
-    static final String SELECT = """
+    private static final String COLUMNS = "id, conversation_id, seq, sender_id, body, created_at, edited_at, "
+            + "recalled_at, recalled_by, purged_at";
+
+    /** [from, to): open ends become infinities rather than "IS NULL OR", so they stay index conditions. */
+    private static final String SENT_IN_RANGE = "created_at >= coalesce(CAST(:from AS timestamptz), '-infinity')"
+            + " AND created_at < coalesce(CAST(:to AS timestamptz), 'infinity')";
+
+    /**
+     * Messages of the chosen conversations or senders in [from, to), by conversation and seq.
+     * "Conversation or sender" is a UNION ALL of two plain conditions, not an OR: each half is
+     * a range scan of its own (..., created_at) index, where an OR let the planner read every
+     * conversation's messages of the period through the time index. The sender half skips the
+     * chosen conversations, which the first half returns already. Earlier texts come from the
+     * revision key in the same statement. {@code onlySenders} applies to both halves. Public
+     * (with {@link #parameters}) only so chat's QueryPlanTest can EXPLAIN exactly this.
+     */
+    public static final String ARCHIVE = """
+            WITH matching AS (
+                SELECT %1$s FROM chat.message
+                WHERE conversation_id = ANY(CAST(:conversations AS uuid[])) AND %2$s
+                UNION ALL
+                SELECT %1$s FROM chat.message
+                WHERE sender_id = ANY(CAST(:senders AS uuid[])) AND %2$s
+                  AND conversation_id <> ALL(CAST(:conversations AS uuid[]))
+            )
             SELECT m.id, m.conversation_id, c.kind, c.name, m.seq, m.sender_id, m.body, m.created_at, m.edited_at,
                    m.recalled_at, m.recalled_by, m.purged_at,
                    ARRAY(SELECT r.body FROM chat.message_revision r WHERE r.message_id = m.id
                          ORDER BY r.revision) AS revision_texts,
                    ARRAY(SELECT r.written_at FROM chat.message_revision r WHERE r.message_id = m.id
                          ORDER BY r.revision) AS revision_times
-            FROM chat.message m JOIN chat.conversation c ON c.id = m.conversation_id
-            """;
+            FROM matching m JOIN chat.conversation c ON c.id = m.conversation_id
+            WHERE CAST(:restricted AS boolean) IS FALSE OR m.sender_id = ANY(CAST(:only AS uuid[]))
+            ORDER BY m.conversation_id, m.seq
+            """.formatted(COLUMNS, SENT_IN_RANGE);
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -51,31 +79,28 @@ public class MessageArchive {
     /** Hands every matching message to {@code sink}, by conversation and seq, as the cursor reads it. */
     @Transactional(readOnly = true)
     public void stream(ArchiveQuery query, Consumer<ArchivedMessage> sink) {
-        MapSqlParameterSource params = new MapSqlParameterSource()
-                .addValue("conversations", query.conversationIds().stream().map(ConversationId::value)
-                        .toArray(UUID[]::new))
-                .addValue("senders", query.senderIds().stream().map(UserId::value).toArray(UUID[]::new));
-        StringBuilder sql = new StringBuilder(SELECT)
-                .append(" WHERE (m.conversation_id = ANY(:conversations) OR m.sender_id = ANY(:senders))");
-        if (query.from() != null) {
-            sql.append(" AND m.created_at >= :from");
-            params.addValue("from", Timestamp.from(query.from()));
-        }
-        if (query.to() != null) {
-            sql.append(" AND m.created_at < :to");
-            params.addValue("to", Timestamp.from(query.to()));
-        }
-        if (query.onlySenders() != null) {
-            sql.append(" AND m.sender_id = ANY(:only)");
-            params.addValue("only", query.onlySenders().stream().map(UserId::value).toArray(UUID[]::new));
-        }
-        sql.append(" ORDER BY m.conversation_id, m.seq");
         MembershipReplay replay = new MembershipReplay();
-        jdbc.query(sql.toString(), params, rs -> {
+        jdbc.query(ARCHIVE, parameters(query), rs -> {
             UUID conversation = rs.getObject("conversation_id", UUID.class);
             long seq = rs.getLong("seq");
             sink.accept(message(rs, conversation, seq, replay.membersAt(conversation, seq)));
         });
+    }
+
+    /** The statement's parameters; QueryPlanTest explains with the same ones. */
+    public static MapSqlParameterSource parameters(ArchiveQuery query) {
+        return new MapSqlParameterSource()
+                .addValue("conversations", query.conversationIds().stream().map(ConversationId::value)
+                        .toArray(UUID[]::new))
+                .addValue("senders", query.senderIds().stream().map(UserId::value).toArray(UUID[]::new))
+                .addValue("from", utc(query.from()), Types.TIMESTAMP_WITH_TIMEZONE)
+                .addValue("to", utc(query.to()), Types.TIMESTAMP_WITH_TIMEZONE)
+                .addValue("restricted", query.onlySenders() != null)
+                .addValue("only", query.onlySenders() == null ? new UUID[0]
+                        : query.onlySenders().stream().map(UserId::value).toArray(UUID[]::new));
+    }
+    private static OffsetDateTime utc(Instant at) {
+        return at == null ? null : at.atOffset(ZoneOffset.UTC);
     }
 
     private record Change(UUID userId, boolean member, long atSeq) {

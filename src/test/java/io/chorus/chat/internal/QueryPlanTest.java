@@ -128,6 +128,25 @@ class QueryPlanTest {
         assertThat(plan).contains("message_unpurged_by_age", "message_pkey").doesNotContain("Seq Scan on message ");
     }
 
+    @Test
+    void anArchiveOfAConversationInAPeriodReadsOnlyThatPeriodOfIt() {
+        var query = new io.chorus.chat.ArchiveQuery(java.util.Set.of(io.chorus.chat.ConversationId.of(conversation)),
+                java.util.Set.of(), java.time.Instant.now().minus(java.time.Duration.ofDays(2)), null, null);
+        String plan = explain(io.chorus.chat.MessageArchive.ARCHIVE,
+                io.chorus.chat.MessageArchive.parameters(query).getValues());
+        assertThat(plan).contains("message_by_conversation_time").doesNotContain("Seq Scan on message");
+    }
+
+    @Test
+    void anArchiveOfASendersMessagesUsesTheSenderIndex() {
+        var query = new io.chorus.chat.ArchiveQuery(java.util.Set.of(), java.util.Set.of(
+                io.chorus.identity.UserId.of(sender)), java.time.Instant.now().minus(java.time.Duration.ofDays(1)),
+                java.time.Instant.now(), java.util.Set.of(io.chorus.identity.UserId.of(sender)));
+        String plan = explain(io.chorus.chat.MessageArchive.ARCHIVE,
+                io.chorus.chat.MessageArchive.parameters(query).getValues());
+        assertThat(plan).contains("message_by_sender_time").doesNotContain("Seq Scan on message");
+    }
+
     private String explain(String sql, Map<String, ?> params) {
         String plan = String.join("\n", jdbc.sql("EXPLAIN " + sql).params(params).query(String.class).list());
         System.out.println(plan);
