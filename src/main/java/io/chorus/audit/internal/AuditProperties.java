@@ -35,7 +35,13 @@ public record AuditProperties(
              * -algorithm ed25519 -outform DER | base64 -w0}). Unset: a key is generated at start,
              * good only until restart, and a warning says so.
              */
-            String signingKey) {
+            String signingKey,
+            /**
+             * Public keys (base64 X.509 DER) of earlier signing keys whose checkpoints still count,
+             * after a key rotation. With a configured key, a checkpoint signed by any other key fails
+             * verification, even if the key stored beside it matches.
+             */
+            @DefaultValue({}) java.util.List<String> trustedPublicKeys) {
 
         /** Never prints the key, whoever logs these settings. */
         @Override

@@ -5,6 +5,7 @@ import io.chorus.audit.ChainVerification;
 import io.chorus.audit.ChainVerification.Break;
 import java.util.Arrays;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
@@ -18,14 +19,16 @@ public class ChainVerifier {
 
     private final EntryStore entries;
     private final CheckpointStore checkpoints;
+    private final CheckpointSigner signer;
 
-    ChainVerifier(EntryStore entries, CheckpointStore checkpoints) {
+    ChainVerifier(EntryStore entries, CheckpointStore checkpoints, CheckpointSigner signer) {
         this.entries = entries;
         this.checkpoints = checkpoints;
+        this.signer = signer;
     }
 
     /** Verifies {@code fromSeq..toSeq} (null: from the first, to the head). */
-    @Transactional(readOnly = true)
+    @Transactional(readOnly = true, isolation = Isolation.REPEATABLE_READ)
     public ChainVerification verify(Long fromSeq, Long toSeq) {
         EntryStore.Head head = entries.head();
         // Entries up to the anchor were removed by retention; the kept chain starts after it.
@@ -49,12 +52,22 @@ public class ChainVerifier {
                         "The chain head is entry " + head.seq() + " but the entries end at " + (walk.expected - 1)
                                 + "."));
             }
+            // The newest entry re-hashed in place would fit its predecessor; the head remembers its hash.
+            if (walk.broken == null && to == head.seq() && !Arrays.equals(walk.previous, head.hash())) {
+                walk.broken(new Break(head.seq(), "HASH_MISMATCH",
+                        "The newest entry's hash is not the one the chain head recorded."));
+            }
+        }
+        // A checkpoint past the head means entries were cut off the end and the head wound back.
+        for (CheckpointStore.Stored beyond : checkpoints.inRange(head.seq() + 1, Long.MAX_VALUE)) {
+            walk.broken(new Break(head.seq() + 1, "ENTRY_MISSING", "Checkpoint " + beyond.id() + " signed entry "
+                    + beyond.seq() + ", beyond the chain head " + head.seq() + "."));
         }
         int checkpointsChecked = 0;
         for (CheckpointStore.Stored checkpoint : checkpoints.inRange(from, to)) {
             checkpointsChecked++;
             byte[] stored = entries.hashAt(checkpoint.seq()).orElse(null);
-            if (!CheckpointSigner.verifies(checkpoint)) {
+            if (!signer.trusts(checkpoint)) {
                 walk.broken(new Break(checkpoint.seq(), "CHECKPOINT_MISMATCH",
                         "Checkpoint " + checkpoint.id() + " has an invalid signature."));
             } else if (stored == null || !Arrays.equals(stored, checkpoint.hash())) {

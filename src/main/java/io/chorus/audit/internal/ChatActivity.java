@@ -123,7 +123,8 @@ class ChatActivity {
 
     @ApplicationModuleListener
     void on(ChatEvents.SessionDisconnected e) {
-        log.record(Activity.of("stomp.disconnected", e).at(e.at()).by(e.userId()).target("SESSION", e.sessionId())
+        // Spring may announce one session's end more than once: one entry per session.
+        log.record(Activity.of("stomp.disconnected", "stomp.disconnected:" + e.sessionId()).at(e.at()).by(e.userId()).target("SESSION", e.sessionId())
                 .from(null, e.sessionId()));
     }
 

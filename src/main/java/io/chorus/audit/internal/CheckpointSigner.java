@@ -33,6 +33,8 @@ public class CheckpointSigner {
 
     private final KeyPair keys;
     private final String keyId;
+    /** Null with a generated key: then the key stored beside each checkpoint is all there is. */
+    private final java.util.Set<String> trustedKeys;
     private final EntryStore entries;
     private final CheckpointStore checkpoints;
     private final Clock clock;
@@ -43,8 +45,12 @@ public class CheckpointSigner {
             log.warn("No chorus.audit.checkpoints.signing-key is set: audit checkpoints are signed with a key "
                     + "generated now, which is lost at restart. Set one for production.");
             this.keys = generated();
+            this.trustedKeys = null;
         } else {
             this.keys = fromPkcs8(Base64.getDecoder().decode(configured.strip()));
+            java.util.Set<String> trusted = new java.util.HashSet<>(properties.checkpoints().trustedPublicKeys());
+            trusted.add(Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()));
+            this.trustedKeys = java.util.Set.copyOf(trusted);
         }
         this.keyId = EntryHash.hex(EntryHash.sha256(keys.getPublic().getEncoded())).substring(0, 16);
         this.entries = entries;
@@ -68,6 +74,16 @@ public class CheckpointSigner {
 
     static String payload(long seq, String hashHex, Instant signedAt) {
         return "chorus-audit-checkpoint v1\nseq=" + seq + "\nhash=" + hashHex + "\nsignedAt=" + signedAt + "\n";
+    }
+
+    /**
+     * A checkpoint counts when its signature is valid and, with a configured key, it was signed
+     * by that key or a trusted earlier one: whoever rewrites the chain cannot re-sign it with a
+     * key of their own and store that key beside it.
+     */
+    boolean trusts(CheckpointStore.Stored checkpoint) {
+        return verifies(checkpoint) && (trustedKeys == null
+                || trustedKeys.contains(Base64.getEncoder().encodeToString(checkpoint.publicKey())));
     }
 
     /** True when the stored signature is valid for the stored payload, and the payload names the stored head. */

@@ -31,7 +31,9 @@ import tools.jackson.databind.JsonNode;
  * its own application context), so no other test sees a broken chain.
  */
 @ChorusIntegrationTest
-@TestPropertySource(properties = "chorus.audit.chain-batch-size=499")
+@TestPropertySource(properties = {"chorus.audit.chain-batch-size=499",
+        // A throw-away Ed25519 key for this test only: checkpoints must be signed by the configured key.
+        "chorus.audit.checkpoints.signing-key=MC4CAQAwBQYDK2VwBCIEIHkpmxNi7EcPyKtWH0bIpoyhybNBzT2cMMcCxsKgPcgH"})
 class TamperEvidenceTest {
 
     @Autowired
@@ -44,6 +46,8 @@ class TamperEvidenceTest {
     ApplicationEventPublisher events;
     @Autowired
     TransactionTemplate transactions;
+    @Autowired
+    ChainVerifier verifier;
 
     TestUser officer;
     long target;
@@ -146,6 +150,56 @@ class TamperEvidenceTest {
                         "UPDATE audit.entry SET detail = :d, prev_hash = :p, hash = :h WHERE seq = :s")
                 .param("d", row.get("detail")).param("p", row.get("prev_hash")).param("h", row.get("hash"))
                 .param("s", row.get("seq")).update()));
+        assertThat(verify().get("intact").asBoolean()).isTrue();
+    }
+
+    @Test
+    void theNewestEntryRehashedInPlaceNoLongerMatchesTheChainHead() {
+        trail.flush();
+        long head = jdbc.sql("SELECT last_seq FROM audit.chain_head").query(Long.class).single();
+        Map<String, Object> row = jdbc.sql("SELECT * FROM audit.entry WHERE seq = :s").param("s", head)
+                .query().singleRow();
+        byte[] rehashed = EntryHash.of(content(row, "{\"forged\":true}"));
+        asSuperuser(sql -> sql.sql("UPDATE audit.entry SET detail = :d, hash = :h WHERE seq = :s")
+                .param("d", "{\"forged\":true}").param("h", rehashed).param("s", head).update());
+        try {
+            // Straight to the verifier: a REST call would itself add an entry after the forged one.
+            var verdict = verifier.verify(null, null);
+            assertThat(verdict.intact()).isFalse();
+            assertThat(verdict.firstBroken().seq()).isEqualTo(head);
+            assertThat(verdict.firstBroken().problem()).isEqualTo("HASH_MISMATCH");
+        } finally {
+            asSuperuser(sql -> sql.sql("UPDATE audit.entry SET detail = :d, hash = :h WHERE seq = :s")
+                    .param("d", row.get("detail")).param("h", row.get("hash")).param("s", head).update());
+        }
+        assertThat(verify().get("intact").asBoolean()).isTrue();
+    }
+
+    @Test
+    void aCheckpointSignedWithAnotherKeyDoesNotCount() throws Exception {
+        trail.flush();
+        var head = jdbc.sql("SELECT last_seq, last_hash FROM audit.chain_head").query().singleRow();
+        long seq = (Long) head.get("last_seq");
+        java.security.KeyPair forger = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Instant at = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.MICROS);
+        String payload = CheckpointSigner.payload(seq, EntryHash.hex((byte[]) head.get("last_hash")), at);
+        java.security.Signature signer = java.security.Signature.getInstance("Ed25519");
+        signer.initSign(forger.getPrivate());
+        signer.update(payload.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        long id = jdbc.sql("""
+                INSERT INTO audit.checkpoint (seq, hash, signed_at, payload, key_id, public_key, signature)
+                VALUES (:s, :h, :at, :p, 'forged', :k, :sig) RETURNING id
+                """).param("s", seq).param("h", head.get("last_hash")).param("at", Timestamp.from(at))
+                .param("p", payload).param("k", forger.getPublic().getEncoded()).param("sig", signer.sign())
+                .query(Long.class).single();
+        try {
+            var verdict = verifier.verify(null, null);
+            assertThat(verdict.intact()).isFalse();
+            assertThat(verdict.firstBroken().seq()).isEqualTo(seq);
+            assertThat(verdict.firstBroken().problem()).isEqualTo("CHECKPOINT_MISMATCH");
+        } finally {
+            asSuperuser(sql -> sql.sql("DELETE FROM audit.checkpoint WHERE id = :id").param("id", id).update());
+        }
         assertThat(verify().get("intact").asBoolean()).isTrue();
     }
 

@@ -134,7 +134,9 @@ class QueryPlanTest {
                 java.util.Set.of(), java.time.Instant.now().minus(java.time.Duration.ofDays(2)), null, null);
         String plan = explain(io.chorus.chat.MessageArchive.ARCHIVE,
                 io.chorus.chat.MessageArchive.parameters(query).getValues());
-        assertThat(plan).contains("message_by_conversation_time").doesNotContain("Seq Scan on message");
+        // PostgreSQL 18 may skip-scan the sender index by period when the sample has few senders.
+        assertThat(plan).containsAnyOf("message_by_conversation_time", "message_by_sender_time")
+                .doesNotContain("Seq Scan on message");
     }
 
     /**
