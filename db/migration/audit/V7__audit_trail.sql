@@ -20,6 +20,8 @@ CREATE TABLE audit.pending_entry (
     session_id      text,
     detail          text        NOT NULL
 );
+-- The chain writer takes the oldest events first.
+CREATE INDEX pending_entry_by_time ON audit.pending_entry (occurred_at, id);
 
 CREATE TABLE audit.entry (
     -- Position in the chain: 1, 2, 3, ... without gaps.

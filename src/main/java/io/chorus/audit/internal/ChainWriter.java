@@ -23,7 +23,9 @@ import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Links pending entries into the chain, one writer at a time: each batch holds the row lock of
+ * Links pending entries into the chain, one writer at a time, oldest event first (listeners
+ * commit in no particular order; events of one transaction share a time and keep the order in
+ * which their listeners recorded them): each batch holds the row lock of
  * {@code audit.chain_head}, so even several nodes append in a single order. Each entry's hash
  * covers its content and the previous entry's hash. A batch is one transaction: a crash loses
  * nothing, since the pending rows stay until the entries that replace them commit.
@@ -99,7 +101,7 @@ public class ChainWriter implements SmartLifecycle {
         List<Pending> pending = jdbc.sql("""
                 SELECT id, event_key, occurred_at, actor_type, actor_id, action, target_type, target_id,
                        conversation_id, department_id, source_ip, session_id, detail
-                FROM audit.pending_entry ORDER BY id LIMIT :n
+                FROM audit.pending_entry ORDER BY occurred_at, id LIMIT :n
                 """)
                 .param("n", properties.chainBatchSize())
                 .query((rs, n) -> new Pending(rs.getLong(1), rs.getString(2), rs.getTimestamp(3).toInstant(),

@@ -155,7 +155,7 @@ class TamperEvidenceTest {
 
     @Test
     void theNewestEntryRehashedInPlaceNoLongerMatchesTheChainHead() {
-        trail.flush();
+        untilQuiet();
         long head = jdbc.sql("SELECT last_seq FROM audit.chain_head").query(Long.class).single();
         Map<String, Object> row = jdbc.sql("SELECT * FROM audit.entry WHERE seq = :s").param("s", head)
                 .query().singleRow();
@@ -177,7 +177,7 @@ class TamperEvidenceTest {
 
     @Test
     void aCheckpointSignedWithAnotherKeyDoesNotCount() throws Exception {
-        trail.flush();
+        untilQuiet();
         var head = jdbc.sql("SELECT last_seq, last_hash FROM audit.chain_head").query().singleRow();
         long seq = (Long) head.get("last_seq");
         java.security.KeyPair forger = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
@@ -220,6 +220,22 @@ class TamperEvidenceTest {
             asSuperuser(sql -> sql.sql("UPDATE audit.entry SET detail = :d WHERE seq = :s")
                     .param("d", original).param("s", target).update());
         }
+    }
+
+    /**
+     * Until the listeners of earlier requests (sign-ins, the set-up's verification) have recorded
+     * everything and it is chained: a test that tampers with the newest entry needs it to stay newest.
+     */
+    private void untilQuiet() {
+        long[] last = {-1};
+        org.awaitility.Awaitility.await().pollInterval(java.time.Duration.ofMillis(300)).until(() -> {
+            trail.flush();
+            long head = jdbc.sql("SELECT last_seq FROM audit.chain_head").query(Long.class).single();
+            long pending = jdbc.sql("SELECT count(*) FROM audit.pending_entry").query(Long.class).single();
+            boolean quiet = pending == 0 && head == last[0];
+            last[0] = head;
+            return quiet;
+        });
     }
 
     private void assertBrokenAt(long seq, String problem) {
