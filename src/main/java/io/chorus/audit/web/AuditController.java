@@ -3,26 +3,19 @@ package io.chorus.audit.web;
 import io.chorus.audit.AuditEntry;
 import io.chorus.audit.AuditFilter;
 import io.chorus.audit.AuditPage;
-import io.chorus.audit.AuditProblems;
 import io.chorus.audit.AuditTrail;
 import io.chorus.audit.ChainVerification;
 import io.chorus.audit.Checkpoint;
 import io.chorus.identity.CurrentUser;
-import io.chorus.platform.ChorusProblem;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.Size;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -74,25 +67,10 @@ class AuditController {
         ExportFormat chosen = ExportFormat.of(format);
         AuditFilter filter = new AuditFilter(actorId, action, targetType, targetId, conversationId, departmentId,
                 from, to).validated();
-        chosen.prepare(response, "audit-events");
-        Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-        CsvRows csv = new CsvRows(out);
-        if (chosen == ExportFormat.CSV) {
-            csv.row(HEADER);
-        }
-        trail.export(me, filter, chosen.name().toLowerCase(), request.getRemoteAddr(), entry -> {
-            try {
-                if (chosen == ExportFormat.CSV) {
-                    csv.row(columns(entry));
-                } else {
-                    out.write(json.writeValueAsString(entry));
-                    out.write('\n');
-                }
-            } catch (IOException clientGone) {
-                throw new UncheckedIOException(clientGone);
-            }
-        });
-        out.flush();
+        ExportStream<AuditEntry> stream = ExportStream.open(response, chosen, "audit-events", HEADER,
+                AuditController::columns, entry -> entry, json);
+        trail.export(me, filter, chosen.extension(), request.getRemoteAddr(), stream);
+        stream.finish();
     }
 
     private static final List<String> HEADER = List.of("seq", "event_key", "occurred_at", "recorded_at",
@@ -127,35 +105,5 @@ class AuditController {
     @PostMapping("/checkpoints")
     ResponseEntity<Checkpoint> checkpointNow(@AuthenticationPrincipal CurrentUser me, HttpServletRequest request) {
         return ResponseEntity.status(HttpStatus.CREATED).body(trail.checkpointNow(me, request.getRemoteAddr()));
-    }
-
-    /** The formats exports come in. */
-    enum ExportFormat {
-        CSV("text/csv;charset=UTF-8", "csv"), JSONL("application/jsonl;charset=UTF-8", "jsonl");
-
-        private final String contentType;
-        private final String extension;
-
-        ExportFormat(String contentType, String extension) {
-            this.contentType = contentType;
-            this.extension = extension;
-        }
-
-        static ExportFormat of(String format) {
-            for (ExportFormat candidate : values()) {
-                if (candidate.extension.equalsIgnoreCase(format)) {
-                    return candidate;
-                }
-            }
-            throw ChorusProblem.badRequest(AuditProblems.UNSUPPORTED_EXPORT_FORMAT,
-                    "format must be csv or jsonl.");
-        }
-
-        void prepare(HttpServletResponse response, String name) {
-            response.setStatus(HttpStatus.OK.value());
-            response.setContentType(contentType);
-            response.setHeader(HttpHeaders.CONTENT_DISPOSITION, "attachment; filename=\"" + name + "."
-                    + extension + "\"");
-        }
     }
 }

@@ -2,17 +2,12 @@ package io.chorus.audit.web;
 
 import io.chorus.audit.ExportedMessage;
 import io.chorus.audit.MessageExports;
-import io.chorus.audit.web.AuditController.ExportFormat;
 import io.chorus.chat.ArchivedMessage;
 import io.chorus.identity.CurrentUser;
 import io.chorus.identity.UserId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -55,26 +50,10 @@ class MessageExportController {
         var conversations = new LinkedHashSet<>(conversationIds == null ? List.<UUID>of() : conversationIds);
         var users = new LinkedHashSet<>(userIds == null ? List.<UUID>of() : userIds);
         MessageExports.validate(conversations, users, from, to);
-        chosen.prepare(response, "messages");
-        Writer out = new OutputStreamWriter(response.getOutputStream(), StandardCharsets.UTF_8);
-        CsvRows csv = new CsvRows(out);
-        if (chosen == ExportFormat.CSV) {
-            csv.row(HEADER);
-        }
-        exports.export(me, conversations, users, from, to, chosen.name().toLowerCase(), request.getRemoteAddr(),
-                exported -> {
-                    try {
-                        if (chosen == ExportFormat.CSV) {
-                            csv.row(columns(exported));
-                        } else {
-                            out.write(json.writeValueAsString(flat(exported)));
-                            out.write('\n');
-                        }
-                    } catch (IOException clientGone) {
-                        throw new UncheckedIOException(clientGone);
-                    }
-                });
-        out.flush();
+        ExportStream<ExportedMessage> stream = ExportStream.open(response, chosen, "messages", HEADER,
+                this::columns, MessageExportController::flat, json);
+        exports.export(me, conversations, users, from, to, chosen.extension(), request.getRemoteAddr(), stream);
+        stream.finish();
     }
 
     /** One JSON object per message, with the same names as the CSV columns (camel case). */
