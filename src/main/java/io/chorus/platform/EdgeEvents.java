@@ -1,4 +1,4 @@
-package io.chorus.identity.internal;
+package io.chorus.platform;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -9,30 +9,30 @@ import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * Publishes the security events the audit trail records. Edges (filters, the token converter)
- * run outside any transaction, and only an event published inside one is kept in the event
- * publication registry; each gets a short transaction of its own. Recording never fails the
- * request it describes.
+ * Publishes events that edges (filters, the token converter, STOMP session callbacks) raise
+ * outside any transaction. Only an event published inside one is kept in the event publication
+ * registry, so each gets a short transaction of its own. Publishing never fails the request or
+ * session it describes.
  */
 @Component
-class SecurityEvents {
+public class EdgeEvents {
 
-    private static final Logger log = LoggerFactory.getLogger(SecurityEvents.class);
+    private static final Logger log = LoggerFactory.getLogger(EdgeEvents.class);
 
     private final ApplicationEventPublisher events;
     private final TransactionTemplate transactions;
 
-    SecurityEvents(ApplicationEventPublisher events, PlatformTransactionManager transactionManager) {
+    EdgeEvents(ApplicationEventPublisher events, PlatformTransactionManager transactionManager) {
         this.events = events;
         this.transactions = new TransactionTemplate(transactionManager);
         this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
     }
 
-    void publish(Object event) {
+    public void publish(Object event) {
         try {
             transactions.executeWithoutResult(status -> events.publishEvent(event));
         } catch (RuntimeException failure) {
-            log.warn("Could not record security event {}", event.getClass().getSimpleName(), failure);
+            log.warn("Could not publish {}", event.getClass().getSimpleName(), failure);
         }
     }
 }

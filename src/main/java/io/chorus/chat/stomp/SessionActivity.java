@@ -2,12 +2,10 @@ package io.chorus.chat.stomp;
 
 import io.chorus.chat.ChatEvents;
 import io.chorus.identity.CurrentUser;
+import io.chorus.platform.EdgeEvents;
 import java.security.Principal;
 import java.time.Clock;
 import java.util.Map;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
-import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.server.ServerHttpRequest;
 import org.springframework.http.server.ServerHttpResponse;
@@ -15,9 +13,6 @@ import org.springframework.messaging.Message;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.stereotype.Component;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
-import org.springframework.transaction.support.TransactionTemplate;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
@@ -25,23 +20,19 @@ import org.springframework.web.socket.server.HandshakeInterceptor;
 
 /**
  * Tells other modules (the audit trail) when an authenticated STOMP session opens and closes,
- * and from where. Spring's session events arrive outside any transaction; each is republished
- * in a short one of its own so the event publication registry keeps it.
+ * and from where. Spring's session events arrive outside any transaction, so they go out
+ * through {@link EdgeEvents}.
  */
 @Component
 class SessionActivity implements HandshakeInterceptor {
 
-    private static final Logger log = LoggerFactory.getLogger(SessionActivity.class);
     private static final String REMOTE_ADDRESS = "chorus.remoteAddress";
 
-    private final ApplicationEventPublisher events;
-    private final TransactionTemplate transactions;
+    private final EdgeEvents events;
     private final Clock clock;
 
-    SessionActivity(ApplicationEventPublisher events, PlatformTransactionManager transactionManager, Clock clock) {
+    SessionActivity(EdgeEvents events, Clock clock) {
         this.events = events;
-        this.transactions = new TransactionTemplate(transactionManager);
-        this.transactions.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
         this.clock = clock;
     }
 
@@ -70,7 +61,7 @@ class SessionActivity implements HandshakeInterceptor {
         Map<String, Object> attributes = connect instanceof Message<?> frame
                 ? SimpMessageHeaderAccessor.getSessionAttributes(frame.getHeaders()) : null;
         String address = attributes == null ? null : (String) attributes.get(REMOTE_ADDRESS);
-        publish(new ChatEvents.SessionConnected(SimpMessageHeaderAccessor.getSessionId(
+        events.publish(new ChatEvents.SessionConnected(SimpMessageHeaderAccessor.getSessionId(
                 connected.getMessage().getHeaders()), user.id(), address, clock.instant()));
     }
 
@@ -78,7 +69,7 @@ class SessionActivity implements HandshakeInterceptor {
     void on(SessionDisconnectEvent disconnected) {
         CurrentUser user = userOf(disconnected.getUser());
         if (user != null) {
-            publish(new ChatEvents.SessionDisconnected(disconnected.getSessionId(), user.id(), clock.instant()));
+            events.publish(new ChatEvents.SessionDisconnected(disconnected.getSessionId(), user.id(), clock.instant()));
         }
     }
 
@@ -86,7 +77,7 @@ class SessionActivity implements HandshakeInterceptor {
     void denied(StompHeaderAccessor frame, String code) {
         CurrentUser user = userOf(frame.getUser());
         if (user != null) {
-            publish(new ChatEvents.StompFrameDenied(frame.getSessionId(), user.id(),
+            events.publish(new ChatEvents.StompFrameDenied(frame.getSessionId(), user.id(),
                     String.valueOf(frame.getCommand()), frame.getDestination(), code, clock.instant()));
         }
     }
@@ -96,14 +87,6 @@ class SessionActivity implements HandshakeInterceptor {
             return principal == null ? null : CurrentUser.of(principal);
         } catch (IllegalStateException notOurs) {
             return null;
-        }
-    }
-
-    private void publish(Object event) {
-        try {
-            transactions.executeWithoutResult(status -> events.publishEvent(event));
-        } catch (RuntimeException failure) {
-            log.warn("Could not record {}", event.getClass().getSimpleName(), failure);
         }
     }
 }

@@ -1,5 +1,7 @@
 package io.chorus.identity.internal;
 
+import io.chorus.platform.EdgeEvents;
+
 import io.chorus.identity.CurrentUser;
 import io.chorus.identity.IdentityEvents;
 import jakarta.servlet.FilterChain;
@@ -19,10 +21,10 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 class DeniedRequests extends OncePerRequestFilter {
 
-    private final SecurityEvents events;
+    private final EdgeEvents events;
     private final Clock clock;
 
-    DeniedRequests(SecurityEvents events, Clock clock) {
+    DeniedRequests(EdgeEvents events, Clock clock) {
         this.events = events;
         this.clock = clock;
     }

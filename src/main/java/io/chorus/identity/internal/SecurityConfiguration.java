@@ -1,5 +1,7 @@
 package io.chorus.identity.internal;
 
+import io.chorus.platform.EdgeEvents;
+
 import io.chorus.identity.AccountDeactivatedException;
 import io.chorus.identity.internal.local.LocalTokenIssuer;
 import io.chorus.platform.ProblemCodes;
@@ -41,7 +43,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, KeycloakTokenConverter tokens, JwtDecoder decoder,
-            SecurityEvents securityEvents, Clock clock) throws Exception {
+            EdgeEvents securityEvents, Clock clock) throws Exception {
         http
                 .csrf(csrf -> csrf.disable()) // bearer tokens only; no cookies to forge
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))

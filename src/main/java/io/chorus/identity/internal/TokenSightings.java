@@ -1,5 +1,7 @@
 package io.chorus.identity.internal;
 
+import io.chorus.platform.EdgeEvents;
+
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import io.chorus.identity.IdentityEvents;
@@ -28,10 +30,10 @@ class TokenSightings {
             .maximumSize(200_000)
             .expireAfterWrite(Duration.ofHours(12))
             .build();
-    private final SecurityEvents events;
+    private final EdgeEvents events;
     private final Clock clock;
 
-    TokenSightings(SecurityEvents events, Clock clock) {
+    TokenSightings(EdgeEvents events, Clock clock) {
         this.events = events;
         this.clock = clock;
     }
