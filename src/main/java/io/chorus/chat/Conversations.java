@@ -51,6 +51,18 @@ public class Conversations {
         this.clock = clock;
     }
 
+    /** Every conversation {@code me} is a member of right now. */
+    @Transactional(readOnly = true)
+    public List<ConversationRef> memberships(UserId me) {
+        return members.conversationsOf(me.value());
+    }
+
+    /** Groups with this name (case ignored), whoever their members are: for compliance look-ups. */
+    @Transactional(readOnly = true)
+    public List<ConversationRef> groupsNamed(String name) {
+        return members.groupsNamed(name);
+    }
+
     /** The direct chat of a pair, and whether this call created it. */
     public record Opened(ConversationView conversation, boolean created) {
     }

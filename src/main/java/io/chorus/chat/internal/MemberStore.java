@@ -1,7 +1,11 @@
 package io.chorus.chat.internal;
 
+import io.chorus.chat.ConversationId;
 import io.chorus.chat.ConversationKind;
+import io.chorus.chat.ConversationRef;
 import io.chorus.chat.MemberRole;
+import java.sql.ResultSet;
+import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
 import java.util.Collection;
@@ -152,6 +156,25 @@ public class MemberStore {
                 WHERE mine.user_id = :u
                 """)
                 .param("u", userId).query(UUID.class).list();
+    }
+
+    /** Every conversation the user is a member of now, as (id, kind, name) rows. */
+    public List<ConversationRef> conversationsOf(UUID userId) {
+        return jdbc.sql("""
+                SELECT c.id, c.kind, c.name FROM chat.member m JOIN chat.conversation c ON c.id = m.conversation_id
+                WHERE m.user_id = :u
+                """).param("u", userId).query(MemberStore::ref).list();
+    }
+
+    /** Groups with exactly this name (ignoring case), members or not. */
+    public List<ConversationRef> groupsNamed(String name) {
+        return jdbc.sql("SELECT id, kind, name FROM chat.conversation WHERE kind = 'GROUP' AND lower(name) = lower(:n)")
+                .param("n", name).query(MemberStore::ref).list();
+    }
+
+    private static ConversationRef ref(ResultSet rs, int row) throws SQLException {
+        return new ConversationRef(ConversationId.of(rs.getObject("id", UUID.class)),
+                ConversationKind.valueOf(rs.getString("kind")), rs.getString("name"));
     }
 
     /** Appends one history row per user, in a single statement. */

@@ -1,0 +1,6 @@
+package io.chorus.search;
+
+/** Best match first (the default), or newest first. */
+public enum SearchSort {
+    RELEVANCE, NEWEST
+}
