@@ -14,4 +14,7 @@ public interface UserDirectory {
 
     /** Active users by username, for resolving {@code @username} mentions. */
     Map<String, UserId> findActiveByUsernames(Collection<String> usernames);
+
+    /** Users by username, deactivated ones too: for searching what former employees wrote. */
+    Map<String, UserId> findByUsernames(Collection<String> usernames);
 }

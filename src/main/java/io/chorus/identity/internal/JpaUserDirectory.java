@@ -4,6 +4,7 @@ import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import io.chorus.identity.UserProfile;
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
@@ -41,10 +42,21 @@ class JpaUserDirectory implements UserDirectory {
         if (usernames.isEmpty()) {
             return Map.of();
         }
+        return byUsername(accounts.findByUsernameInAndActiveTrue(usernames));
+    }
+
+    @Override
+    public Map<String, UserId> findByUsernames(Collection<String> usernames) {
+        if (usernames.isEmpty()) {
+            return Map.of();
+        }
+        return byUsername(accounts.findByUsernameIn(usernames));
+    }
+
+    private static Map<String, UserId> byUsername(List<UserAccount> found) {
         // Keycloak usernames are unique per realm; should two sources ever share one, the first wins.
-        return accounts.findByUsernameInAndActiveTrue(usernames).stream()
-                .collect(Collectors.toMap(UserAccount::username, account -> UserId.of(account.id()),
-                        (first, second) -> first));
+        return found.stream().collect(Collectors.toMap(UserAccount::username, account -> UserId.of(account.id()),
+                (first, second) -> first));
     }
 
     private static UserProfile profile(UserAccount account) {

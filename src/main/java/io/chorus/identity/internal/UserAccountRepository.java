@@ -8,4 +8,6 @@ import org.springframework.data.jpa.repository.JpaRepository;
 interface UserAccountRepository extends JpaRepository<UserAccount, UUID> {
 
     List<UserAccount> findByUsernameInAndActiveTrue(Collection<String> usernames);
+
+    List<UserAccount> findByUsernameIn(Collection<String> usernames);
 }

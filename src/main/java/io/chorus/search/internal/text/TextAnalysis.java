@@ -18,6 +18,9 @@ import java.util.Locale;
  */
 public final class TextAnalysis {
 
+    /** Longer words are cut into pieces of this length, as the standard tokenizer's default does. */
+    static final int MAX_WORD_LENGTH = 255;
+
     private TextAnalysis() {
     }
 
@@ -41,7 +44,7 @@ public final class TextAnalysis {
             } else if (isWordChar(normalised)) {
                 int start = i;
                 StringBuilder word = new StringBuilder();
-                while (i < n) {
+                while (i < n && word.length() < MAX_WORD_LENGTH) {
                     int c = text.codePointAt(i);
                     String form = normalise(new String(Character.toChars(c)));
                     if (isIdeograph(c)) {

@@ -1,0 +1,144 @@
+package io.chorus.search.internal.postgres;
+
+import io.chorus.search.SearchSort;
+import io.chorus.search.internal.engine.EngineHit;
+import io.chorus.search.internal.engine.EngineQuery;
+import io.chorus.search.internal.engine.IndexedMessage;
+import io.chorus.search.internal.engine.SearchEngine;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.sql.Types;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
+import org.springframework.jdbc.core.namedparam.SqlParameterSource;
+import org.springframework.stereotype.Component;
+
+/**
+ * The default engine: documents in {@code search.message_doc}, in the same database as chat,
+ * matched with GIN-indexed tsvectors built by Chorus's tokeniser. Writes join the indexer's
+ * transaction, so a drained queue entry and its document commit together.
+ */
+@Component
+@ConditionalOnProperty(name = "chorus.search.engine", havingValue = "postgres", matchIfMissing = true)
+class PostgresSearchEngine implements SearchEngine {
+
+    /** An upsert that never lets an older version replace a newer one. */
+    private static final String UPSERT = """
+            INSERT INTO search.message_doc AS d (message_id, conversation_id, seq, sender_id, sent_at, text,
+                earlier_texts, mentions, mentions_all, edited, recalled, purged, version, words, all_words)
+            VALUES (:id, :conversation, :seq, :sender, :sentAt, :text, CAST(:earlier AS text[]),
+                CAST(:mentions AS uuid[]), :mentionsAll, :edited, :recalled, :purged, :version,
+                CAST(:words AS tsvector), CAST(:allWords AS tsvector))
+            ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, earlier_texts = excluded.earlier_texts,
+                mentions = excluded.mentions, mentions_all = excluded.mentions_all, edited = excluded.edited,
+                recalled = excluded.recalled, purged = excluded.purged, version = excluded.version,
+                words = excluded.words, all_words = excluded.all_words
+            WHERE d.version <= excluded.version
+            """;
+
+    private final NamedParameterJdbcTemplate jdbc;
+
+    PostgresSearchEngine(NamedParameterJdbcTemplate jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    @Override
+    public String name() {
+        return "postgres";
+    }
+
+    @Override
+    public Collection<Long> index(List<IndexedMessage> documents) {
+        if (documents.isEmpty()) {
+            return List.of();
+        }
+        jdbc.batchUpdate(UPSERT, documents.stream().map(PostgresSearchEngine::row).toArray(SqlParameterSource[]::new));
+        return documents.stream().map(IndexedMessage::messageId).toList();
+    }
+
+    private static SqlParameterSource row(IndexedMessage doc) {
+        List<String> all = new ArrayList<>();
+        all.add(doc.text());
+        all.addAll(doc.earlierTexts());
+        return new MapSqlParameterSource().addValue("id", doc.messageId())
+                .addValue("conversation", doc.conversationId()).addValue("seq", doc.seq())
+                .addValue("sender", doc.senderId())
+                .addValue("sentAt", doc.sentAt().atOffset(ZoneOffset.UTC), Types.TIMESTAMP_WITH_TIMEZONE)
+                .addValue("text", doc.text()).addValue("earlier", doc.earlierTexts().toArray(String[]::new))
+                .addValue("mentions", doc.mentions().toArray(UUID[]::new)).addValue("mentionsAll", doc.mentionsAll())
+                .addValue("edited", doc.edited()).addValue("recalled", doc.recalled())
+                .addValue("purged", doc.purged()).addValue("version", doc.version())
+                .addValue("words", TsVectors.vector(List.of(doc.text())))
+                .addValue("allWords", TsVectors.vector(all));
+    }
+
+    @Override
+    public List<EngineHit> search(EngineQuery query) {
+        if (isEmpty(query.conversations()) || isEmpty(query.senders())) {
+            return List.of();
+        }
+        PostgresQuery sql = PostgresQuery.of(query);
+        return jdbc.query(sql.sql(), sql.parameters(), (rs, n) -> new EngineHit(document(rs), rs.getDouble("score")));
+    }
+
+    private static boolean isEmpty(Set<UUID> filter) {
+        return filter != null && filter.isEmpty();
+    }
+
+    private static IndexedMessage document(ResultSet rs) throws SQLException {
+        UUID[] mentions = (UUID[]) rs.getArray("mentions").getArray();
+        String[] earlier = (String[]) rs.getArray("earlier_texts").getArray();
+        Timestamp sentAt = rs.getTimestamp("sent_at");
+        return new IndexedMessage(rs.getLong("message_id"), rs.getObject("conversation_id", UUID.class),
+                rs.getLong("seq"), rs.getObject("sender_id", UUID.class), sentAt.toInstant(), rs.getString("text"),
+                Arrays.asList(earlier), Set.of(mentions), rs.getBoolean("mentions_all"), rs.getBoolean("edited"),
+                rs.getBoolean("recalled"), rs.getBoolean("purged"), rs.getLong("version"));
+    }
+
+    @Override
+    public boolean reachable() {
+        return true; // it is the application's own database: if that is down, so is everything
+    }
+
+    @Override
+    public boolean needsRebuild() {
+        return false; // Flyway keeps the table's shape; documents are re-derived in place when asked
+    }
+
+    /** Rewrites every document in place: the table is the index, so searchers never wait. */
+    @Override
+    public Rebuild startRebuild() {
+        return new Rebuild() {
+            @Override
+            public String target() {
+                return "search.message_doc";
+            }
+
+            @Override
+            public void write(List<IndexedMessage> documents) {
+                index(documents);
+            }
+
+            @Override
+            public void complete() {
+            }
+
+            @Override
+            public void abandon() {
+            }
+        };
+    }
+
+    static boolean newestFirst(EngineQuery query) {
+        return query.effectiveSort() == SearchSort.NEWEST;
+    }
+}
