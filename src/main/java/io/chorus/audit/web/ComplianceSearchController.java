@@ -3,8 +3,8 @@ package io.chorus.audit.web;
 import io.chorus.audit.ComplianceSearch;
 import io.chorus.identity.CurrentUser;
 import io.chorus.search.MessageSearch;
+import io.chorus.search.SearchRequest;
 import io.chorus.search.SearchResults;
-import io.chorus.search.web.SearchParameters;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -30,6 +30,6 @@ class ComplianceSearchController {
             @RequestParam(required = false) String sort, @RequestParam(required = false) String cursor,
             @RequestParam(required = false) @Min(1) @Max(MessageSearch.MAX_LIMIT) Integer limit,
             @RequestParam(required = false) String tz, HttpServletRequest request) {
-        return search.search(me, SearchParameters.request(q, sort, cursor, limit, tz), request.getRemoteAddr());
+        return search.search(me, SearchRequest.of(q, sort, cursor, limit, tz), request.getRemoteAddr());
     }
 }

@@ -2,6 +2,7 @@ package io.chorus.search.web;
 
 import io.chorus.identity.CurrentUser;
 import io.chorus.search.MessageSearch;
+import io.chorus.search.SearchRequest;
 import io.chorus.search.SearchResults;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -33,7 +34,7 @@ class SearchController {
             @RequestParam(required = false) String sort, @RequestParam(required = false) String cursor,
             @RequestParam(required = false) @Min(1) @Max(MessageSearch.MAX_LIMIT) Integer limit,
             @RequestParam(required = false) String tz) {
-        SearchResults results = search.forEmployee(me.id(), SearchParameters.request(q, sort, cursor, limit, tz));
+        SearchResults results = search.forEmployee(me.id(), SearchRequest.of(q, sort, cursor, limit, tz));
         return new EmployeeResults(results.items().stream().map(hits::employee).toList(), results.next());
     }
 }
