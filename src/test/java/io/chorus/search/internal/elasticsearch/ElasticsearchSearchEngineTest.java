@@ -158,7 +158,7 @@ class ElasticsearchSearchEngineTest {
     @Test
     void phraseNeverSpansTheCurrentAndAnEarlierText() {
         UUID conversation = UUID.randomUUID();
-        IndexedMessage edited = write(new Doc(conversation, "alpha beta 审").earlier("gamma delta", "批准").edited()
+        IndexedMessage edited = write(new Doc(conversation, "审 alpha beta").earlier("gamma delta 审", "批准").edited()
                 .version(3));
 
         assertThat(ids(Search.of("\"beta gamma\"").in(conversation).compliance())).isEmpty();
@@ -282,10 +282,11 @@ class ElasticsearchSearchEngineTest {
     void newestOrdersBySentAtThenIdAndPagesAfterTheLastHit() {
         UUID conversation = UUID.randomUUID();
         Instant at = Instant.parse("2026-03-06T09:00:00.000500Z");
+        // Written first, so its id is the lowest: only microseconds put it before the two below.
+        IndexedMessage microLater = write(new Doc(conversation, "进度").sentAt(at.plusNanos(1_000)));
         IndexedMessage oldest = write(new Doc(conversation, "进度").sentAt(at.minusSeconds(60)));
         IndexedMessage tieLow = write(new Doc(conversation, "进度").sentAt(at));
         IndexedMessage tieHigh = write(new Doc(conversation, "进度").sentAt(at));
-        IndexedMessage microLater = write(new Doc(conversation, "进度").sentAt(at.plusNanos(1_000)));
         IndexedMessage newest = write(new Doc(conversation, "进度").sentAt(at.plusSeconds(60)));
         List<Long> expected = List.of(newest.messageId(), microLater.messageId(), tieHigh.messageId(),
                 tieLow.messageId(), oldest.messageId());
