@@ -15,6 +15,7 @@ import io.chorus.org.OrgChart;
 import io.chorus.org.OrgProblems;
 import io.chorus.org.internal.OrgProperties;
 import io.chorus.platform.ProblemCodes;
+import io.chorus.search.SearchProblems;
 import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.RestApi;
 import io.chorus.support.StompTestClient;
@@ -164,6 +165,7 @@ class ContractTest {
         registered.addAll(constants(ChatProblems.class));
         registered.addAll(constants(OrgProblems.class));
         registered.addAll(constants(AuditProblems.class));
+        registered.addAll(constants(SearchProblems.class));
 
         List<String> rest = openApi.model().getComponents().getSchemas().get("ProblemCode").getEnum().stream()
                 .map(String::valueOf).toList();
