@@ -15,6 +15,7 @@ import io.chorus.org.OrgChart;
 import io.chorus.org.OrgProblems;
 import io.chorus.org.internal.OrgProperties;
 import io.chorus.platform.ProblemCodes;
+import io.chorus.search.SearchProblems;
 import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.RestApi;
 import io.chorus.support.StompTestClient;
@@ -24,8 +25,12 @@ import java.lang.reflect.Constructor;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.lang.reflect.RecordComponent;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +41,7 @@ import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -97,6 +103,9 @@ class ContractTest {
 
     @Autowired
     AuditTrail auditTrail;
+
+    @Autowired
+    DataSource dataSource;
 
     @BeforeAll
     static void loadDocuments() {
@@ -164,6 +173,7 @@ class ContractTest {
         registered.addAll(constants(ChatProblems.class));
         registered.addAll(constants(OrgProblems.class));
         registered.addAll(constants(AuditProblems.class));
+        registered.addAll(constants(SearchProblems.class));
 
         List<String> rest = openApi.model().getComponents().getSchemas().get("ProblemCode").getEnum().stream()
                 .map(String::valueOf).toList();
@@ -384,7 +394,8 @@ class ContractTest {
         anonymous.violating().get("/api/v1/me").problem(401, "UNAUTHENTICATED");
 
         assertThat(openApi.unseenResponses().stream().filter(response -> !orgResponse(response))
-                .filter(response -> !retentionResponse(response)).filter(response -> !auditResponse(response)))
+                .filter(response -> !retentionResponse(response)).filter(response -> !auditResponse(response))
+                .filter(response -> !searchResponse(response)))
                 .as("documented responses the walkthrough never saw: exercise them, or remove them from %s if the "
                         + "application cannot answer so", OpenApiContract.LOCATION).isEmpty();
     }
@@ -989,6 +1000,211 @@ class ContractTest {
         assertThat(response.headers().getFirst("Content-Disposition")).as("Content-Disposition")
                 .isEqualTo("attachment; filename=\"" + filename + "\"");
         assertThat(response.headers().getFirst("Content-Length")).as("length unknown while streaming").isNull();
+    }
+
+    // ---------------------------------------------------------------- message search
+
+    /**
+     * Every test shares the search index: the walkthrough's queries carry words only its own
+     * messages hold. Indexing is asynchronous, so it first waits until what it sent is found.
+     */
+    @Test
+    void everySearchOperationAnswersAsDocumented() throws SQLException {
+        String word = "sw" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        String draftWord = word + "draft";
+        TestUser annUser = clients.user("ann");
+        TestUser bobUser = clients.user("bob");
+        TestUser officerUser = clients.user("officer", List.of("employee", "compliance_officer"));
+        ContractClient ann = client(annUser);
+        ContractClient bob = client(bobUser);
+        ContractClient outsider = client(clients.user("outsider"));
+        ContractClient officer = client(officerUser);
+        ContractClient admin = client(clients.orgAdmin());
+        ContractClient integration = client(clients.user("integration", List.of("integration")));
+        ContractClient anonymous = ContractClient.anonymous(clients, openApi);
+        String search = "/api/v1/search/messages?q=";
+        String compliance = "/api/v1/search/compliance/messages?q=";
+
+        // something to find: in ann's group, a recalled message, an edited one and two that stay
+        String name = "Search " + word;
+        String group = ann.post("/api/v1/conversations/groups", body("name", name, "memberIds", List.of(bobUser.id())))
+                .status(201).json().get("id").asString();
+        String messages = "/api/v1/conversations/" + group + "/messages";
+        long recalled = ann.post(messages, body("clientMessageId", "q-1", "text", "oops " + word)).status(201)
+                .json().get("id").asLong();
+        ann.post(messages + "/" + recalled + "/recall", null).ok();
+        long edited = ann.post(messages, body("clientMessageId", "q-2", "text", "estimate " + draftWord)).status(201)
+                .json().get("id").asLong();
+        ann.patch(messages + "/" + edited, body("text", "estimate revised")).ok();
+        // an astral emoji first: highlight offsets count UTF-16 code units, as Java and JavaScript do
+        long kickoff = ann.post(messages, body("clientMessageId", "q-3", "text",
+                "🚀 Kickoff " + word + " 审批流程 @" + bobUser.username())).status(201).json().get("id").asLong();
+        long followUp = ann.post(messages, body("clientMessageId", "q-4", "text", "follow-up on " + word))
+                .status(201).json().get("id").asLong();
+        Awaitility.await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(250)).until(() -> {
+            Map<Long, JsonNode> found = hits(officer.get(compliance + word).ok());
+            JsonNode rewritten = hits(officer.get(compliance + draftWord).ok()).get(edited);
+            return found.keySet().equals(Set.of(recalled, kickoff, followUp))
+                    && found.get(recalled).get("recalled").asBoolean() && rewritten != null
+                    && rewritten.get("matchedIn").asText().equals("EARLIER_TEXT");
+        });
+
+        // an employee's search: current texts of live messages in the caller's conversations
+        JsonNode hit = hits(ann.get(search + word + " 审批").ok()).get(kickoff);
+        assertThat(hit).as("the kickoff message matches every word").isNotNull();
+        assertThat(highlighted(hit)).as("what the highlights mark").containsExactly(word, "审批");
+        assertThat(hits(ann.get(search + word).ok()).keySet()).as("not the recalled message")
+                .containsExactlyInAnyOrder(kickoff, followUp);
+        assertThat(hits(ann.get(search + draftWord).ok())).as("earlier texts are for compliance").isEmpty();
+        assertThat(hits(outsider.get(search + word).ok())).as("only the caller's conversations").isEmpty();
+        assertThat(hits(bob.get(search + "\"kickoff " + word + "\" 审批流程 from:@" + annUser.username() + " in:\"" + name
+                + "\" after:2000-01-01 before:2999-01-01 mentions:me -\"no such phrase\" -nowhere&sort=newest&limit=5"
+                + "&tz=Asia/Shanghai").ok()).keySet()).as("every filter at once").containsExactly(kickoff);
+        assertThat(hits(ann.get(search + "in:" + group + " -" + word).ok()).keySet()).as("filters only")
+                .containsExactly(edited);
+
+        // pages, in either order
+        JsonNode page = ContractJson.read(ann.get(search + word + "&limit=1").ok().body());
+        assertThat(page.get("next").isTextual()).as("a next page exists").isTrue();
+        String relevanceCursor = page.get("next").asText();
+        JsonNode last = ContractJson.read(ann.get(search + word + "&sort=relevance&limit=1&cursor=" + relevanceCursor)
+                .ok().body());
+        assertThat(last.get("next").isNull()).as("the last page").isTrue();
+        assertThat(List.of(page.at("/items/0/messageId").asLong(), last.at("/items/0/messageId").asLong()))
+                .containsExactlyInAnyOrder(kickoff, followUp);
+        JsonNode newest = ContractJson.read(ann.get(search + word + "&sort=newest&limit=1").ok().body());
+        assertThat(newest.at("/items/0/messageId").asLong()).isEqualTo(followUp);
+        assertThat(hits(ann.get(search + word + "&sort=newest&limit=1&cursor=" + newest.get("next").asText()).ok())
+                .keySet()).containsExactly(kickoff);
+        ann.get(search + word + "&sort=newest&cursor=" + relevanceCursor).problem(400, "VALIDATION_FAILED");
+        ann.get(search + word + "&cursor=not-a-cursor").problem(400, "VALIDATION_FAILED");
+        ann.violating().get(search + word + "&limit=0").problem(400, "VALIDATION_FAILED");
+        ann.violating().get(search + word + "&limit=51").problem(400, "VALIDATION_FAILED");
+
+        // queries that do not read, and names that name nothing
+        ann.violating().get("/api/v1/search/messages").problem(400, "MALFORMED_REQUEST");
+        ann.violating().get(search).problem(400, SearchProblems.QUERY_INVALID);
+        ann.violating().get(search + "   ").problem(400, SearchProblems.QUERY_INVALID);
+        ann.violating().get(search + "x".repeat(501)).problem(400, SearchProblems.QUERY_INVALID);
+        ann.violating().get(search + word + "&sort=oldest").problem(400, SearchProblems.QUERY_INVALID);
+        ann.get(search + "\"unclosed " + word).problem(400, SearchProblems.QUERY_INVALID);
+        ann.get(search + word + " before:2026-13-45").problem(400, SearchProblems.QUERY_INVALID);
+        ann.get(search + word + " on:2026-01-01 on:2026-01-02").problem(400, SearchProblems.QUERY_INVALID);
+        ann.get(search + word + " mentions:bob").problem(400, SearchProblems.QUERY_INVALID);
+        ann.get(search + word + " from:").problem(400, SearchProblems.QUERY_INVALID);
+        ann.get(search + "-" + word).problem(400, SearchProblems.QUERY_INVALID);
+        ann.get(search + word + "&tz=Mars/Olympus_Mons").problem(400, SearchProblems.QUERY_INVALID);
+        ann.get(search + word + " from:nobody-" + UUID.randomUUID()).problem(400, SearchProblems.UNKNOWN_SENDER);
+        ann.get(search + word + " in:\"No such group " + word + "\"").problem(400, SearchProblems.UNKNOWN_CONVERSATION);
+        outsider.get(search + word + " in:" + group).problem(400, SearchProblems.UNKNOWN_CONVERSATION);
+
+        // compliance: every conversation, recalled messages and earlier texts too
+        Map<Long, JsonNode> everything = hits(officer.get(compliance + word + "&sort=newest").ok());
+        assertThat(everything.keySet()).as("newest first").containsExactly(followUp, kickoff, recalled);
+        assertThat(everything.get(recalled).get("text").asText()).as("a recalled text is kept")
+                .isEqualTo("oops " + word);
+        assertThat(everything.get(kickoff).get("matchedIn").asText()).isEqualTo("CURRENT_TEXT");
+        JsonNode rewritten = hits(officer.get(compliance + draftWord).ok()).get(edited);
+        assertThat(rewritten.get("text").asText()).isEqualTo("estimate revised");
+        assertThat(rewritten.get("earlierTexts")).extracting(JsonNode::asText).containsExactly("estimate " + draftWord);
+        assertThat(highlighted(rewritten)).as("the snippet is cut from the earlier text").containsExactly(draftWord);
+        JsonNode first = ContractJson.read(officer.get(compliance + word + " in:" + group + " from:" + annUser.username()
+                + " after:2000-01-01&limit=2&tz=Europe/Berlin").ok().body());
+        assertThat(first.get("items")).hasSize(2);
+        assertThat(hits(officer.get(compliance + word + " in:" + group + " from:" + annUser.username()
+                + " after:2000-01-01&limit=2&tz=Europe/Berlin&cursor=" + first.get("next").asText()).ok())).hasSize(1);
+        assertThat(hits(officer.get(compliance + word + " in:\"" + name + "\"").ok())).as("in: by a group's name")
+                .hasSize(3);
+        officer.violating().get("/api/v1/search/compliance/messages").problem(400, "MALFORMED_REQUEST");
+        officer.violating().get(compliance + word + "&limit=51").problem(400, "VALIDATION_FAILED");
+        officer.get(compliance + word + "&cursor=not-a-cursor").problem(400, "VALIDATION_FAILED");
+        officer.get(compliance + word + " after:yesterday").problem(400, SearchProblems.QUERY_INVALID);
+        officer.get(compliance + word + " from:nobody-" + UUID.randomUUID()).problem(400, SearchProblems.UNKNOWN_SENDER);
+        officer.get(compliance + word + " in:\"No such group " + word + "\"")
+                .problem(400, SearchProblems.UNKNOWN_CONVERSATION);
+        // ...and every compliance search is in the trail, with its query
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            auditTrail.flush();
+            return ContractJson.read(officer.get("/api/v1/audit/events?limit=1000&action=audit.messages_searched&actorId="
+                    + officerUser.id()).ok().body()).findValuesAsText("q").contains(draftWord);
+        });
+
+        // the index, and a rebuild: while the test holds the documents' table, a rebuild cannot
+        // finish, so the second request surely meets the first one running
+        String index = "/api/v1/search/index";
+        String reindex = "/api/v1/search/reindex";
+        JsonNode status = ContractJson.read(admin.get(index).ok().body());
+        assertThat(status.get("engine").asText()).isEqualTo("postgres");
+        assertThat(status.get("reachable").asBoolean()).isTrue();
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !rebuildState(admin.get(index)).equals("RUNNING"));
+        JsonNode started;
+        try (Connection holder = dataSource.getConnection()) {
+            holder.setAutoCommit(false);
+            try (Statement lock = holder.createStatement()) {
+                lock.execute("LOCK TABLE search.message_doc IN EXCLUSIVE MODE");
+            }
+            try {
+                started = ContractJson.read(admin.post(reindex, null).status(202).body());
+                assertThat(started.get("state").asText()).isEqualTo("RUNNING");
+                admin.post(reindex, null).problem(409, SearchProblems.REINDEX_RUNNING);
+                assertThat(rebuildState(admin.get(index))).isEqualTo("RUNNING");
+            } finally {
+                holder.rollback();
+            }
+        }
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+                .until(() -> !rebuildState(admin.get(index)).equals("RUNNING"));
+        JsonNode rebuilt = ContractJson.read(admin.get(index).ok().body()).get("rebuild");
+        assertThat(rebuilt.get("state").asText()).as("rebuild: %s", rebuilt).isEqualTo("COMPLETED");
+        assertThat(rebuilt.get("startedAt").asText()).isEqualTo(started.get("startedAt").asText());
+        assertThat(rebuilt.get("messagesWritten").asLong()).isGreaterThanOrEqualTo(4);
+        assertThat(hits(ann.get(search + word).ok()).keySet()).as("found as before the rebuild")
+                .containsExactlyInAnyOrder(kickoff, followUp);
+
+        // the refusals every search operation shares: no token, the wrong role
+        List<Call> calls = List.of(
+                new Call(HttpMethod.GET, search + word, null),
+                new Call(HttpMethod.GET, compliance + word, null),
+                new Call(HttpMethod.GET, index, null),
+                new Call(HttpMethod.POST, reindex, null));
+        for (Call call : calls) {
+            anonymous.violating().call(call.method(), call.template(), call.body()).problem(401, "UNAUTHENTICATED");
+            integration.call(call.method(), call.template(), call.body()).problem(403, "FORBIDDEN");
+            if (!call.template().startsWith(search)) {
+                ann.call(call.method(), call.template(), call.body()).problem(403, "FORBIDDEN");
+                (call.template().startsWith(compliance) ? admin : officer)
+                        .call(call.method(), call.template(), call.body()).problem(403, "FORBIDDEN");
+            }
+        }
+        assertThat(ContractJson.read(admin.get(index).ok().body()).at("/rebuild/startedAt").asText())
+                .as("refused calls started no rebuild").isEqualTo(started.get("startedAt").asText());
+
+        assertThat(openApi.unseenResponses().stream().filter(ContractTest::searchResponse))
+                .as("documented search responses the walkthrough never saw: exercise them, or remove them from %s if "
+                        + "the application cannot answer so", OpenApiContract.LOCATION).isEmpty();
+    }
+
+    private static boolean searchResponse(String response) {
+        return response.contains(" /api/v1/search/");
+    }
+
+    /** The hits of a search page, by message id, in the order of the page. */
+    private static Map<Long, JsonNode> hits(RestApi.Response page) {
+        Map<Long, JsonNode> hits = new LinkedHashMap<>();
+        ContractJson.read(page.body()).get("items").forEach(hit -> hits.put(hit.get("messageId").asLong(), hit));
+        return hits;
+    }
+
+    /** The stretches of a hit's snippet that its highlights mark, cut as a client cuts them. */
+    private static List<String> highlighted(JsonNode hit) {
+        String text = hit.at("/snippet/text").asText();
+        return StreamSupport.stream(hit.at("/snippet/highlights").spliterator(), false)
+                .map(span -> text.substring(span.get("start").asInt(), span.get("end").asInt())).toList();
+    }
+
+    private static String rebuildState(RestApi.Response status) {
+        return ContractJson.read(status.ok().body()).at("/rebuild/state").asText();
     }
 
     // ---------------------------------------------------------------- STOMP walkthrough
