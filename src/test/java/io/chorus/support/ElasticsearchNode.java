@@ -54,8 +54,8 @@ public final class ElasticsearchNode {
         this.dataDirectory = workDirectory.resolve("data");
         this.logDirectory = workDirectory.resolve("logs");
         this.log = workDirectory.resolve("node.log");
-        this.httpPort = freePort();
-        this.transportPort = freePort();
+        this.httpPort = ServerProcess.freePort();
+        this.transportPort = ServerProcess.freePort();
     }
 
     /** The node of this JVM, started (and waited for) on the first call. */
@@ -66,7 +66,8 @@ public final class ElasticsearchNode {
         }
         if (node == null) {
             Path target = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
-            ElasticsearchNode created = new ElasticsearchNode(distribution(target.resolve("elasticsearch")),
+            ElasticsearchNode created = new ElasticsearchNode(ServerProcess.distribution(target.resolve("elasticsearch"), "elasticsearch-",
+                    "bin/elasticsearch", "Elasticsearch"),
                     target.resolve("elasticsearch-node"));
             created.freshDirectories();
             Runtime.getRuntime().addShutdownHook(new Thread(created::stop, "elasticsearch-stop"));
@@ -130,7 +131,15 @@ public final class ElasticsearchNode {
         } catch (IOException e) {
             throw new IllegalStateException("Cannot run " + String.join(" ", command), e);
         }
-        awaitReady(started);
+        // GET / answers 405 on this distribution; health with a wait is the readiness signal.
+        URI health = URI.create(uri() + "/_cluster/health?wait_for_status=yellow&timeout=2s");
+        try {
+            ServerProcess.awaitReady(process, http, health, started + START_TIMEOUT.toNanos(), Duration.ofMillis(300),
+                    "Elasticsearch", log);
+        } catch (IllegalStateException notReady) {
+            stop();
+            throw notReady;
+        }
         System.out.printf("Elasticsearch (%s) ready at %s after %.1f s%n", home.getFileName(), uri(),
                 (System.nanoTime() - started) / 1e9);
     }
@@ -158,37 +167,6 @@ public final class ElasticsearchNode {
         awaitPortFree();
     }
 
-    private void awaitReady(long started) {
-        // GET / answers 405 on this distribution; health with a wait is the readiness signal.
-        URI health = URI.create(uri() + "/_cluster/health?wait_for_status=yellow&timeout=2s");
-        long deadline = started + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                int status = process.exitValue();
-                process = null;
-                throw new IllegalStateException("Elasticsearch exited with status " + status
-                        + " before it was ready. End of " + log + ":\n" + tail());
-            }
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5))
-                        .build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // HTTP opens late in the start.
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                stop();
-                throw new IllegalStateException("Interrupted while Elasticsearch was starting", interrupted);
-            }
-            sleep(Duration.ofMillis(300));
-        }
-        stop();
-        throw new IllegalStateException("Elasticsearch was not ready within " + START_TIMEOUT + ". End of " + log
-                + ":\n" + tail());
-    }
-
     /** A restart binds the same port: wait until nothing (the killed node, a straggler) listens on it. */
     private void awaitPortFree() {
         long deadline = System.nanoTime() + STOP_TIMEOUT.toNanos();
@@ -198,7 +176,7 @@ public final class ElasticsearchNode {
             } catch (IOException nobodyListens) {
                 return;
             }
-            sleep(Duration.ofMillis(200));
+            ServerProcess.sleep(Duration.ofMillis(200));
         }
         throw new IllegalStateException("Port " + httpPort + " is still in use " + STOP_TIMEOUT + " after the stop");
     }
@@ -211,58 +189,14 @@ public final class ElasticsearchNode {
         }
     }
 
-    private static Path distribution(Path unpacked) {
-        try (Stream<Path> candidates = Files.isDirectory(unpacked) ? Files.list(unpacked) : Stream.empty()) {
-            return candidates
-                    .filter(path -> path.getFileName().toString().startsWith("elasticsearch-"))
-                    .filter(path -> Files.isRegularFile(path.resolve("bin/elasticsearch")))
-                    .max(Comparator.naturalOrder())
-                    .orElseThrow(() -> new IllegalStateException("No Elasticsearch distribution in " + unpacked
-                            + ": run `./mvnw generate-test-resources` (the dependency plugin unpacks it)."));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
     /** New data and logs every JVM: indices left by an earlier run must not change what tests see. */
     private void freshDirectories() {
         try {
-            if (Files.exists(workDirectory)) {
-                try (Stream<Path> old = Files.walk(workDirectory)) {
-                    for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(path);
-                    }
-                }
-            }
+            ServerProcess.deleteTree(workDirectory);
             Files.createDirectories(dataDirectory);
             Files.createDirectories(logDirectory);
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare " + workDirectory, e);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private String tail() {
-        try {
-            List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
         }
     }
 }

@@ -119,11 +119,11 @@ public final class KeycloakServer {
 
     private static KeycloakServer start() {
         Path target = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
-        Path home = distribution(target.resolve("keycloak"));
+        Path home = ServerProcess.distribution(target.resolve("keycloak"), "keycloak-", "bin/kc.sh", "Keycloak");
         Path log = target.resolve("keycloak.log");
         freshData(home);
-        int httpPort = freePort();
-        int managementPort = freePort();
+        int httpPort = ServerProcess.freePort();
+        int managementPort = ServerProcess.freePort();
 
         ProcessBuilder builder = new ProcessBuilder(home.resolve("bin/kc.sh").toString(), "start-dev",
                 "--http-host=127.0.0.1",
@@ -150,36 +150,23 @@ public final class KeycloakServer {
         }
         KeycloakServer server = new KeycloakServer(process, httpPort);
         Runtime.getRuntime().addShutdownHook(new Thread(server::stop, "keycloak-stop"));
-        server.awaitReady(managementPort, log, started);
+        try {
+            ServerProcess.awaitReady(process, server.http, URI.create("http://127.0.0.1:" + managementPort
+                    + "/health/ready"), started + START_TIMEOUT.toNanos(), Duration.ofMillis(500), "Keycloak", log);
+        } catch (IllegalStateException notReady) {
+            server.stop();
+            throw notReady;
+        }
         System.out.printf("Keycloak (%s) ready at http://127.0.0.1:%d after %.1f s%n", home.getFileName(), httpPort,
                 (System.nanoTime() - started) / 1e9);
         return server;
-    }
-
-    private static Path distribution(Path unpacked) {
-        try (Stream<Path> candidates = Files.isDirectory(unpacked) ? Files.list(unpacked) : Stream.empty()) {
-            return candidates
-                    .filter(path -> path.getFileName().toString().startsWith("keycloak-"))
-                    .filter(path -> Files.isRegularFile(path.resolve("bin/kc.sh")))
-                    .max(Comparator.naturalOrder())
-                    .orElseThrow(() -> new IllegalStateException("No Keycloak distribution in " + unpacked
-                            + ": run `./mvnw generate-test-resources` (the dependency plugin unpacks it)."));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** A new database every JVM, so the realm file is always imported (an existing realm is skipped). */
     private static void freshData(Path home) {
         Path data = home.resolve("data");
         try {
-            if (Files.exists(data)) {
-                try (Stream<Path> old = Files.walk(data)) {
-                    for (Path path : old.sorted(Comparator.reverseOrder()).toList()) {
-                        Files.delete(path);
-                    }
-                }
-            }
+            ServerProcess.deleteTree(data);
             Path imports = Files.createDirectories(data.resolve("import"));
             try (InputStream realm = KeycloakServer.class.getResourceAsStream("/keycloak/chorus-realm.json")) {
                 if (realm == null) {
@@ -190,34 +177,6 @@ public final class KeycloakServer {
         } catch (IOException e) {
             throw new UncheckedIOException("Cannot prepare " + data, e);
         }
-    }
-
-    private void awaitReady(int managementPort, Path log, long started) {
-        URI ready = URI.create("http://127.0.0.1:" + managementPort + "/health/ready");
-        long deadline = started + START_TIMEOUT.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                throw new IllegalStateException("Keycloak exited with status " + process.exitValue()
-                        + " before it was ready. End of " + log + ":\n" + tail(log));
-            }
-            try {
-                HttpResponse<Void> response = http.send(HttpRequest.newBuilder(ready).timeout(Duration.ofSeconds(5))
-                        .build(), HttpResponse.BodyHandlers.discarding());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notListeningYet) {
-                // The management interface opens late in the start.
-            } catch (InterruptedException interrupted) {
-                Thread.currentThread().interrupt();
-                stop();
-                throw new IllegalStateException("Interrupted while Keycloak was starting", interrupted);
-            }
-            sleep(Duration.ofMillis(500));
-        }
-        stop();
-        throw new IllegalStateException("Keycloak was not ready within " + START_TIMEOUT + ". End of " + log + ":\n"
-                + tail(log));
     }
 
     private void stop() {
@@ -249,30 +208,5 @@ public final class KeycloakServer {
         return fields.entrySet().stream()
                 .map(field -> field.getKey() + "=" + URLEncoder.encode(field.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = new String(Files.readAllBytes(log), StandardCharsets.UTF_8).lines().toList();
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 80), lines.size()));
-        } catch (IOException e) {
-            return "(cannot read " + log + ": " + e + ")";
-        }
-    }
-
-    private static void sleep(Duration duration) {
-        try {
-            Thread.sleep(duration);
-        } catch (InterruptedException interrupted) {
-            Thread.currentThread().interrupt();
-        }
     }
 }
