@@ -51,6 +51,18 @@ class HelmChartTest {
     }
 
     @Test
+    void searchRunsOnPostgresUnlessAnElasticsearchClusterIsNamed() {
+        assertThat(render()).contains("name: CHORUS_SEARCH_ENGINE", "value: \"postgres\"")
+                .doesNotContain("SPRING_ELASTICSEARCH_URIS");
+        assertThat(render("search.engine", "elasticsearch", "search.elasticsearch.uris", "http://es:9200",
+                "search.elasticsearch.username", "chorus", "search.elasticsearch.existingSecret", "chorus-es"))
+                .contains("value: \"elasticsearch\"", "name: SPRING_ELASTICSEARCH_URIS", "value: \"http://es:9200\"",
+                        "name: SPRING_ELASTICSEARCH_PASSWORD", "name: chorus-es");
+        assertThatThrownBy(() -> render("search.engine", "elasticsearch"))
+                .hasMessageContaining("search.elasticsearch.uris is required");
+    }
+
+    @Test
     void refusesToRenderWithoutAnIssuer() {
         assertThatThrownBy(() -> new Helm(CHART).template().withName("acme")
                 .set("database.url", "jdbc:postgresql://db:5432/chorus")
