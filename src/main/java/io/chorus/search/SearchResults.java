@@ -3,5 +3,5 @@ package io.chorus.search;
 import java.util.List;
 
 /** A page of hits and the cursor of the next page (null on the last). */
-public record SearchResults(List<SearchHit> items, String next) {
+public record SearchResults(List<SearchHit> items, String nextCursor) {
 }

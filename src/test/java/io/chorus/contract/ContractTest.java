@@ -1065,16 +1065,16 @@ class ContractTest {
 
         // pages, in either order
         JsonNode page = ContractJson.read(ann.get(search + word + "&limit=1").ok().body());
-        assertThat(page.get("next").isTextual()).as("a next page exists").isTrue();
-        String relevanceCursor = page.get("next").asText();
+        assertThat(page.get("nextCursor").isTextual()).as("a next page exists").isTrue();
+        String relevanceCursor = page.get("nextCursor").asText();
         JsonNode last = ContractJson.read(ann.get(search + word + "&sort=relevance&limit=1&cursor=" + relevanceCursor)
                 .ok().body());
-        assertThat(last.get("next").isNull()).as("the last page").isTrue();
+        assertThat(last.get("nextCursor").isNull()).as("the last page").isTrue();
         assertThat(List.of(page.at("/items/0/messageId").asLong(), last.at("/items/0/messageId").asLong()))
                 .containsExactlyInAnyOrder(kickoff, followUp);
         JsonNode newest = ContractJson.read(ann.get(search + word + "&sort=newest&limit=1").ok().body());
         assertThat(newest.at("/items/0/messageId").asLong()).isEqualTo(followUp);
-        assertThat(hits(ann.get(search + word + "&sort=newest&limit=1&cursor=" + newest.get("next").asText()).ok())
+        assertThat(hits(ann.get(search + word + "&sort=newest&limit=1&cursor=" + newest.get("nextCursor").asText()).ok())
                 .keySet()).containsExactly(kickoff);
         ann.get(search + word + "&sort=newest&cursor=" + relevanceCursor).problem(400, "VALIDATION_FAILED");
         ann.get(search + word + "&cursor=not-a-cursor").problem(400, "VALIDATION_FAILED");
@@ -1112,7 +1112,7 @@ class ContractTest {
                 + " after:2000-01-01&limit=2&tz=Europe/Berlin").ok().body());
         assertThat(first.get("items")).hasSize(2);
         assertThat(hits(officer.get(compliance + word + " in:" + group + " from:" + annUser.username()
-                + " after:2000-01-01&limit=2&tz=Europe/Berlin&cursor=" + first.get("next").asText()).ok())).hasSize(1);
+                + " after:2000-01-01&limit=2&tz=Europe/Berlin&cursor=" + first.get("nextCursor").asText()).ok())).hasSize(1);
         assertThat(hits(officer.get(compliance + word + " in:\"" + name + "\"").ok())).as("in: by a group's name")
                 .hasSize(3);
         officer.violating().get("/api/v1/search/compliance/messages").problem(400, "MALFORMED_REQUEST");

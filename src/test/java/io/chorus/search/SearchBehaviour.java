@@ -208,7 +208,7 @@ abstract class SearchBehaviour {
                 JsonNode page = cursor == null ? search.search(alice, "周报", "limit", "3", "sort", sort)
                         : search.search(alice, "周报", "limit", "3", "sort", sort, "cursor", cursor);
                 walked.addAll(SearchSetup.idsOf(page));
-                cursor = page.get("next").isNull() ? null : page.get("next").asString();
+                cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
             } while (cursor != null);
             assertThat(walked).as(sort).hasSize(7).doesNotHaveDuplicates();
             assertThat(new HashSet<>(walked)).isEqualTo(sent);

@@ -116,6 +116,16 @@ class SearchIndexingTest {
 
         assertThat(search.ids(alice, "重建索引")).containsExactly(id);
         assertThat(clients.rest(alice).post("/api/v1/search/reindex", null).problem(403, "FORBIDDEN")).isNotNull();
+        // The audit trail says who rebuilt the index (recorded once the event is delivered).
+        Instant deadline = Instant.now().plusSeconds(30);
+        while (jdbc.sql("""
+                SELECT count(*) FROM (SELECT actor_id FROM audit.pending_entry WHERE action = :a
+                                      UNION ALL SELECT actor_id FROM audit.entry WHERE action = :a) e
+                WHERE actor_id = :admin""").param("a", "search.index_rebuild_started").param("admin", admin.id())
+                .query(Long.class).single() == 0) {
+            assertThat(Instant.now()).as("rebuild audited").isBefore(deadline);
+            Thread.onSpinWait();
+        }
     }
 
     @Test

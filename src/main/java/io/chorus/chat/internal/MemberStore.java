@@ -166,9 +166,9 @@ public class MemberStore {
                 """).param("u", userId).query(MemberStore::ref).list();
     }
 
-    /** Groups with exactly this name (ignoring case), members or not. */
+    /** Groups (project or department) with exactly this name (ignoring case), members or not. */
     public List<ConversationRef> groupsNamed(String name) {
-        return jdbc.sql("SELECT id, kind, name FROM chat.conversation WHERE kind = 'GROUP' AND lower(name) = lower(:n)")
+        return jdbc.sql("SELECT id, kind, name FROM chat.conversation WHERE kind <> 'DIRECT' AND lower(name) = lower(:n)")
                 .param("n", name).query(MemberStore::ref).list();
     }
 

@@ -26,7 +26,7 @@ class SearchController {
         this.hits = hits;
     }
 
-    record EmployeeResults(List<SearchHits.EmployeeHit> items, String next) {
+    record EmployeeResults(List<SearchHits.EmployeeHit> items, String nextCursor) {
     }
 
     @GetMapping("/api/v1/search/messages")
@@ -35,6 +35,6 @@ class SearchController {
             @RequestParam(required = false) @Min(1) @Max(MessageSearch.MAX_LIMIT) Integer limit,
             @RequestParam(required = false) String tz) {
         SearchResults results = search.forEmployee(me.id(), SearchRequest.of(q, sort, cursor, limit, tz));
-        return new EmployeeResults(results.items().stream().map(hits::employee).toList(), results.next());
+        return new EmployeeResults(results.items().stream().map(hits::employee).toList(), results.nextCursor());
     }
 }

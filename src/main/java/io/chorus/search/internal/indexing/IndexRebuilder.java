@@ -3,7 +3,9 @@ package io.chorus.search.internal.indexing;
 import io.chorus.chat.MessageSnapshot;
 import io.chorus.chat.MessageSnapshots;
 import io.chorus.platform.ChorusProblem;
+import io.chorus.identity.UserId;
 import io.chorus.search.RebuildStatus;
+import io.chorus.search.SearchEvents;
 import io.chorus.search.SearchProblems;
 import io.chorus.search.internal.engine.SearchEngine;
 import java.time.Clock;
@@ -13,8 +15,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * Rebuilds the index from PostgreSQL, the source of truth: every message, page by page in id
@@ -34,10 +39,15 @@ public class IndexRebuilder {
     private final IndexDrainer drainer;
     private final SearchIndexingProperties properties;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
+    private final TransactionTemplate transaction;
     private final AtomicReference<RebuildStatus> status = new AtomicReference<>(RebuildStatus.none());
 
     IndexRebuilder(SearchEngine engine, MessageSnapshots snapshots, IndexDrainer drainer,
-            SearchIndexingProperties properties, Clock clock) {
+            SearchIndexingProperties properties, Clock clock, ApplicationEventPublisher events,
+            PlatformTransactionManager transactionManager) {
+        this.events = events;
+        this.transaction = new TransactionTemplate(transactionManager);
         this.engine = engine;
         this.snapshots = snapshots;
         this.drainer = drainer;
@@ -49,8 +59,11 @@ public class IndexRebuilder {
         return status.get();
     }
 
-    /** Starts a rebuild in the background; a 409 problem if one is running. */
-    public RebuildStatus start(String reason) {
+    /**
+     * Starts a rebuild in the background, as asked by {@code by} (null: Chorus itself); a 409
+     * problem if one is running.
+     */
+    public RebuildStatus start(String reason, UserId by) {
         RebuildStatus current = status.get();
         RebuildStatus running = new RebuildStatus(RebuildStatus.State.RUNNING, null, reason, clock.instant(), null,
                 0, null);
@@ -67,6 +80,8 @@ public class IndexRebuilder {
         RebuildStatus started = new RebuildStatus(RebuildStatus.State.RUNNING, rebuild.target(), reason,
                 running.startedAt(), null, 0, null);
         status.set(started);
+        transaction.executeWithoutResult(tx -> events.publishEvent(new SearchEvents.IndexRebuildStarted(engine.name(),
+                rebuild.target(), reason, by, started.startedAt())));
         drainer.open();
         Thread.ofPlatform().daemon().name("search-rebuild").start(() -> copyAll(rebuild, started));
         return started;
@@ -115,7 +130,7 @@ public class IndexRebuilder {
                 try {
                     if (engine.needsRebuild()) {
                         log.info("Search index {} is missing or has an older mapping: rebuilding it.", engine.name());
-                        start("index missing or mapping changed");
+                        start("index missing or mapping changed", null);
                     } else {
                         drainer.open();
                     }
