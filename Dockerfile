@@ -4,7 +4,7 @@ FROM eclipse-temurin:21-jre
 WORKDIR /app
 COPY target/chorus-*.jar /app/chorus.jar
 # No local profile here: the image needs CHORUS_DB_URL / CHORUS_DB_USER / CHORUS_DB_PASSWORD and
-# CHORUS_ISSUER_URI (see README), and never issues dev tokens.
+# CHORUS_ISSUER_URI (see docs/operations.md), and never issues dev tokens.
 USER 10001
 EXPOSE 8080
 ENTRYPOINT ["java", "-jar", "/app/chorus.jar"]

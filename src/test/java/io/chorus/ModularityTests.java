@@ -18,7 +18,7 @@ class ModularityTests {
                 .contains("identity", "platform", "chat");
     }
 
-    /** Writes the module diagrams and canvases to target/spring-modulith-docs (linked from the README). */
+    /** Writes the module diagrams and canvases to target/spring-modulith-docs (described in docs/architecture.md). */
     @Test
     void writesModuleDocumentation() {
         new Documenter(modules).writeDocumentation();

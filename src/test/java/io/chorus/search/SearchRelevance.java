@@ -24,11 +24,11 @@ import tools.jackson.databind.json.JsonMapper;
  * Chinese, English and mixed messages, 49 queries with the messages a person judged relevant).
  * Loads the set through the REST API, runs every query as a member of every group, prints
  * precision and recall at 10 per query and on average, and fails below the thresholds the
- * README justifies.
+ * docs/search.md justifies.
  */
 abstract class SearchRelevance {
 
-    /** Mean precision at 10 that an engine must reach (README, "Search relevance"). */
+    /** Mean precision at 10 that an engine must reach (docs/search.md, "Relevance"). */
     static final double MIN_PRECISION = 0.75;
     /** Mean recall at 10 (of min(relevant, 10)) that an engine must reach. */
     static final double MIN_RECALL = 0.85;

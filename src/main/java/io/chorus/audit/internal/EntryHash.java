@@ -14,8 +14,8 @@ import java.util.UUID;
  * The hash of one entry: SHA-256 over its fields in a fixed order, each written as a 4-byte
  * big-endian length and its UTF-8 bytes (length -1 for null), times as epoch microseconds,
  * ending with the previous entry's hash. Length prefixes make the encoding unambiguous: no
- * choice of field values can make two different entries encode alike. The README states the
- * same recipe so an outside party can recompute it from an export.
+ * choice of field values can make two different entries encode alike. docs/compliance.md
+ * states the same recipe so an outside party can recompute it from an export.
  */
 final class EntryHash {
 

@@ -9,7 +9,7 @@ import java.util.List;
  */
 public interface SearchEngine {
 
-    /** "postgres" or "elasticsearch", as health and the README name it. */
+    /** "postgres" or "elasticsearch", as health and docs/search.md name it. */
     String name();
 
     /**
