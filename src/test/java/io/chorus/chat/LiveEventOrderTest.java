@@ -39,8 +39,11 @@ class LiveEventOrderTest {
 
     @Test
     void everyDeviceReceivesEverySeqOnceInIncreasingOrderUnderConcurrentSenders() throws Exception {
-        List<TestUser> users = IntStream.range(0, MEMBERS).mapToObj(i -> clients.user("order")).toList();
-        String group = group(users.getFirst(), "Order", users.subList(1, MEMBERS));
+        // The last member only reads: its read cursor chases the senders, so read.updated events
+        // interleave with the messages they read up to.
+        List<TestUser> users = IntStream.range(0, MEMBERS + 1).mapToObj(i -> clients.user("order")).toList();
+        TestUser reader = users.getLast();
+        String group = group(users.getFirst(), "Order", users.subList(1, users.size()));
         int total = (REST_SENDERS + STOMP_SENDERS) * PER_SENDER;
 
         List<StompTestClient> devices = new ArrayList<>();
@@ -77,10 +80,24 @@ class LiveEventOrderTest {
                     return null;
                 }));
             }
+            var readerRest = clients.rest(reader);
+            Future<?> reading = threads.submit(() -> {
+                start.await();
+                long read = 0;
+                while (read < total) {
+                    long lastSeq = readerRest.get("/api/v1/conversations/" + group).ok().json().get("lastSeq").asLong();
+                    if (lastSeq > read) {
+                        readerRest.post("/api/v1/conversations/" + group + "/read", body("seq", lastSeq)).ok();
+                        read = lastSeq;
+                    }
+                }
+                return null;
+            });
             start.countDown();
             for (Future<?> sent : sending) {
                 sent.get();
             }
+            reading.get();
 
             List<Long> everySeq = LongStream.rangeClosed(1, total).boxed().toList();
             List<Future<List<Long>>> receiving = devices.stream()
@@ -91,7 +108,8 @@ class LiveEventOrderTest {
                         .containsExactlyElementsOf(everySeq);
             }
             for (StompTestClient device : devices) {
-                assertThat(device.drainEvents()).as("events after all %d messages", total).isEmpty();
+                assertThat(device.drainEvents()).as("events after all %d messages", total)
+                        .allSatisfy(event -> assertThat(event.get("type").asString()).isEqualTo("read.updated"));
             }
         } finally {
             devices.forEach(StompTestClient::close);
@@ -148,10 +166,25 @@ class LiveEventOrderTest {
         }
     }
 
+    /**
+     * The seqs of the first {@code count} message.posted events, in the order received; a
+     * read.updated among them must not read past the messages received before it.
+     */
     private static List<Long> postedSeqs(StompTestClient device, int count) {
         List<Long> seqs = new ArrayList<>();
-        for (int i = 0; i < count; i++) {
-            seqs.add(device.awaitEvent("message.posted").at("/message/seq").asLong());
+        long highest = 0;
+        while (seqs.size() < count) {
+            JsonNode event = device.awaitEvent(any -> true);
+            switch (event.get("type").asString()) {
+                case "message.posted" -> {
+                    long seq = event.at("/message/seq").asLong();
+                    seqs.add(seq);
+                    highest = Math.max(highest, seq);
+                }
+                case "read.updated" -> assertThat(event.get("readSeq").asLong())
+                        .as("read.updated after the messages up to seq %d", highest).isLessThanOrEqualTo(highest);
+                default -> throw new AssertionError("Unexpected event " + event);
+            }
         }
         return seqs;
     }
