@@ -23,6 +23,10 @@ import org.slf4j.LoggerFactory;
  * <p>Deliveries of one line run one at a time, on the thread of whichever change filled or
  * dropped the slot that unblocked them; that thread returns once the line's head is empty or
  * waiting. A delivery that fails is logged and does not hold up the ones behind it.
+ *
+ * <p>This is one node's order. With a broker relay and several nodes, the relay keeps the
+ * order of each node's connection, not across them: changes to one conversation made on
+ * different nodes would need an order of their own.
  */
 final class DeliveryOrder {
 
