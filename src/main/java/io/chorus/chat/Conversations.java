@@ -145,7 +145,8 @@ public class Conversations {
             conversations.rename(id.value(), newName);
             events.publishEvent(new ChatEvents.ConversationRenamed(id, row.conversation().name(), newName, me,
                     clock.instant()));
-            events.publishEvent(LiveDelivery.toMembers(id.value(), new LiveEvent.ConversationUpdated(id.value(), newName, false)));
+            events.publishEvent(LiveDelivery.toMembers(id.value(),
+                    new LiveEvent.ConversationUpdated(id.value(), newName, false)));
         }
         return viewFor(me, id.value());
     }
@@ -285,7 +286,8 @@ public class Conversations {
         }
         long readSeq = members.advanceRead(id.value(), me.value(), seq);
         if (readSeq != row.readSeq()) {
-            events.publishEvent(LiveDelivery.toMembers(id.value(), new LiveEvent.ReadUpdated(id.value(), me.value(), readSeq)));
+            events.publishEvent(LiveDelivery.toMembers(id.value(),
+                    new LiveEvent.ReadUpdated(id.value(), me.value(), readSeq)));
         }
         return viewFor(me, id.value());
     }

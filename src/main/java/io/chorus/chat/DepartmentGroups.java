@@ -190,7 +190,8 @@ public class DepartmentGroups {
             MemberRole role = Objects.requireNonNull(wanted.get(user));
             members.setRole(conversation, user, role);
             members.recordChanges(conversation, List.of(user), "ROLE_CHANGED", role, ORG_CHART, now, seq);
-            events.publishEvent(LiveDelivery.toMembers(conversation, new LiveEvent.MemberRoleChanged(conversation, user, role)));
+            events.publishEvent(LiveDelivery.toMembers(conversation,
+                    new LiveEvent.MemberRoleChanged(conversation, user, role)));
         }
         for (var entry : joining.entrySet()) {
             List<UUID> added = members.add(conversation, entry.getValue(), entry.getKey(), now);

@@ -118,15 +118,12 @@ final class DeliveryOrder {
             settle(delivery);
         }
 
-        /** The change rolled back: nothing to deliver, and nothing behind it waits any longer. Ignored after fill or drop. */
+        /**
+         * The change rolled back: nothing to deliver, and nothing behind it waits any longer.
+         * Ignored after fill or drop.
+         */
         void drop() {
             settle(null);
-        }
-
-        boolean settled() {
-            synchronized (line) {
-                return ready;
-            }
         }
 
         private void settle(Runnable delivery) {
