@@ -6,7 +6,6 @@ import io.chorus.chat.internal.ConversationRow;
 import io.chorus.chat.internal.ConversationStore;
 import io.chorus.chat.internal.ConversationStore.ViewerRow;
 import io.chorus.chat.internal.MemberStore;
-import io.chorus.chat.stomp.LiveFanout;
 import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import io.chorus.identity.UserProfile;
@@ -33,19 +32,17 @@ public class Conversations {
     private final MemberStore members;
     private final UserDirectory users;
     private final ApplicationEventPublisher events;
-    private final LiveFanout live;
     private final ChatProperties properties;
     private final ChatViews views;
     private final Clock clock;
 
     Conversations(ConversationStore conversations, MemberStore members, UserDirectory users,
-            ApplicationEventPublisher events, LiveFanout live, ChatProperties properties, ChatViews views,
+            ApplicationEventPublisher events, ChatProperties properties, ChatViews views,
             Clock clock) {
         this.conversations = conversations;
         this.members = members;
         this.users = users;
         this.events = events;
-        this.live = live;
         this.properties = properties;
         this.views = views;
         this.clock = clock;
@@ -111,7 +108,8 @@ public class Conversations {
         events.publishEvent(new ChatEvents.MemberAdded(conversationId, me, MemberRole.OWNER, me, now));
         added.forEach(user -> events.publishEvent(
                 new ChatEvents.MemberAdded(conversationId, UserId.of(user), MemberRole.MEMBER, me, now)));
-        added.forEach(user -> live.toUsersAfterCommit(List.of(user), new LiveEvent.MemberAdded(id, user, MemberRole.MEMBER)));
+        added.forEach(user -> events.publishEvent(
+                LiveDelivery.toUsers(id, List.of(user), new LiveEvent.MemberAdded(id, user, MemberRole.MEMBER))));
         return viewFor(me, id);
     }
 
@@ -147,7 +145,8 @@ public class Conversations {
             conversations.rename(id.value(), newName);
             events.publishEvent(new ChatEvents.ConversationRenamed(id, row.conversation().name(), newName, me,
                     clock.instant()));
-            live.toMembersAfterCommit(id.value(), new LiveEvent.ConversationUpdated(id.value(), newName, false));
+            events.publishEvent(LiveDelivery.toMembers(id.value(),
+                    new LiveEvent.ConversationUpdated(id.value(), newName, false)));
         }
         return viewFor(me, id.value());
     }
@@ -163,8 +162,8 @@ public class Conversations {
         if (!row.conversation().archived()) {
             conversations.archive(id.value());
             events.publishEvent(new ChatEvents.ConversationArchived(id, me, clock.instant()));
-            live.toMembersAfterCommit(id.value(),
-                    new LiveEvent.ConversationUpdated(id.value(), row.conversation().name(), true));
+            events.publishEvent(LiveDelivery.toMembers(id.value(),
+                    new LiveEvent.ConversationUpdated(id.value(), row.conversation().name(), true)));
         }
         return viewFor(me, id.value());
     }
@@ -197,7 +196,8 @@ public class Conversations {
             members.recordChanges(id.value(), added, "JOINED", MemberRole.MEMBER, me.value(), now, seq);
             for (UUID user : added) {
                 events.publishEvent(new ChatEvents.MemberAdded(id, UserId.of(user), MemberRole.MEMBER, me, now));
-                live.toMembersAfterCommit(id.value(), new LiveEvent.MemberAdded(id.value(), user, MemberRole.MEMBER));
+                events.publishEvent(LiveDelivery.toMembers(id.value(),
+                        new LiveEvent.MemberAdded(id.value(), user, MemberRole.MEMBER)));
             }
         }
         return members(me, id);
@@ -241,9 +241,8 @@ public class Conversations {
         members.recordChanges(id.value(), List.of(target.value()), leaving ? "LEFT" : "REMOVED", targetRole,
                 me.value(), now, seq);
         events.publishEvent(new ChatEvents.MemberRemoved(id, target, me, now));
-        LiveEvent removed = new LiveEvent.MemberRemoved(id.value(), target.value());
-        live.toMembersAfterCommit(id.value(), removed);
-        live.toUsersAfterCommit(List.of(target.value()), removed);
+        events.publishEvent(LiveDelivery.toMembersAnd(id.value(), target.value(),
+                new LiveEvent.MemberRemoved(id.value(), target.value())));
     }
 
     /** Owner only. Making someone else OWNER hands ownership over; the former owner becomes an admin. */
@@ -266,11 +265,13 @@ public class Conversations {
         Instant now = clock.instant();
         members.setRole(id.value(), target.value(), role);
         members.recordChanges(id.value(), List.of(target.value()), "ROLE_CHANGED", role, me.value(), now, seq);
-        live.toMembersAfterCommit(id.value(), new LiveEvent.MemberRoleChanged(id.value(), target.value(), role));
+        events.publishEvent(LiveDelivery.toMembers(id.value(),
+                new LiveEvent.MemberRoleChanged(id.value(), target.value(), role)));
         if (role == MemberRole.OWNER) {
             members.setRole(id.value(), me.value(), MemberRole.ADMIN);
             members.recordChanges(id.value(), List.of(me.value()), "ROLE_CHANGED", MemberRole.ADMIN, me.value(), now, seq);
-            live.toMembersAfterCommit(id.value(), new LiveEvent.MemberRoleChanged(id.value(), me.value(), MemberRole.ADMIN));
+            events.publishEvent(LiveDelivery.toMembers(id.value(),
+                    new LiveEvent.MemberRoleChanged(id.value(), me.value(), MemberRole.ADMIN)));
         }
         return memberView(me, id, target);
     }
@@ -285,7 +286,8 @@ public class Conversations {
         }
         long readSeq = members.advanceRead(id.value(), me.value(), seq);
         if (readSeq != row.readSeq()) {
-            live.toMembersAfterCommit(id.value(), new LiveEvent.ReadUpdated(id.value(), me.value(), readSeq));
+            events.publishEvent(LiveDelivery.toMembers(id.value(),
+                    new LiveEvent.ReadUpdated(id.value(), me.value(), readSeq)));
         }
         return viewFor(me, id.value());
     }
@@ -294,7 +296,7 @@ public class Conversations {
     public void typing(UserId me, ConversationId id) {
         member(me, id);
         List<UUID> others = members.memberIds(id.value()).stream().filter(user -> !user.equals(me.value())).toList();
-        live.toUsers(others, new LiveEvent.Typing(id.value(), me.value()));
+        events.publishEvent(LiveDelivery.toUsers(id.value(), others, new LiveEvent.Typing(id.value(), me.value())));
     }
 
     /** The caller's membership, or the reason they have none. */

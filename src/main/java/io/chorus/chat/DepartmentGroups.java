@@ -4,7 +4,6 @@ import io.chorus.chat.internal.ConversationStore;
 import io.chorus.chat.internal.DepartmentGroupStore;
 import io.chorus.chat.internal.DepartmentGroupStore.DepartmentGroupRow;
 import io.chorus.chat.internal.MemberStore;
-import io.chorus.chat.stomp.LiveFanout;
 import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import io.chorus.identity.UserProfile;
@@ -47,18 +46,16 @@ public class DepartmentGroups {
     private final OrgDirectory org;
     private final UserDirectory users;
     private final ApplicationEventPublisher events;
-    private final LiveFanout live;
     private final Clock clock;
 
     DepartmentGroups(ConversationStore conversations, MemberStore members, DepartmentGroupStore groups,
-            OrgDirectory org, UserDirectory users, ApplicationEventPublisher events, LiveFanout live, Clock clock) {
+            OrgDirectory org, UserDirectory users, ApplicationEventPublisher events, Clock clock) {
         this.conversations = conversations;
         this.members = members;
         this.groups = groups;
         this.org = org;
         this.users = users;
         this.events = events;
-        this.live = live;
         this.clock = clock;
     }
 
@@ -185,16 +182,16 @@ public class DepartmentGroups {
                 delta--;
                 members.recordChanges(conversation, List.of(user), "REMOVED", role, ORG_CHART, now, seq);
                 events.publishEvent(new ChatEvents.MemberRemoved(id, UserId.of(user), null, now));
-                LiveEvent removed = new LiveEvent.MemberRemoved(conversation, user);
-                live.toMembersAfterCommit(conversation, removed);
-                live.toUsersAfterCommit(List.of(user), removed);
+                events.publishEvent(LiveDelivery.toMembersAnd(conversation, user,
+                        new LiveEvent.MemberRemoved(conversation, user)));
             }
         }
         for (UUID user : changing) {
             MemberRole role = Objects.requireNonNull(wanted.get(user));
             members.setRole(conversation, user, role);
             members.recordChanges(conversation, List.of(user), "ROLE_CHANGED", role, ORG_CHART, now, seq);
-            live.toMembersAfterCommit(conversation, new LiveEvent.MemberRoleChanged(conversation, user, role));
+            events.publishEvent(LiveDelivery.toMembers(conversation,
+                    new LiveEvent.MemberRoleChanged(conversation, user, role)));
         }
         for (var entry : joining.entrySet()) {
             List<UUID> added = members.add(conversation, entry.getValue(), entry.getKey(), now);
@@ -202,7 +199,8 @@ public class DepartmentGroups {
             members.recordChanges(conversation, added, "JOINED", entry.getKey(), ORG_CHART, now, seq);
             for (UUID user : added) {
                 events.publishEvent(new ChatEvents.MemberAdded(id, UserId.of(user), entry.getKey(), null, now));
-                live.toMembersAfterCommit(conversation, new LiveEvent.MemberAdded(conversation, user, entry.getKey()));
+                events.publishEvent(LiveDelivery.toMembers(conversation,
+                        new LiveEvent.MemberAdded(conversation, user, entry.getKey())));
             }
         }
         if (delta != 0) {
@@ -218,8 +216,8 @@ public class DepartmentGroups {
         if (!row.name().equals(name)) {
             conversations.rename(group.conversationId(), name);
             events.publishEvent(new ChatEvents.ConversationRenamed(id, row.name(), name, null, clock.instant()));
-            live.toMembersAfterCommit(group.conversationId(),
-                    new LiveEvent.ConversationUpdated(group.conversationId(), name, row.archived()));
+            events.publishEvent(LiveDelivery.toMembers(group.conversationId(),
+                    new LiveEvent.ConversationUpdated(group.conversationId(), name, row.archived())));
         }
     }
 
@@ -231,8 +229,8 @@ public class DepartmentGroups {
             conversations.archive(group.conversationId());
             events.publishEvent(new ChatEvents.ConversationArchived(ConversationId.of(group.conversationId()), null,
                     clock.instant()));
-            live.toMembersAfterCommit(group.conversationId(),
-                    new LiveEvent.ConversationUpdated(group.conversationId(), row.name(), true));
+            events.publishEvent(LiveDelivery.toMembers(group.conversationId(),
+                    new LiveEvent.ConversationUpdated(group.conversationId(), row.name(), true)));
         }
     }
 

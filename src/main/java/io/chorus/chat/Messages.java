@@ -7,7 +7,6 @@ import io.chorus.chat.internal.MemberStore;
 import io.chorus.chat.internal.MemberStore.SenderAccess;
 import io.chorus.chat.internal.MessageStore;
 import io.chorus.chat.internal.MessageStore.MessageCore;
-import io.chorus.chat.stomp.LiveFanout;
 import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import io.chorus.platform.ChorusProblem;
@@ -49,13 +48,12 @@ public class Messages {
     private final Conversations membership;
     private final UserDirectory users;
     private final ApplicationEventPublisher events;
-    private final LiveFanout live;
     private final ChatProperties properties;
     private final TransactionTemplate transactions;
     private final Clock clock;
 
     Messages(ConversationStore conversations, MemberStore members, MessageStore messages, Conversations membership,
-            UserDirectory users, ApplicationEventPublisher events, LiveFanout live, ChatProperties properties,
+            UserDirectory users, ApplicationEventPublisher events, ChatProperties properties,
             TransactionTemplate transactions, Clock clock) {
         this.conversations = conversations;
         this.members = members;
@@ -63,7 +61,6 @@ public class Messages {
         this.membership = membership;
         this.users = users;
         this.events = events;
-        this.live = live;
         this.properties = properties;
         this.transactions = transactions;
         this.clock = clock;
@@ -122,7 +119,8 @@ public class Messages {
                 null, false, null, false, 1);
         events.publishEvent(new ChatEvents.MessagePosted(command.conversationId(), posted.id(), posted.seq(),
                 command.sender(), command.text(), now));
-        live.toMembersAfterCommit(conversationId, new LiveEvent.MessagePosted(conversationId, view));
+        // Published while the conversation's row lock is held: live events leave in seq order.
+        events.publishEvent(LiveDelivery.toMembers(conversationId, new LiveEvent.MessagePosted(conversationId, view)));
         return new SendResult(view, false);
     }
 
@@ -313,7 +311,7 @@ public class Messages {
 
     private MessageView updated(ConversationId id, long messageId) {
         MessageView view = messages.view(messageId);
-        live.toMembersAfterCommit(id.value(), new LiveEvent.MessageUpdated(id.value(), view));
+        events.publishEvent(LiveDelivery.toMembers(id.value(), new LiveEvent.MessageUpdated(id.value(), view)));
         return view;
     }
 }

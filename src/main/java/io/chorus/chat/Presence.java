@@ -1,7 +1,6 @@
 package io.chorus.chat;
 
 import io.chorus.chat.internal.MemberStore;
-import io.chorus.chat.stomp.LiveFanout;
 import io.chorus.identity.UserId;
 import java.security.Principal;
 import java.util.Collection;
@@ -10,6 +9,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.web.socket.messaging.SessionConnectedEvent;
@@ -26,11 +26,11 @@ public class Presence {
 
     private final Map<UUID, Set<String>> sessions = new ConcurrentHashMap<>();
     private final MemberStore members;
-    private final LiveFanout live;
+    private final ApplicationEventPublisher events;
 
-    Presence(MemberStore members, LiveFanout live) {
+    Presence(MemberStore members, ApplicationEventPublisher events) {
         this.members = members;
-        this.live = live;
+        this.events = events;
     }
 
     public Map<UUID, Boolean> online(Collection<UserId> users) {
@@ -53,7 +53,8 @@ public class Presence {
             return now;
         });
         if (cameOnline[0]) {
-            live.toUsers(members.directPeers(user), new LiveEvent.PresenceChanged(user, true));
+            events.publishEvent(LiveDelivery.outsideConversations(members.directPeers(user),
+                    new LiveEvent.PresenceChanged(user, true)));
         }
     }
 
@@ -70,7 +71,8 @@ public class Presence {
             return open.isEmpty() ? null : open;
         });
         if (wentOffline[0]) {
-            live.toUsers(members.directPeers(user), new LiveEvent.PresenceChanged(user, false));
+            events.publishEvent(LiveDelivery.outsideConversations(members.directPeers(user),
+                    new LiveEvent.PresenceChanged(user, false)));
         }
     }
 

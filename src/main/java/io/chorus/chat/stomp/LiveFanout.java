@@ -1,9 +1,12 @@
 package io.chorus.chat.stomp;
 
-import io.chorus.chat.LiveEvent;
+import io.chorus.chat.LiveDelivery;
 import io.chorus.chat.internal.MemberStore;
 import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
+import org.springframework.context.event.EventListener;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
@@ -22,9 +25,14 @@ import tools.jackson.databind.json.JsonMapper;
  * change commits (a client never sees what could still roll back), the payload is serialised
  * once however many members there are, and users with no open session are skipped: they
  * catch up by seq when they return.
+ *
+ * <p>A conversation's events leave in the order they were published, not in the order their
+ * transactions happen to finish committing: the listener runs synchronously inside the
+ * publishing transaction, which still holds the conversation's row lock, and takes the event's
+ * place in {@link DeliveryOrder} there.
  */
 @Component
-public class LiveFanout {
+class LiveFanout {
 
     static final String EVENTS = "/queue/events";
 
@@ -32,6 +40,7 @@ public class LiveFanout {
     private final SimpUserRegistry users;
     private final MemberStore members;
     private final JsonMapper json;
+    private final DeliveryOrder order = new DeliveryOrder();
 
     LiveFanout(SimpMessagingTemplate template, SimpUserRegistry users, MemberStore members, JsonMapper json) {
         this.template = template;
@@ -40,17 +49,57 @@ public class LiveFanout {
         this.json = json;
     }
 
-    /** To every current member of the conversation, once the surrounding transaction commits. */
-    public void toMembersAfterCommit(UUID conversationId, LiveEvent event) {
-        afterCommit(() -> toUsers(members.memberIds(conversationId), event));
+    /**
+     * A plain (synchronous, not transactional) listener: live events are ephemeral, so they stay
+     * out of the event publication registry, and the slot must be taken before the lock is released.
+     */
+    @EventListener
+    void published(LiveDelivery delivery) {
+        DeliveryOrder.Slot slot = delivery.conversationId() == null ? null : order.reserve(delivery.conversationId());
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            try {
+                deliver(slot, delivery);
+            } finally {
+                if (slot != null) {
+                    slot.drop();
+                }
+            }
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                deliver(slot, delivery);
+            }
+
+            @Override
+            public void afterCompletion(int status) {
+                // A rollback, or a commit whose delivery failed before filling the slot: the events
+                // behind it must not wait for it.
+                if (slot != null) {
+                    slot.drop();
+                }
+            }
+        });
     }
 
-    public void toUsersAfterCommit(Collection<UUID> userIds, LiveEvent event) {
-        afterCommit(() -> toUsers(userIds, event));
+    private void deliver(DeliveryOrder.Slot slot, LiveDelivery delivery) {
+        // Recipients and payload are worked out on the committing thread, so the deliveries of
+        // one conversation, which run one after another, are only the sends themselves.
+        Set<UUID> recipients = new LinkedHashSet<>();
+        if (delivery.toMembers()) {
+            recipients.addAll(members.memberIds(delivery.conversationId()));
+        }
+        recipients.addAll(delivery.users());
+        byte[] payload = json.writeValueAsBytes(delivery.event());
+        if (slot == null) {
+            send(recipients, payload);
+        } else {
+            slot.fill(() -> send(recipients, payload));
+        }
     }
 
-    public void toUsers(Collection<UUID> userIds, LiveEvent event) {
-        byte[] payload = json.writeValueAsBytes(event);
+    private void send(Collection<UUID> userIds, byte[] payload) {
         for (UUID userId : userIds) {
             String name = userId.toString();
             SimpUser user = users.getUser(name);
@@ -68,19 +117,6 @@ public class LiveFanout {
                 headers.setLeaveMutable(true);
                 template.send("/user/" + name + EVENTS, MessageBuilder.createMessage(payload, headers.getMessageHeaders()));
             }
-        }
-    }
-
-    private static void afterCommit(Runnable delivery) {
-        if (TransactionSynchronizationManager.isSynchronizationActive()) {
-            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
-                @Override
-                public void afterCommit() {
-                    delivery.run();
-                }
-            });
-        } else {
-            delivery.run();
         }
     }
 }
