@@ -1,6 +1,5 @@
 package io.chorus.platform.internal;
 
-import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
 import java.io.IOException;
@@ -49,11 +48,13 @@ class EmbeddedDatabaseConfiguration {
 
     @Bean(destroyMethod = "close")
     DataSource dataSource(EmbeddedPostgres postgres) {
-        HikariConfig config = new HikariConfig();
-        config.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
-        config.setUsername("postgres");
-        config.setMaximumPoolSize(20);
-        config.setPoolName("chorus-embedded");
-        return new HikariDataSource(config);
+        // Not built from a HikariConfig: that would open the pool at once, before SynchronousCommits
+        // had its say about how connections start.
+        HikariDataSource pool = new HikariDataSource();
+        pool.setJdbcUrl(postgres.getJdbcUrl("postgres", "postgres"));
+        pool.setUsername("postgres");
+        pool.setMaximumPoolSize(20);
+        pool.setPoolName("chorus-embedded");
+        return pool;
     }
 }

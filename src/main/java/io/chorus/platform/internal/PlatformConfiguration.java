@@ -12,4 +12,10 @@ class PlatformConfiguration {
     Clock clock() {
         return Clock.systemUTC();
     }
+
+    /** Static: a post-processor must exist before the data sources it configures. */
+    @Bean
+    static SynchronousCommits synchronousCommits() {
+        return new SynchronousCommits();
+    }
 }
