@@ -26,7 +26,9 @@ final class EmbeddedDatabase implements Closeable {
 
     static EmbeddedDatabase start(EmbeddedDatabaseProperties properties) throws IOException {
         // The owner stops the server (close); the library's own JVM shutdown hook would stop it
-        // concurrently, under beans still closing.
+        // concurrently, under beans still closing. The server keeps the library's default
+        // synchronous_commit=off on purpose: Chorus's sessions ask for on themselves (SynchronousCommits),
+        // and the tests show that they do on a server whose default would lose commits.
         EmbeddedPostgres.Builder builder = EmbeddedPostgres.builder()
                 .setServerConfig("max_connections", "200")
                 .setServerConfig("fsync", "on")
