@@ -137,6 +137,37 @@ class MessageExportTest {
                 .contains("\"\"text\"\":\"\"price is 10\"\"");
     }
 
+    /**
+     * A spreadsheet runs a cell that starts with =, +, -, @, tab or CR as a formula: in CSV such a
+     * cell gets a leading quote (OWASP's advice), while JSON lines keep the text exactly.
+     */
+    @Test
+    void csvCellsThatASpreadsheetWouldRunAsFormulasAreNeutralised() {
+        RestApi asAlice = clients.rest(alice);
+        String formulas = asAlice.post("/api/v1/conversations/groups", body("name", "@SUM(1+1)", "memberIds",
+                List.of())).status(201).json().get("id").asString();
+        send(alice, formulas, "=HYPERLINK(\"http://evil.example\",\"x\")");
+        send(alice, formulas, "+1+1");
+        send(alice, formulas, "-2+3");
+        send(alice, formulas, "plain = text");
+        TestUser officer = audit.officer();
+
+        String csv = clients.rest(officer).get("/api/v1/audit/messages/export?format=csv&conversationId="
+                + formulas).ok().body();
+
+        String[] lines = csv.split("\r\n");
+        assertThat(lines).hasSize(5);
+        assertThat(lines[1]).contains(",GROUP,'@SUM(1+1),")
+                .contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",");
+        assertThat(lines[2]).contains(",'+1+1,");
+        assertThat(lines[3]).contains(",'-2+3,");
+        assertThat(lines[4]).contains(",plain = text,");
+        List<JsonNode> rows = jsonl(officer, "conversationId=" + formulas);
+        assertThat(rows).extracting(row -> row.get("text").asString()).containsExactly(
+                "=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "plain = text");
+        assertThat(rows.getFirst().get("conversationName").asString()).isEqualTo("@SUM(1+1)");
+    }
+
     @Test
     void badExportsAreRefusedAndOthersMayNotExport() {
         RestApi officer = clients.rest(audit.officer());
