@@ -180,6 +180,58 @@ class MessageExportTest {
                 .problem(403, "FORBIDDEN");
     }
 
+    /**
+     * 500 ids do not fit a URL within the 16 KB header limit; the same export as a POST with a
+     * JSON body carries them, and answers as the GET does.
+     */
+    @Test
+    void aPostedExportCarriesFiveHundredIdsAndAnswersAsTheGetDoes() {
+        RestApi officer = clients.rest(audit.officer());
+        List<String> conversations = new ArrayList<>(List.of(group));
+        List<String> users = new ArrayList<>();
+        while (conversations.size() < 250) {
+            conversations.add(UUID.randomUUID().toString());
+        }
+        while (users.size() < 250) {
+            users.add(UUID.randomUUID().toString());
+        }
+
+        String posted = officer.post("/api/v1/audit/messages/export", body("format", "jsonl", "conversationIds",
+                conversations, "userIds", users)).ok().body();
+
+        assertThat(posted.lines().map(json::readTree).map(row -> row.get("messageId").asLong()))
+                .containsExactly(first, second, third);
+        String secondSent = jsonl(audit.officer(), "conversationId=" + group).get(1).get("sentAt").asString();
+        String csv = officer.post("/api/v1/audit/messages/export", body("format", "CSV", "conversationIds",
+                List.of(group), "from", secondSent)).ok().body();
+        assertThat(csv).isEqualTo(officer.get("/api/v1/audit/messages/export?format=csv&conversationId=" + group
+                + "&from=" + secondSent).ok().body());
+        assertThat(csv.split("\r\n")).hasSize(3);
+    }
+
+    @Test
+    void aPostedExportPastFiveHundredIdsOrWithoutIdsIsRefused() {
+        RestApi officer = clients.rest(audit.officer());
+        List<String> conversations = new ArrayList<>();
+        List<String> users = new ArrayList<>();
+        while (conversations.size() < 300) {
+            conversations.add(UUID.randomUUID().toString());
+            users.add(UUID.randomUUID().toString());
+        }
+        String export = "/api/v1/audit/messages/export";
+
+        officer.post(export, body("format", "csv", "conversationIds", conversations, "userIds", users))
+                .problem(400, "VALIDATION_FAILED");
+        officer.post(export, body("format", "csv", "conversationIds", List.of())).problem(400, "VALIDATION_FAILED");
+        officer.post(export, body("format", "pdf", "userIds", List.of(bob.id()))).problem(400,
+                "UNSUPPORTED_EXPORT_FORMAT");
+        officer.post(export, body("userIds", List.of(bob.id()))).problem(400, "VALIDATION_FAILED");
+        officer.post(export, body("format", "csv", "userIds", List.of(bob.id()), "from", "2026-02-01T00:00:00Z",
+                "to", "2026-01-01T00:00:00Z")).problem(400, "VALIDATION_FAILED");
+        clients.rest(alice).post(export, body("format", "csv", "conversationIds", List.of(group)))
+                .problem(403, "FORBIDDEN");
+    }
+
     private List<JsonNode> jsonl(TestUser officer, String query) {
         String body = clients.rest(officer).get("/api/v1/audit/messages/export?format=jsonl&" + query).ok().body();
         List<JsonNode> rows = new ArrayList<>();

@@ -962,6 +962,29 @@ class ContractTest {
                 .problem(400, AuditProblems.UNSUPPORTED_EXPORT_FORMAT);
         officer.violating().get(messageExport + "?" + inGroup).problem(400, "MALFORMED_REQUEST");
         officer.violating().get(messageExport + "?format=csv&userId=ann").problem(400, "VALIDATION_FAILED");
+        // the same export with its filters in a body, for id lists a URL cannot hold
+        RestApi.Response posted = officer.post(messageExport, body("format", "jsonl", "conversationIds",
+                List.of(group), "userIds", List.of(annUser.id()), "from", "2000-01-01T00:00:00Z", "to",
+                "2999-01-01T00:00:00Z")).ok();
+        streamed(posted, "application/jsonl", "messages.jsonl");
+        assertThat(posted.body()).isEqualTo(exported.body());
+        streamed(officer.post(messageExport, body("format", "csv", "userIds", List.of(annUser.id()))).ok(),
+                "text/csv", "messages.csv");
+        officer.post(messageExport, body("format", "csv", "conversationIds", List.of())).problem(400,
+                "VALIDATION_FAILED");
+        officer.post(messageExport, body("format", "csv", "userIds", List.of(annUser.id()), "from",
+                "2026-02-01T00:00:00Z", "to", "2026-01-01T00:00:00Z")).problem(400, "VALIDATION_FAILED");
+        officer.violating().post(messageExport, body("format", "pdf", "conversationIds", List.of(group)))
+                .problem(400, AuditProblems.UNSUPPORTED_EXPORT_FORMAT);
+        officer.violating().post(messageExport, body("conversationIds", List.of(group))).problem(400,
+                "VALIDATION_FAILED");
+        officer.violating().post(messageExport, body("format", "csv", "userIds", List.of("ann"))).problem(400,
+                "MALFORMED_REQUEST");
+        officer.violating().post(messageExport, body("format", "csv", "conversationIds", List.of(group),
+                "reason", "audit")).problem(400, "MALFORMED_REQUEST");
+        officer.violating().post(messageExport, body("format", "csv", "userIds",
+                IntStream.range(0, 501).mapToObj(n -> UUID.randomUUID()).toList()))
+                .problem(400, "VALIDATION_FAILED");
 
         // the refusals every audit operation shares: no token, the wrong role
         List<Call> calls = List.of(
@@ -971,6 +994,7 @@ class ContractTest {
                 new Call(HttpMethod.GET, checkpoints, null),
                 new Call(HttpMethod.POST, checkpoints, null),
                 new Call(HttpMethod.GET, messageExport + "?format=csv&" + inGroup, null),
+                new Call(HttpMethod.POST, messageExport, body("format", "csv", "conversationIds", List.of(group))),
                 new Call(HttpMethod.GET, scope, null),
                 new Call(HttpMethod.PUT, scope, body("departmentIds", List.of(department))));
         for (Call call : calls) {
