@@ -118,6 +118,11 @@ class MessageExportTest {
         List<JsonNode> rows = jsonl(scoped, "conversationId=" + group);
 
         assertThat(rows).extracting(row -> row.get("messageId").asLong()).containsExactly(first, third);
+        assertThat(rows).as("members outside the scope are left out").allSatisfy(row ->
+                assertThat(ids(row.get("membersAtPosting"))).containsExactly(alice.id()));
+        String csv = clients.rest(scoped).get("/api/v1/audit/messages/export?format=csv&conversationId=" + group)
+                .ok().body();
+        assertThat(csv).doesNotContain(bob.id().toString()).doesNotContain(carol.id().toString());
         List<JsonNode> recorded = audit.awaitEntries(audit.officer(), "action=audit.messages_exported&actorId="
                 + scoped.id(), found -> !found.isEmpty());
         assertThat(recorded.getFirst().get("detail").get("conversationIds").get(0).asString()).isEqualTo(group);

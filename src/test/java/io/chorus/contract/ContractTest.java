@@ -781,6 +781,17 @@ class ContractTest {
         officer.violating().post(holds, body("subjectType", "GROUP", "subjectId", group, "reason", "Case 45"))
                 .problem(400, "MALFORMED_REQUEST");
         assertThat(officer.get(holds).ok().json().findValuesAsString("id")).contains(onGroup, onAnn);
+        // an officer limited to a department ann is not in may not hold, see or release what covers her
+        TestUser scopedUser = clients.user("officer", List.of("employee", "compliance_officer"));
+        ContractClient scoped = client(scopedUser);
+        String elsewhere = admin.post("/api/v1/org/departments", body("name", "Elsewhere " + UUID.randomUUID()))
+                .status(201).json().get("id").asString();
+        admin.put("/api/v1/audit/officers/" + scopedUser.id() + "/scope", body("departmentIds", List.of(elsewhere)))
+                .ok();
+        scoped.post(holds, body("subjectType", "USER", "subjectId", annUser.id(), "reason", "Case 47"))
+                .problem(403, AuditProblems.OUTSIDE_COMPLIANCE_SCOPE);
+        assertThat(scoped.get(holds).ok().json().findValuesAsString("id")).doesNotContain(onGroup, onAnn);
+        scoped.post(holds + "/" + onAnn + "/release", null).problem(403, AuditProblems.OUTSIDE_COMPLIANCE_SCOPE);
 
         assertThat(officer.post(holds + "/" + onGroup + "/release", null).ok().json().get("active").asBoolean())
                 .isFalse();
