@@ -6,8 +6,11 @@ import static org.awaitility.Awaitility.await;
 
 import io.chorus.audit.internal.AuditProperties;
 import io.chorus.audit.internal.RepeatedRefusals;
+import io.chorus.identity.IdentityEvents;
+import io.chorus.identity.UserId;
 import io.chorus.identity.internal.IdentityProperties.DemoUser;
 import io.chorus.identity.internal.local.LocalTokenIssuer;
+import io.chorus.platform.EdgeEvents;
 import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.StompTestClient;
 import io.chorus.support.TestClients;
@@ -40,6 +43,8 @@ class SecurityActivityTest {
 
     @Autowired
     LocalTokenIssuer issuer;
+    @Autowired
+    EdgeEvents edgeEvents;
     @Autowired
     RepeatedRefusals refusals;
     @Autowired
@@ -92,6 +97,27 @@ class SecurityActivityTest {
 
         assertThat(signIns).extracting(entry -> entry.get("sessionId").isNull() ? null
                 : entry.get("sessionId").asString()).containsExactlyInAnyOrder(session, other, null);
+    }
+
+    /** Every node that sees a session announces it; the trail still has one sign-in for it. */
+    @Test
+    void aSessionSeenOnSeveralNodesIsOneSignIn() {
+        TestUser user = clients.user("nodes");
+        String session = UUID.randomUUID().toString();
+        for (String node : List.of("a", "b", "c")) {
+            edgeEvents.publish(new IdentityEvents.SignedIn(UserId.of(user.id()), "token-" + node, session,
+                    "10.0.0." + node.charAt(0) % 10, Instant.now()));
+        }
+        await().atMost(Duration.ofSeconds(60)).until(() -> jdbc.sql("""
+                SELECT count(*) FROM event_publication
+                WHERE serialized_event LIKE '%' || :session || '%' AND completion_date IS NULL
+                """).param("session", session).query(Long.class).single() == 0);
+
+        List<JsonNode> signIns = audit.awaitEntries(officer, "action=security.signed_in&actorId=" + user.id(),
+                found -> found.size() >= 2);
+
+        assertThat(signIns).filteredOn(entry -> session.equals(entry.get("sessionId").asString())).singleElement()
+                .satisfies(entry -> assertThat(entry.get("detail").get("tokenId").asString()).startsWith("token-"));
     }
 
     /**
