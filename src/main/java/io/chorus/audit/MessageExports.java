@@ -1,6 +1,7 @@
 package io.chorus.audit;
 
 import io.chorus.chat.ArchiveQuery;
+import io.chorus.chat.ArchivedMessage;
 import io.chorus.chat.ConversationId;
 import io.chorus.chat.MessageArchive;
 import io.chorus.identity.CurrentUser;
@@ -22,7 +23,8 @@ import org.springframework.stereotype.Service;
 
 /**
  * eDiscovery: every message of chosen conversations or users in a time range, streamed, within
- * the officer's scope (a scoped officer gets only messages their departments' members sent).
+ * the officer's scope (a scoped officer gets only messages their departments' members sent, and
+ * of the members at posting only those members).
  * Each export is recorded in the trail with its filters before the first message leaves.
  */
 @Service
@@ -77,9 +79,17 @@ public class MessageExports {
             Employee.Membership primary = departments.computeIfAbsent(message.senderId().value(), sender ->
                     org.departmentsOf(UserId.of(sender)).stream().filter(Employee.Membership::primary).findFirst()
                             .orElse(NONE));
-            sink.accept(new ExportedMessage(message, primary == NONE ? null : primary.departmentId(),
-                    primary == NONE ? null : primary.departmentName()));
+            sink.accept(new ExportedMessage(scope.unscoped() ? message : withinScope(message, scope),
+                    primary == NONE ? null : primary.departmentId(), primary == NONE ? null : primary.departmentName()));
         });
+    }
+
+    /** The message with only the members the scope covers: a scoped officer learns nothing of anyone else. */
+    private static ArchivedMessage withinScope(ArchivedMessage m, ComplianceScope scope) {
+        return new ArchivedMessage(m.id(), m.conversationId(), m.conversationKind(), m.conversationName(), m.seq(),
+                m.senderId(), m.text(), m.sentAt(), m.editedAt(), m.recalled(), m.recalledAt(), m.recalledBy(),
+                m.purged(), m.purgedAt(), m.revisions(),
+                m.membersAtPosting().stream().filter(member -> scope.covers(member.value())).toList());
     }
 
     private static final Employee.Membership NONE = new Employee.Membership(null, null, null, false);

@@ -87,6 +87,20 @@ public class MessageArchive {
         });
     }
 
+    /**
+     * Everyone who is or ever was a member of the conversation: whose messages a hold on it
+     * keeps. Empty for a conversation that does not exist.
+     */
+    @Transactional(readOnly = true)
+    public Set<UserId> everMembers(ConversationId conversation) {
+        return new LinkedHashSet<>(jdbc.query("""
+                SELECT user_id FROM chat.membership_change WHERE conversation_id = :c
+                UNION
+                SELECT user_id FROM chat.member WHERE conversation_id = :c
+                """, new MapSqlParameterSource("c", conversation.value()),
+                (rs, n) -> UserId.of(rs.getObject(1, UUID.class))));
+    }
+
     /** The statement's parameters; QueryPlanTest explains with the same ones. */
     public static MapSqlParameterSource parameters(ArchiveQuery query) {
         return new MapSqlParameterSource()

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Supplier;
@@ -178,6 +179,11 @@ public class MessageRetention {
         events.publishEvent(new ChatEvents.LegalHoldReleased(released.id(), HoldSubject.valueOf(released.subjectType()),
                 released.subjectId(), by, now));
         return hold(released);
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<LegalHold> hold(UUID holdId) {
+        return store.hold(holdId).map(MessageRetention::hold);
     }
 
     /** Every hold, active and released; active ones first, newest first. */

@@ -28,11 +28,13 @@ public final class IdentityEvents {
     }
 
     /**
-     * A token was seen for the first time (on this node): the user signed in, or a client
-     * started using a newly issued token. {@code remoteAddress} is null when the token arrived
-     * in a STOMP CONNECT (whose own event carries the address).
+     * A session was seen for the first time (on this node): the user signed in. {@code sessionId}
+     * is the identity provider's session (the token's {@code sid}), which every token refreshed
+     * within it carries; null for a token without one, which is then announced once per token.
+     * {@code remoteAddress} is null when the token arrived in a STOMP CONNECT (whose own event
+     * carries the address).
      */
-    public record SignedIn(UserId userId, String tokenId, String remoteAddress, Instant at) {
+    public record SignedIn(UserId userId, String tokenId, String sessionId, String remoteAddress, Instant at) {
     }
 
     /** A request was refused with 403. {@code userId} is the caller. */

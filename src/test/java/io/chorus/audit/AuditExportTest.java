@@ -102,6 +102,29 @@ class AuditExportTest {
         assertThat(rows[1]).contains(",SYSTEM,," + action + ",").contains("\"{\"\"text\"\":\"\"a, \\\"\"b\\\"\"\\nc\"\"}\"");
     }
 
+    @Test
+    void csvCellsThatASpreadsheetWouldRunAsFormulasAreNeutralised() {
+        TestUser officer = new AuditSetup(clients, trail, jdbc).officer();
+        String action = "csv." + UUID.randomUUID().toString().substring(0, 8);
+        jdbc.sql("""
+                INSERT INTO audit.pending_entry (event_key, occurred_at, actor_type, action, target_type, target_id,
+                                                 source_ip, session_id, detail)
+                VALUES (:key, now(), 'SYSTEM', :action, '@RESOURCE', '=cmd|'' /C calc''!A0', '-1+2', E'\\tx',
+                        '{}')
+                """).param("key", action + ":1").param("action", action).update();
+        trail.flush();
+
+        String csv = clients.rest(officer).get("/api/v1/audit/export?format=csv&action=" + action).ok().body();
+        String jsonl = clients.rest(officer).get("/api/v1/audit/export?format=jsonl&action=" + action).ok().body();
+
+        assertThat(csv.split("\r\n")[1]).contains("," + action + ",'@RESOURCE,'=cmd|' /C calc'!A0,,,'-1+2,'\tx,{}");
+        JsonNode exact = json.readTree(jsonl.lines().findFirst().orElseThrow());
+        assertThat(exact.get("targetType").asString()).isEqualTo("@RESOURCE");
+        assertThat(exact.get("targetId").asString()).isEqualTo("=cmd|' /C calc'!A0");
+        assertThat(exact.get("sourceIp").asString()).isEqualTo("-1+2");
+        assertThat(exact.get("sessionId").asString()).isEqualTo("\tx");
+    }
+
     private long openExportReads() {
         return jdbc.sql("""
                 SELECT count(*) FROM pg_stat_activity

@@ -102,6 +102,65 @@ class ComplianceScopeTest {
                 .param("o", officer.id()).query(Long.class).single()).isZero();
     }
 
+    /**
+     * A hold keeps the messages of everyone it covers: a scoped officer may hold, see and release
+     * only what covers nobody outside their departments. A conversation counts as outside when
+     * anyone outside is or ever was a member, since the hold keeps what they posted there.
+     */
+    @Test
+    void aScopedOfficerHoldsListsAndReleasesOnlyWhatTheirDepartmentsCover() {
+        RestApi asAdmin = clients.rest(clients.orgAdmin());
+        String finance = asAdmin.post("/api/v1/org/departments", body("name", "Finance " + UUID.randomUUID()))
+                .status(201).json().get("id").asString();
+        TestUser inScope = clients.user("fin");
+        TestUser outside = clients.user("eng");
+        asAdmin.exchange(HttpMethod.PUT, "/api/v1/org/departments/" + finance + "/members/" + inScope.id(),
+                body("title", "Accountant")).status(201);
+        TestUser scoped = audit.officer();
+        asAdmin.exchange(HttpMethod.PUT, "/api/v1/audit/officers/" + scoped.id() + "/scope",
+                body("departmentIds", List.of(finance))).ok();
+        RestApi unscoped = clients.rest(audit.officer());
+        RestApi limited = clients.rest(scoped);
+        String finGroup = group(inScope, "Ledger");
+        String mixed = clients.rest(inScope).post("/api/v1/conversations/groups", body("name", "Mixed",
+                "memberIds", List.of(outside.id()))).status(201).json().get("id").asString();
+        String formerlyMixed = clients.rest(inScope).post("/api/v1/conversations/groups", body("name", "Was mixed",
+                "memberIds", List.of(outside.id()))).status(201).json().get("id").asString();
+        clients.rest(outside).delete("/api/v1/conversations/" + formerlyMixed + "/members/" + outside.id())
+                .status(204);
+        String onOutsider = hold(unscoped, "USER", outside.id()).status(201).json().get("id").asString();
+        String onMixed = hold(unscoped, "CONVERSATION", mixed).status(201).json().get("id").asString();
+
+        String onInsider = hold(limited, "USER", inScope.id()).status(201).json().get("id").asString();
+        String onFinGroup = hold(limited, "CONVERSATION", finGroup).status(201).json().get("id").asString();
+        hold(limited, "USER", outside.id()).problem(403, "OUTSIDE_COMPLIANCE_SCOPE");
+        hold(limited, "CONVERSATION", mixed).problem(403, "OUTSIDE_COMPLIANCE_SCOPE");
+        hold(limited, "CONVERSATION", formerlyMixed).problem(403, "OUTSIDE_COMPLIANCE_SCOPE");
+
+        List<String> seen = limited.get("/api/v1/legal-holds").ok().json().findValuesAsString("id");
+        assertThat(seen).contains(onInsider, onFinGroup).doesNotContain(onOutsider, onMixed);
+        assertThat(unscoped.get("/api/v1/legal-holds").ok().json().findValuesAsString("id"))
+                .contains(onInsider, onFinGroup, onOutsider, onMixed);
+        limited.post("/api/v1/legal-holds/" + onOutsider + "/release", null).problem(403, "OUTSIDE_COMPLIANCE_SCOPE");
+        limited.post("/api/v1/legal-holds/" + onMixed + "/release", null).problem(403, "OUTSIDE_COMPLIANCE_SCOPE");
+        assertThat(limited.post("/api/v1/legal-holds/" + onInsider + "/release", null).ok().json().get("active")
+                .asBoolean()).isFalse();
+        assertThat(jdbc.sql("""
+                SELECT count(*) FROM chat.legal_hold
+                WHERE subject_id IN (:outside, :mixed, :formerlyMixed) AND released_at IS NULL
+                """).param("outside", outside.id()).param("mixed", UUID.fromString(mixed))
+                .param("formerlyMixed", UUID.fromString(formerlyMixed)).query(Long.class).single())
+                .as("the unscoped officer's holds are still active, the refused ones were never placed").isEqualTo(2);
+        unscoped.post("/api/v1/legal-holds/" + onOutsider + "/release", null).ok();
+        unscoped.post("/api/v1/legal-holds/" + onMixed + "/release", null).ok();
+        unscoped.post("/api/v1/legal-holds/" + onFinGroup + "/release", null).ok();
+    }
+
+    private RestApi.Response hold(RestApi officer, String subjectType, Object subjectId) {
+        return officer.post("/api/v1/legal-holds", body("subjectType", subjectType, "subjectId", subjectId,
+                "reason", "Case 12"));
+    }
+
     private String group(TestUser owner, String name) {
         return clients.rest(owner).post("/api/v1/conversations/groups", body("name", name, "memberIds", List.of()))
                 .status(201).json().get("id").asString();

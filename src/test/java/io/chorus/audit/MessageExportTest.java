@@ -118,6 +118,11 @@ class MessageExportTest {
         List<JsonNode> rows = jsonl(scoped, "conversationId=" + group);
 
         assertThat(rows).extracting(row -> row.get("messageId").asLong()).containsExactly(first, third);
+        assertThat(rows).as("members outside the scope are left out").allSatisfy(row ->
+                assertThat(ids(row.get("membersAtPosting"))).containsExactly(alice.id()));
+        String csv = clients.rest(scoped).get("/api/v1/audit/messages/export?format=csv&conversationId=" + group)
+                .ok().body();
+        assertThat(csv).doesNotContain(bob.id().toString()).doesNotContain(carol.id().toString());
         List<JsonNode> recorded = audit.awaitEntries(audit.officer(), "action=audit.messages_exported&actorId="
                 + scoped.id(), found -> !found.isEmpty());
         assertThat(recorded.getFirst().get("detail").get("conversationIds").get(0).asString()).isEqualTo(group);
@@ -137,6 +142,37 @@ class MessageExportTest {
                 .contains("\"\"text\"\":\"\"price is 10\"\"");
     }
 
+    /**
+     * A spreadsheet runs a cell that starts with =, +, -, @, tab or CR as a formula: in CSV such a
+     * cell gets a leading quote (OWASP's advice), while JSON lines keep the text exactly.
+     */
+    @Test
+    void csvCellsThatASpreadsheetWouldRunAsFormulasAreNeutralised() {
+        RestApi asAlice = clients.rest(alice);
+        String formulas = asAlice.post("/api/v1/conversations/groups", body("name", "@SUM(1+1)", "memberIds",
+                List.of())).status(201).json().get("id").asString();
+        send(alice, formulas, "=HYPERLINK(\"http://evil.example\",\"x\")");
+        send(alice, formulas, "+1+1");
+        send(alice, formulas, "-2+3");
+        send(alice, formulas, "plain = text");
+        TestUser officer = audit.officer();
+
+        String csv = clients.rest(officer).get("/api/v1/audit/messages/export?format=csv&conversationId="
+                + formulas).ok().body();
+
+        String[] lines = csv.split("\r\n");
+        assertThat(lines).hasSize(5);
+        assertThat(lines[1]).contains(",GROUP,'@SUM(1+1),")
+                .contains(",\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",");
+        assertThat(lines[2]).contains(",'+1+1,");
+        assertThat(lines[3]).contains(",'-2+3,");
+        assertThat(lines[4]).contains(",plain = text,");
+        List<JsonNode> rows = jsonl(officer, "conversationId=" + formulas);
+        assertThat(rows).extracting(row -> row.get("text").asString()).containsExactly(
+                "=HYPERLINK(\"http://evil.example\",\"x\")", "+1+1", "-2+3", "plain = text");
+        assertThat(rows.getFirst().get("conversationName").asString()).isEqualTo("@SUM(1+1)");
+    }
+
     @Test
     void badExportsAreRefusedAndOthersMayNotExport() {
         RestApi officer = clients.rest(audit.officer());
@@ -146,6 +182,58 @@ class MessageExportTest {
         officer.get("/api/v1/audit/messages/export?format=csv&userId=" + bob.id()
                 + "&from=2026-02-01T00:00:00Z&to=2026-01-01T00:00:00Z").problem(400, "VALIDATION_FAILED");
         clients.rest(alice).get("/api/v1/audit/messages/export?format=csv&conversationId=" + group)
+                .problem(403, "FORBIDDEN");
+    }
+
+    /**
+     * 500 ids do not fit a URL within the 16 KB header limit; the same export as a POST with a
+     * JSON body carries them, and answers as the GET does.
+     */
+    @Test
+    void aPostedExportCarriesFiveHundredIdsAndAnswersAsTheGetDoes() {
+        RestApi officer = clients.rest(audit.officer());
+        List<String> conversations = new ArrayList<>(List.of(group));
+        List<String> users = new ArrayList<>();
+        while (conversations.size() < 250) {
+            conversations.add(UUID.randomUUID().toString());
+        }
+        while (users.size() < 250) {
+            users.add(UUID.randomUUID().toString());
+        }
+
+        String posted = officer.post("/api/v1/audit/messages/export", body("format", "jsonl", "conversationIds",
+                conversations, "userIds", users)).ok().body();
+
+        assertThat(posted.lines().map(json::readTree).map(row -> row.get("messageId").asLong()))
+                .containsExactly(first, second, third);
+        String secondSent = jsonl(audit.officer(), "conversationId=" + group).get(1).get("sentAt").asString();
+        String csv = officer.post("/api/v1/audit/messages/export", body("format", "CSV", "conversationIds",
+                List.of(group), "from", secondSent)).ok().body();
+        assertThat(csv).isEqualTo(officer.get("/api/v1/audit/messages/export?format=csv&conversationId=" + group
+                + "&from=" + secondSent).ok().body());
+        assertThat(csv.split("\r\n")).hasSize(3);
+    }
+
+    @Test
+    void aPostedExportPastFiveHundredIdsOrWithoutIdsIsRefused() {
+        RestApi officer = clients.rest(audit.officer());
+        List<String> conversations = new ArrayList<>();
+        List<String> users = new ArrayList<>();
+        while (conversations.size() < 300) {
+            conversations.add(UUID.randomUUID().toString());
+            users.add(UUID.randomUUID().toString());
+        }
+        String export = "/api/v1/audit/messages/export";
+
+        officer.post(export, body("format", "csv", "conversationIds", conversations, "userIds", users))
+                .problem(400, "VALIDATION_FAILED");
+        officer.post(export, body("format", "csv", "conversationIds", List.of())).problem(400, "VALIDATION_FAILED");
+        officer.post(export, body("format", "pdf", "userIds", List.of(bob.id()))).problem(400,
+                "UNSUPPORTED_EXPORT_FORMAT");
+        officer.post(export, body("userIds", List.of(bob.id()))).problem(400, "VALIDATION_FAILED");
+        officer.post(export, body("format", "csv", "userIds", List.of(bob.id()), "from", "2026-02-01T00:00:00Z",
+                "to", "2026-01-01T00:00:00Z")).problem(400, "VALIDATION_FAILED");
+        clients.rest(alice).post(export, body("format", "csv", "conversationIds", List.of(group)))
                 .problem(403, "FORBIDDEN");
     }
 

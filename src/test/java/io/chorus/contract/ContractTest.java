@@ -781,6 +781,17 @@ class ContractTest {
         officer.violating().post(holds, body("subjectType", "GROUP", "subjectId", group, "reason", "Case 45"))
                 .problem(400, "MALFORMED_REQUEST");
         assertThat(officer.get(holds).ok().json().findValuesAsString("id")).contains(onGroup, onAnn);
+        // an officer limited to a department ann is not in may not hold, see or release what covers her
+        TestUser scopedUser = clients.user("officer", List.of("employee", "compliance_officer"));
+        ContractClient scoped = client(scopedUser);
+        String elsewhere = admin.post("/api/v1/org/departments", body("name", "Elsewhere " + UUID.randomUUID()))
+                .status(201).json().get("id").asString();
+        admin.put("/api/v1/audit/officers/" + scopedUser.id() + "/scope", body("departmentIds", List.of(elsewhere)))
+                .ok();
+        scoped.post(holds, body("subjectType", "USER", "subjectId", annUser.id(), "reason", "Case 47"))
+                .problem(403, AuditProblems.OUTSIDE_COMPLIANCE_SCOPE);
+        assertThat(scoped.get(holds).ok().json().findValuesAsString("id")).doesNotContain(onGroup, onAnn);
+        scoped.post(holds + "/" + onAnn + "/release", null).problem(403, AuditProblems.OUTSIDE_COMPLIANCE_SCOPE);
 
         assertThat(officer.post(holds + "/" + onGroup + "/release", null).ok().json().get("active").asBoolean())
                 .isFalse();
@@ -962,6 +973,29 @@ class ContractTest {
                 .problem(400, AuditProblems.UNSUPPORTED_EXPORT_FORMAT);
         officer.violating().get(messageExport + "?" + inGroup).problem(400, "MALFORMED_REQUEST");
         officer.violating().get(messageExport + "?format=csv&userId=ann").problem(400, "VALIDATION_FAILED");
+        // the same export with its filters in a body, for id lists a URL cannot hold
+        RestApi.Response posted = officer.post(messageExport, body("format", "jsonl", "conversationIds",
+                List.of(group), "userIds", List.of(annUser.id()), "from", "2000-01-01T00:00:00Z", "to",
+                "2999-01-01T00:00:00Z")).ok();
+        streamed(posted, "application/jsonl", "messages.jsonl");
+        assertThat(posted.body()).isEqualTo(exported.body());
+        streamed(officer.post(messageExport, body("format", "csv", "userIds", List.of(annUser.id()))).ok(),
+                "text/csv", "messages.csv");
+        officer.post(messageExport, body("format", "csv", "conversationIds", List.of())).problem(400,
+                "VALIDATION_FAILED");
+        officer.post(messageExport, body("format", "csv", "userIds", List.of(annUser.id()), "from",
+                "2026-02-01T00:00:00Z", "to", "2026-01-01T00:00:00Z")).problem(400, "VALIDATION_FAILED");
+        officer.violating().post(messageExport, body("format", "pdf", "conversationIds", List.of(group)))
+                .problem(400, AuditProblems.UNSUPPORTED_EXPORT_FORMAT);
+        officer.violating().post(messageExport, body("conversationIds", List.of(group))).problem(400,
+                "VALIDATION_FAILED");
+        officer.violating().post(messageExport, body("format", "csv", "userIds", List.of("ann"))).problem(400,
+                "MALFORMED_REQUEST");
+        officer.violating().post(messageExport, body("format", "csv", "conversationIds", List.of(group),
+                "reason", "audit")).problem(400, "MALFORMED_REQUEST");
+        officer.violating().post(messageExport, body("format", "csv", "userIds",
+                IntStream.range(0, 501).mapToObj(n -> UUID.randomUUID()).toList()))
+                .problem(400, "VALIDATION_FAILED");
 
         // the refusals every audit operation shares: no token, the wrong role
         List<Call> calls = List.of(
@@ -971,6 +1005,7 @@ class ContractTest {
                 new Call(HttpMethod.GET, checkpoints, null),
                 new Call(HttpMethod.POST, checkpoints, null),
                 new Call(HttpMethod.GET, messageExport + "?format=csv&" + inGroup, null),
+                new Call(HttpMethod.POST, messageExport, body("format", "csv", "conversationIds", List.of(group))),
                 new Call(HttpMethod.GET, scope, null),
                 new Call(HttpMethod.PUT, scope, body("departmentIds", List.of(department))));
         for (Call call : calls) {

@@ -25,7 +25,24 @@ public record AuditProperties(
         Duration entryRetention,
         /** How often expired entries are looked for, when a retention is set. */
         @DefaultValue("1h") Duration retentionInterval,
-        @Valid @DefaultValue Checkpoints checkpoints) {
+        @Valid @DefaultValue Checkpoints checkpoints,
+        @Valid @DefaultValue Refusals refusals) {
+
+    /**
+     * Refused requests (403s, refused STOMP frames): the first of an actor, action and target is an
+     * entry at once, its repeats within {@code window} one entry with their count when it closes.
+     */
+    public record Refusals(
+            /** How long repeats of one refusal are counted into one entry. */
+            @DefaultValue("1m") Duration window,
+            /**
+             * How many distinct targets an actor's refusals may name within a window, each with an
+             * entry of its own; past it, the actor's refusals are only counted (target {@code *}).
+             */
+            @Min(1) @Max(10_000) @DefaultValue("20") int distinctTargetsPerActor,
+            /** How often closed windows are looked for. */
+            @DefaultValue("10s") Duration closeInterval) {
+    }
 
     public record Checkpoints(
             /** How often the chain head is signed (skipped when nothing was chained since). */

@@ -18,9 +18,11 @@ class ChatActivity {
     private static final String USER = "USER";
 
     private final ActivityLog log;
+    private final RepeatedRefusals refusals;
 
-    ChatActivity(ActivityLog log) {
+    ChatActivity(ActivityLog log, RepeatedRefusals refusals) {
         this.log = log;
+        this.refusals = refusals;
     }
 
     @ApplicationModuleListener
@@ -130,7 +132,7 @@ class ChatActivity {
 
     @ApplicationModuleListener
     void on(ChatEvents.StompFrameDenied e) {
-        log.record(Activity.of("security.access_denied", e).at(e.at()).by(e.userId())
+        refusals.refused(Activity.of("security.access_denied", e).at(e.at()).by(e.userId())
                 .target("DESTINATION", "STOMP " + e.command() + " " + e.destination()).from(null, e.sessionId())
                 .detail("code", e.code()));
     }

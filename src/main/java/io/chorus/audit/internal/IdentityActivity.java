@@ -1,19 +1,26 @@
 package io.chorus.audit.internal;
 
 import io.chorus.identity.IdentityEvents;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
-/** Accounts and security events (sign-ins, refusals, dev tokens), as audit entries. */
+/**
+ * Accounts and security events (sign-ins, refusals, dev tokens), as audit entries. Sign-ins are
+ * one per session and refusals go through {@link RepeatedRefusals}: neither may flood the trail.
+ */
 @Component
 class IdentityActivity {
 
     private static final String USER = "USER";
 
     private final ActivityLog log;
+    private final RepeatedRefusals refusals;
 
-    IdentityActivity(ActivityLog log) {
+    IdentityActivity(ActivityLog log, RepeatedRefusals refusals) {
         this.log = log;
+        this.refusals = refusals;
     }
 
     @ApplicationModuleListener
@@ -35,15 +42,23 @@ class IdentityActivity {
                 .target(USER, e.userId().value()).detail("version", e.version()));
     }
 
+    /**
+     * One entry per session, whichever node saw it first and however many tokens it used; a token
+     * without a session counts once per user and UTC day. The key makes every further sighting a
+     * no-op.
+     */
     @ApplicationModuleListener
     void on(IdentityEvents.SignedIn e) {
-        log.record(Activity.of("security.signed_in", e).at(e.at()).by(e.userId()).target(USER, e.userId().value())
-                .from(e.remoteAddress(), null).detail("tokenId", e.tokenId()));
+        String signIn = e.sessionId() != null ? "sid:" + e.sessionId()
+                : "day:" + e.userId().value() + ":" + LocalDate.ofInstant(e.at(), ZoneOffset.UTC);
+        log.record(Activity.of("security.signed_in", "security.signed_in:" + signIn).at(e.at()).by(e.userId())
+                .target(USER, e.userId().value()).from(e.remoteAddress(), e.sessionId())
+                .detail("tokenId", e.tokenId()));
     }
 
     @ApplicationModuleListener
     void on(IdentityEvents.AccessDenied e) {
-        log.record(Activity.of("security.access_denied", e).at(e.at()).by(e.userId())
+        refusals.refused(Activity.of("security.access_denied", e).at(e.at()).by(e.userId())
                 .target("RESOURCE", e.method() + " " + e.resource()).from(e.remoteAddress(), null));
     }
 

@@ -7,6 +7,9 @@ import io.chorus.identity.CurrentUser;
 import io.chorus.identity.UserId;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
 import java.io.IOException;
 import java.time.Instant;
 import java.util.Arrays;
@@ -18,6 +21,8 @@ import java.util.UUID;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.core.annotation.AuthenticationPrincipal;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import tools.jackson.databind.json.JsonMapper;
@@ -32,6 +37,8 @@ class MessageExportController {
             "edited_at", "recalled", "recalled_at", "recalled_by", "purged", "purged_at", "revisions",
             "members_at_posting");
 
+    private static final String EXPORT = "/api/v1/audit/messages/export";
+
     private final MessageExports exports;
     private final JsonMapper json;
 
@@ -40,19 +47,37 @@ class MessageExportController {
         this.json = json;
     }
 
-    @GetMapping("/api/v1/audit/messages/export")
+    /** The export for a few ids: every id is a query parameter, and the URL must fit the 16 KB header limit. */
+    @GetMapping(EXPORT)
     void export(@AuthenticationPrincipal CurrentUser me, @RequestParam String format,
             @RequestParam(name = "conversationId", required = false) List<UUID> conversationIds,
             @RequestParam(name = "userId", required = false) List<UUID> userIds,
             @RequestParam(required = false) Instant from, @RequestParam(required = false) Instant to,
             HttpServletRequest request, HttpServletResponse response) throws IOException {
-        ExportFormat chosen = ExportFormat.of(format);
-        var conversations = new LinkedHashSet<>(conversationIds == null ? List.<UUID>of() : conversationIds);
-        var users = new LinkedHashSet<>(userIds == null ? List.<UUID>of() : userIds);
-        MessageExports.validate(conversations, users, from, to);
+        export(me, new MessageExportRequest(format, conversationIds, userIds, from, to), request, response);
+    }
+
+    /**
+     * The same export with its filters in a JSON body, so that all {@value MessageExports#MAX_SUBJECTS}
+     * ids fit: 300 of them as query parameters already exceed the header limit.
+     */
+    record MessageExportRequest(@NotNull String format,
+            @Size(max = MessageExports.MAX_SUBJECTS) List<@NotNull UUID> conversationIds,
+            @Size(max = MessageExports.MAX_SUBJECTS) List<@NotNull UUID> userIds, Instant from, Instant to) {
+    }
+
+    @PostMapping(EXPORT)
+    void export(@AuthenticationPrincipal CurrentUser me, @Valid @RequestBody MessageExportRequest body,
+            HttpServletRequest request, HttpServletResponse response) throws IOException {
+        ExportFormat chosen = ExportFormat.of(body.format());
+        var conversations = new LinkedHashSet<>(body.conversationIds() == null ? List.<UUID>of()
+                : body.conversationIds());
+        var users = new LinkedHashSet<>(body.userIds() == null ? List.<UUID>of() : body.userIds());
+        MessageExports.validate(conversations, users, body.from(), body.to());
         ExportStream<ExportedMessage> stream = ExportStream.open(response, chosen, "messages", HEADER,
                 this::columns, MessageExportController::flat, json);
-        exports.export(me, conversations, users, from, to, chosen.extension(), request.getRemoteAddr(), stream);
+        exports.export(me, conversations, users, body.from(), body.to(), chosen.extension(), request.getRemoteAddr(),
+                stream);
         stream.finish();
     }
 

@@ -19,9 +19,13 @@ import org.springframework.web.context.request.RequestContextHolder;
 import org.springframework.web.context.request.ServletRequestAttributes;
 
 /**
- * Notices the first use of each token, which is what a sign-in looks like to a resource server
- * (Keycloak, not Chorus, checks the password). Remembered per node for longer than tokens live,
- * so each token is recorded once per node; every later request costs one cache look-up.
+ * Notices the first use of each session, which is what a sign-in looks like to a resource server
+ * (Keycloak, not Chorus, checks the password). Keycloak refreshes access tokens every few minutes
+ * within one session and every token carries the session's {@code sid}, so a session is noticed
+ * once however many tokens it uses; a token without {@code sid} counts as a session of its own.
+ * Remembered per node for longer than sessions usually live, so each is announced once per node
+ * (the audit trail keeps one entry per session across nodes); every later request costs one
+ * cache look-up.
  */
 @Component
 class TokenSightings {
@@ -40,9 +44,21 @@ class TokenSightings {
 
     void seen(Jwt jwt, UserId user) {
         String tokenId = tokenId(jwt);
-        if (seen.asMap().putIfAbsent(tokenId, Boolean.TRUE) == null) {
-            events.publish(new IdentityEvents.SignedIn(user, tokenId, remoteAddress(), clock.instant()));
+        String sessionId = sessionId(jwt);
+        if (seen.asMap().putIfAbsent(sessionId == null ? tokenId : "sid:" + sessionId, Boolean.TRUE) == null) {
+            events.publish(new IdentityEvents.SignedIn(user, tokenId, sessionId, remoteAddress(), clock.instant()));
         }
+    }
+
+    /** Keycloak's session id: {@code sid}, or {@code session_state} in tokens of older versions. */
+    private static String sessionId(Jwt jwt) {
+        for (String claim : new String[] {"sid", "session_state"}) {
+            String value = jwt.getClaimAsString(claim);
+            if (value != null && !value.isBlank()) {
+                return value;
+            }
+        }
+        return null;
     }
 
     /** The token's {@code jti}, or for a token without one a hash that identifies it but cannot be replayed. */

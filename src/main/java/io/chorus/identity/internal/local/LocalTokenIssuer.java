@@ -67,9 +67,20 @@ public class LocalTokenIssuer {
         return issue(user, Instant.now());
     }
 
-    /** As {@link #issue(DemoUser)}, issued at a chosen time (an expired token, for instance). */
+    /**
+     * As {@link #issue(DemoUser)}, issued at a chosen time (an expired token, for instance). Each
+     * token is a sign-in of its own: a session ({@code sid}) of its own, as Keycloak gives a login.
+     */
     public IssuedToken issue(DemoUser user, Instant now) {
-        JwtClaimsSet claims = JwtClaimsSet.builder()
+        return issue(user, now, UUID.randomUUID().toString());
+    }
+
+    /**
+     * As {@link #issue(DemoUser, Instant)}, within the session {@code sessionId} (as Keycloak
+     * refreshes a token), or with no {@code sid} claim at all when it is null.
+     */
+    public IssuedToken issue(DemoUser user, Instant now, String sessionId) {
+        JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
                 .issuer(issuer())
                 .subject(subjectOf(user.username()))
                 .issuedAt(now)
@@ -78,10 +89,12 @@ public class LocalTokenIssuer {
                 .claim("preferred_username", user.username())
                 .claim("name", user.displayName())
                 .claim("email", user.email() == null ? "" : user.email())
-                .claim("realm_access", Map.of("roles", user.roles()))
-                .build();
+                .claim("realm_access", Map.of("roles", user.roles()));
+        if (sessionId != null) {
+            claims.claim("sid", sessionId);
+        }
         String token = encoder.encode(JwtEncoderParameters.from(
-                JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
+                JwsHeader.with(SignatureAlgorithm.RS256).build(), claims.build())).getTokenValue();
         return new IssuedToken(token, properties.local().tokenTtl().toSeconds());
     }
 

@@ -1,8 +1,8 @@
-package io.chorus.chat.web;
+package io.chorus.audit.web;
 
+import io.chorus.audit.LegalHolds;
 import io.chorus.chat.ChatEvents.HoldSubject;
 import io.chorus.chat.LegalHold;
-import io.chorus.chat.MessageRetention;
 import io.chorus.chat.PlaceLegalHold;
 import io.chorus.identity.CurrentUser;
 import jakarta.validation.Valid;
@@ -23,16 +23,20 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.ResponseStatus;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Legal holds keep messages of a user or a conversation from retention purges (compliance_officer). */
+/**
+ * Legal holds keep messages of a user or a conversation from retention purges (compliance_officer).
+ * Chat keeps the holds; the controller lives here because a scoped officer's holds are limited by
+ * the compliance scope, which chat must not depend on.
+ */
 @RestController
 @RequestMapping("/api/v1/legal-holds")
 @PreAuthorize("hasRole('compliance_officer')")
 class LegalHoldController {
 
-    private final MessageRetention retention;
+    private final LegalHolds holds;
 
-    LegalHoldController(MessageRetention retention) {
-        this.retention = retention;
+    LegalHoldController(LegalHolds holds) {
+        this.holds = holds;
     }
 
     record PlaceLegalHoldRequest(@NotNull HoldSubject subjectType, @NotNull UUID subjectId, Instant from, Instant to,
@@ -42,17 +46,17 @@ class LegalHoldController {
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     LegalHold place(@AuthenticationPrincipal CurrentUser me, @Valid @RequestBody PlaceLegalHoldRequest request) {
-        return retention.placeHold(me.id(), new PlaceLegalHold(request.subjectType(), request.subjectId(),
+        return holds.place(me, new PlaceLegalHold(request.subjectType(), request.subjectId(),
                 request.from(), request.to(), request.reason()));
     }
 
     @GetMapping
-    List<LegalHold> holds() {
-        return retention.holds();
+    List<LegalHold> list(@AuthenticationPrincipal CurrentUser me) {
+        return holds.holds(me);
     }
 
     @PostMapping("/{holdId}/release")
     LegalHold release(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID holdId) {
-        return retention.releaseHold(me.id(), holdId);
+        return holds.release(me, holdId);
     }
 }
