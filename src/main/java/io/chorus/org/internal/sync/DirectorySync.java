@@ -24,8 +24,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * Directory sync from Keycloak: on a schedule and on request, one run at a time. A run reads
- * the whole directory first and then applies it in one transaction, so Keycloak being down or
- * its data being unusable leaves the org chart exactly as it was, with the reason in the report.
+ * the whole directory first and then applies it in one transaction, so Keycloak being down
+ * leaves the org chart exactly as it was, with the reason in the report. A read that would
+ * deactivate too many accounts is refused the same way until forced; single users or groups
+ * whose data cannot be applied are left as they were while the rest is applied.
  */
 @Service
 public class DirectorySync {

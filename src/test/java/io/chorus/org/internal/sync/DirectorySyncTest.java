@@ -320,6 +320,35 @@ class DirectorySyncTest {
     }
 
     @Test
+    void overRestARefusedRunAnswers409AndForceAppliesIt() {
+        RestApi orgAdmin = new RestApi("http://localhost:" + port,
+                KeycloakServer.accessToken("wang.fang", "wang.fang-password"), json);
+        String batch = UUID.randomUUID().toString().substring(0, 6);
+        try (Keycloak admin = KeycloakServer.admin()) {
+            RealmResource realm = admin.realm(KeycloakServer.REALM);
+            String finance = groupId(realm, "/Headquarters/Finance");
+            List<String> subjects = new ArrayList<>();
+            // One more than the default guard always allows.
+            for (int i = 0; i <= properties.sync().deactivationGuard().alwaysAllowed(); i++) {
+                subjects.add(createUser(realm, "batch-" + batch + "-" + i, finance));
+            }
+            succeeds(sync.run(SyncReport.Trigger.REQUEST));
+            long active = accounts.all().stream().filter(AccountSummary::active).count();
+            assertThat(subjects.size() * 100L).as("the batch is more than the guard's share of %s active accounts", active)
+                    .isGreaterThan(properties.sync().deactivationGuard().maxPercent() * active);
+            subjects.forEach(subject -> realm.users().delete(subject).close());
+
+            orgAdmin.post("/api/v1/org/sync", null).problem(409, OrgProblems.DIRECTORY_SYNC_REFUSED);
+            assertThat(orgAdmin.get("/api/v1/org/sync").ok().json().get("outcome").asString()).isEqualTo("REFUSED");
+            assertThat(account("batch-" + batch + "-0").active()).isTrue();
+
+            assertThat(orgAdmin.post("/api/v1/org/sync?force=true", null).ok().json().get("accountsDeactivated").asInt())
+                    .isEqualTo(subjects.size());
+            assertThat(account("batch-" + batch + "-0").active()).isFalse();
+        }
+    }
+
+    @Test
     void aRunWithNothingToChangeRewritesNoRowAndForgetsNoSignedInUser() {
         succeeds(sync.run(SyncReport.Trigger.REQUEST));
         RestApi carol = new RestApi("http://localhost:" + port,
