@@ -81,7 +81,7 @@ public class OrgChart {
         String validName = validName(name);
         DepartmentRow row = existing(id);
         if (!row.name().equals(validName)) {
-            departments.update(row.id(), validName, row.parentId(), row.sortOrder());
+            departments.rename(row.id(), validName);
             events.publishEvent(new OrgEvents.DepartmentRenamed(id, row.name(), validName, by, clock.instant()));
         }
         return directory.department(id).orElseThrow();
@@ -103,7 +103,7 @@ public class OrgChart {
         }
         int newOrder = sortOrder == null ? row.sortOrder() : sortOrder;
         if (!Objects.equals(row.parentId(), newParent) || row.sortOrder() != newOrder) {
-            departments.update(row.id(), row.name(), newParent, newOrder);
+            departments.move(row.id(), newParent, newOrder);
         }
         if (!Objects.equals(row.parentId(), newParent)) {
             events.publishEvent(new OrgEvents.DepartmentMoved(id,
@@ -129,7 +129,8 @@ public class OrgChart {
     /** Replaces the heads; those who stay keep their seniority. Allowed while sync is on. */
     @Transactional
     public Department setHeads(DepartmentId id, List<UserId> heads, UserId by) {
-        DepartmentRow row = existing(id);
+        DepartmentRow row = departments.findForUpdate(id.value()).orElseThrow(() ->
+                ChorusProblem.notFound(OrgProblems.DEPARTMENT_NOT_FOUND, "No such department."));
         LinkedHashSet<UserId> wanted = new LinkedHashSet<>(heads);
         requireKnown(wanted);
         List<UUID> current = departments.heads(row.id());
@@ -217,6 +218,7 @@ public class OrgChart {
     @Transactional
     public void setManager(UserId user, UserId manager, UserId by) {
         requireHandEditing(by);
+        employees.lockManagers();
         ensureEntry(user);
         if (manager != null) {
             requireKnown(List.of(manager));

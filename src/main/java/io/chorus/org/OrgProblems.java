@@ -17,6 +17,8 @@ public final class OrgProblems {
     public static final String SYNC_NOT_ENABLED = "SYNC_NOT_ENABLED";
     /** Keycloak could not be read or its data could not be applied; the org chart is unchanged. */
     public static final String DIRECTORY_SYNC_FAILED = "DIRECTORY_SYNC_FAILED";
+    /** The run would deactivate more accounts than its guard allows; nothing changed; a forced run applies it. */
+    public static final String DIRECTORY_SYNC_REFUSED = "DIRECTORY_SYNC_REFUSED";
     public static final String SYNC_NOT_RUN = "SYNC_NOT_RUN";
 
     private OrgProblems() {

@@ -701,7 +701,7 @@ class ContractTest {
         OrgProperties.Sync sync = off.sync();
         OrgProperties on = new OrgProperties(new OrgProperties.Sync(true, sync.serverUrl(), sync.realm(),
                 sync.clientId(), sync.clientSecret(), sync.interval(), sync.initialDelay(), sync.pageSize(),
-                sync.attributes()), off.demoChart());
+                sync.attributes(), sync.deactivationGuard()), off.demoChart());
         ReflectionTestUtils.setField(chart, "properties", on);
         try {
             calls.run();

@@ -10,13 +10,21 @@ import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.RestApi;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.StreamSupport;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -38,6 +46,9 @@ class OrgChartApiTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    DataSource dataSource;
 
     private RestApi admin;
 
@@ -169,6 +180,58 @@ class OrgChartApiTest {
     }
 
     @Test
+    void twoManagerChangesThatAreEachFineButTogetherALoopLetExactlyOneThrough() throws Exception {
+        TestUser first = clients.user("first");
+        TestUser second = clients.user("second");
+        setManager(first, null).ok();
+        setManager(second, null).ok();
+        awaitEntries(first, second);
+
+        List<RestApi.Response> answers = meetingAtTheirWrites("SELECT 1 FROM org.employee WHERE user_id IN (?, ?) FOR UPDATE",
+                List.of(first.id(), second.id()),
+                List.of(() -> setManager(first, second), () -> setManager(second, first)));
+
+        assertThat(answers).extracting(RestApi.Response::status).containsExactlyInAnyOrder(200, 409);
+        answers.stream().filter(answer -> answer.status() == 409).findFirst().orElseThrow()
+                .problem(409, OrgProblems.MANAGER_CYCLE);
+        assertThat(chain(first, 10).size() + chain(second, 10).size()).as("one manages the other, not both").isEqualTo(1);
+    }
+
+    @Test
+    void twoConcurrentHeadChangesLeaveOneOfTheRequestedSetsNotAMixture() throws Exception {
+        TestUser first = clients.user("first-head");
+        TestUser second = clients.user("second-head");
+        String department = department("Contested", null);
+
+        List<RestApi.Response> answers = meetingAtTheirWrites("SELECT 1 FROM org.department WHERE id = ? FOR UPDATE",
+                List.of(UUID.fromString(department)),
+                List.of(() -> putHeads(department, first), () -> putHeads(department, second)));
+
+        assertThat(answers).extracting(RestApi.Response::status).containsOnly(200);
+        List<UUID> heads = new ArrayList<>();
+        admin.get(DEPARTMENTS + "/" + department).ok().json().get("heads")
+                .forEach(head -> heads.add(UUID.fromString(head.asString())));
+        assertThat(heads).hasSize(1).containsAnyOf(first.id(), second.id());
+    }
+
+    @Test
+    void aRenameAndAMoveAtTheSameTimeBothTakeEffect() throws Exception {
+        String from = department("From", null);
+        String to = department("To", null);
+        String moving = department("Moving", from);
+
+        List<RestApi.Response> answers = meetingAtTheirWrites("SELECT 1 FROM org.department WHERE id = ? FOR UPDATE",
+                List.of(UUID.fromString(moving)),
+                List.of(() -> admin.patch(DEPARTMENTS + "/" + moving, body("name", "Renamed " + moving)),
+                        () -> admin.post(DEPARTMENTS + "/" + moving + "/move", body("parentId", to))));
+
+        assertThat(answers).extracting(RestApi.Response::status).containsOnly(200);
+        JsonNode after = admin.get(DEPARTMENTS + "/" + moving).ok().json();
+        assertThat(after.get("name").asString()).isEqualTo("Renamed " + moving);
+        assertThat(after.get("parentId").asString()).isEqualTo(to);
+    }
+
+    @Test
     void membersComeWithOrWithoutSubDepartmentsEachPersonOnceAndInPages() {
         String parent = department("Parent", null);
         String child = department("Child", parent);
@@ -256,6 +319,51 @@ class OrgChartApiTest {
         return jdbc.sql("SELECT serialized_event FROM event_publication WHERE event_type = :type AND serialized_event LIKE :id"
                         + " GROUP BY serialized_event ORDER BY min(publication_date)")
                 .param("type", type.getName()).param("id", "%" + id + "%").query(String.class).list();
+    }
+
+    /**
+     * Sends the requests while a transaction of the test's own holds the rows they write, and lets
+     * go only once every request is waiting for a lock: whatever each one checked on its own, they
+     * reach their writes together, as two admins clicking at once could.
+     */
+    private List<RestApi.Response> meetingAtTheirWrites(String lockRows, List<UUID> rows,
+            List<Callable<RestApi.Response>> requests) throws Exception {
+        ExecutorService senders = Executors.newFixedThreadPool(requests.size());
+        try (Connection held = dataSource.getConnection()) {
+            held.setAutoCommit(false);
+            try (PreparedStatement lock = held.prepareStatement(lockRows)) {
+                for (int i = 0; i < rows.size(); i++) {
+                    lock.setObject(i + 1, rows.get(i));
+                }
+                lock.executeQuery().close();
+            }
+            List<Future<RestApi.Response>> sent = requests.stream().map(senders::submit).toList();
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("""
+                    SELECT count(*) FROM pg_stat_activity WHERE wait_event_type = 'Lock' AND datname = current_database()
+                    """).query(Long.class).single() >= requests.size());
+            held.rollback();
+            List<RestApi.Response> answers = new ArrayList<>();
+            for (Future<RestApi.Response> answer : sent) {
+                answers.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            return answers;
+        } finally {
+            senders.shutdownNow();
+        }
+    }
+
+    /** Waits for the account events to reach the directory entries, so nothing else writes them meanwhile. */
+    private void awaitEntries(TestUser... users) {
+        for (TestUser user : users) {
+            await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.sql(
+                    "SELECT count(*) FROM org.employee WHERE user_id = :id AND version > 0")
+                    .param("id", user.id()).query(Long.class).single() == 1);
+        }
+    }
+
+    private RestApi.Response putHeads(String departmentId, TestUser... heads) {
+        return admin.exchange(HttpMethod.PUT, DEPARTMENTS + "/" + departmentId + "/heads",
+                body("userIds", java.util.Arrays.stream(heads).map(TestUser::id).toList()));
     }
 
     private final Map<String, String> names = new HashMap<>();

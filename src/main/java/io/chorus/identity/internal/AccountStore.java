@@ -104,6 +104,21 @@ class AccountStore {
         return changed.map(Row::subject);
     }
 
+    /** The account behind a subject as stored now, with the profile in a sighting's terms. */
+    record Current(UserId id, UserSightings.Sighting profile, boolean active) {
+    }
+
+    Optional<Current> find(String subject) {
+        return jdbc.sql("SELECT id, subject, username, display_name, email, active FROM identity.user_account"
+                        + " WHERE subject = :subject")
+                .param("subject", subject)
+                .query((rs, n) -> new Current(UserId.of(rs.getObject("id", UUID.class)),
+                        new UserSightings.Sighting(rs.getString("subject"), rs.getString("username"),
+                                rs.getString("display_name"), rs.getString("email")),
+                        rs.getBoolean("active")))
+                .optional();
+    }
+
     @Transactional(readOnly = true)
     List<AccountSummary> all() {
         return jdbc.sql("SELECT id, subject, active FROM identity.user_account")

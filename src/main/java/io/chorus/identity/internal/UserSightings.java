@@ -4,6 +4,8 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.time.Duration;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Records that a user was seen in a token: the first sight creates their account, a changed
@@ -17,7 +19,7 @@ class UserSightings {
     /**
      * The profile last written for each subject. Keyed by subject, not by the whole sighting:
      * a profile that changes and then changes back must be written both times. Deactivation
-     * evicts the subject at once, so a retired user's next request is refused.
+     * evicts the subject as soon as it commits, so a retired user's next request is refused.
      */
     private final Cache<String, Known> known = Caffeine.newBuilder()
             .maximumSize(50_000)
@@ -45,7 +47,21 @@ class UserSightings {
         return account;
     }
 
-    void forget(String subject) {
-        known.invalidate(subject);
+    /**
+     * Forgets the subject once the change to their account is committed: the next request then
+     * reads the committed account, and a change that rolls back (a failed sync) forgets nobody
+     * and costs nobody a write on their next request.
+     */
+    void forgetOnceCommitted(String subject) {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            known.invalidate(subject);
+            return;
+        }
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCommit() {
+                known.invalidate(subject);
+            }
+        });
     }
 }

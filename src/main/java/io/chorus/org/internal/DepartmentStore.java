@@ -56,10 +56,27 @@ public class DepartmentStore {
                 .query(DepartmentStore::row).list();
     }
 
-    public void update(UUID id, String name, UUID parentId, int sortOrder) {
-        jdbc.sql("UPDATE org.department SET name = :name, parent_id = :parentId, sort_order = :sortOrder WHERE id = :id")
-                .param("id", id).param("name", name).param("parentId", parentId).param("sortOrder", sortOrder)
-                .update();
+    /**
+     * The department, locked until the transaction ends: changes to its heads are decided on
+     * committed state, so two concurrent ones cannot both apply their difference to the same
+     * old set and leave a mixture of the two.
+     */
+    public Optional<DepartmentRow> findForUpdate(UUID id) {
+        return jdbc.sql("SELECT id, name, parent_id, sort_order, external_id FROM org.department WHERE id = :id"
+                        + " FOR NO KEY UPDATE")
+                .param("id", id).query(DepartmentStore::row).optional();
+    }
+
+    /** Writes the name alone: a concurrent move's parent, read before it committed, must not be written back. */
+    public void rename(UUID id, String name) {
+        jdbc.sql("UPDATE org.department SET name = :name WHERE id = :id")
+                .param("id", id).param("name", name).update();
+    }
+
+    /** Writes the place alone, for the same reason; callers hold {@link #lockTree()}. */
+    public void move(UUID id, UUID parentId, int sortOrder) {
+        jdbc.sql("UPDATE org.department SET parent_id = :parentId, sort_order = :sortOrder WHERE id = :id")
+                .param("id", id).param("parentId", parentId).param("sortOrder", sortOrder).update();
     }
 
     public void delete(UUID id) {

@@ -136,6 +136,14 @@ public class EmployeeStore {
                 """).param("ids", userIds.toArray(UUID[]::new)).query(EmployeeStore::row).list();
     }
 
+    /**
+     * Serialises changes of explicit managers: a loop check walks other people's rows, so two
+     * changes that are each fine alone (A under B, B under A) could otherwise both pass it.
+     */
+    public void lockManagers() {
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('org.explicit-managers', 0))").query().singleValue();
+    }
+
     public void setManager(UUID userId, UUID managerId) {
         jdbc.sql("UPDATE org.employee SET manager_id = :manager WHERE user_id = :id")
                 .param("id", userId).param("manager", managerId).update();

@@ -9,6 +9,7 @@ import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
 /** Directory sync on demand, and the last run's report. org_admin only. */
@@ -23,13 +24,21 @@ class DirectorySyncController {
         this.sync = sync;
     }
 
-    /** The report of a successful run; a failed run (nothing changed) answers 502 with the reason. */
+    /**
+     * The report of a successful run; a failed run (nothing changed) answers 502 with the reason,
+     * a refused one 409. {@code force} applies what the deactivation guard would refuse.
+     */
     @PostMapping
-    SyncReport run() {
-        SyncReport report = sync.run(SyncReport.Trigger.REQUEST);
-        if (report.outcome() == SyncReport.Outcome.FAILED) {
-            throw new ChorusProblem(HttpStatus.BAD_GATEWAY, OrgProblems.DIRECTORY_SYNC_FAILED,
+    SyncReport run(@RequestParam(defaultValue = "false") boolean force) {
+        SyncReport report = sync.run(SyncReport.Trigger.REQUEST, force);
+        switch (report.outcome()) {
+            case FAILED -> throw new ChorusProblem(HttpStatus.BAD_GATEWAY, OrgProblems.DIRECTORY_SYNC_FAILED,
                     "Directory sync failed and changed nothing: " + String.join("; ", report.problems()));
+            case REFUSED -> throw ChorusProblem.conflict(OrgProblems.DIRECTORY_SYNC_REFUSED,
+                    "Directory sync refused to apply what it read and changed nothing: "
+                            + String.join("; ", report.problems()));
+            case SUCCEEDED -> {
+            }
         }
         return report;
     }

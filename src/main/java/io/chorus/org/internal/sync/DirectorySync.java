@@ -7,8 +7,10 @@ import io.chorus.org.internal.OrgProperties;
 import io.chorus.platform.ChorusProblem;
 import java.time.Clock;
 import java.time.Instant;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -22,8 +24,10 @@ import org.springframework.stereotype.Service;
 
 /**
  * Directory sync from Keycloak: on a schedule and on request, one run at a time. A run reads
- * the whole directory first and then applies it in one transaction, so Keycloak being down or
- * its data being unusable leaves the org chart exactly as it was, with the reason in the report.
+ * the whole directory first and then applies it in one transaction, so Keycloak being down
+ * leaves the org chart exactly as it was, with the reason in the report. A read that would
+ * deactivate too many accounts is refused the same way until forced; single users or groups
+ * whose data cannot be applied are left as they were while the rest is applied.
  */
 @Service
 public class DirectorySync {
@@ -70,6 +74,11 @@ public class DirectorySync {
 
     /** Runs a sync now; refused while another run is under way or when sync is off. */
     public SyncReport run(SyncReport.Trigger trigger) {
+        return run(trigger, false);
+    }
+
+    /** As {@link #run(SyncReport.Trigger)}; {@code force} applies a read the deactivation guard would refuse. */
+    public SyncReport run(SyncReport.Trigger trigger, boolean force) {
         if (!settings.enabled()) {
             throw ChorusProblem.conflict(OrgProblems.SYNC_NOT_ENABLED, "Directory sync is not configured.");
         }
@@ -77,7 +86,7 @@ public class DirectorySync {
             throw ChorusProblem.conflict(OrgProblems.SYNC_IN_PROGRESS, "A directory sync is already running.");
         }
         try {
-            last = attempt(trigger);
+            last = attempt(trigger, force);
             return last;
         } finally {
             running.unlock();
@@ -95,7 +104,7 @@ public class DirectorySync {
         }
     }
 
-    private SyncReport attempt(SyncReport.Trigger trigger) {
+    private SyncReport attempt(SyncReport.Trigger trigger, boolean force) {
         Instant started = clock.instant();
         List<String> activeSubjects = accounts.all().stream().filter(AccountSummary::active)
                 .map(AccountSummary::subject).toList();
@@ -105,24 +114,56 @@ public class DirectorySync {
         } catch (RuntimeException unreachable) {
             return failed(trigger, started, "Keycloak could not be read: " + describe(unreachable));
         }
+        Optional<String> tooMany = tooManyLeaving(read, activeSubjects);
+        if (tooMany.isPresent()) {
+            if (!force) {
+                log.warn("Directory sync refused; nothing changed: {}", tooMany.get());
+                return SyncReport.refused(trigger, started, clock.instant(), tooMany.get());
+            }
+            log.warn("Directory sync forced past its guard: {}", tooMany.get());
+        }
         try {
             SnapshotApplier.Changes changes = applier.apply(read.snapshot(), read.goneSubjects());
             SyncReport report = new SyncReport(trigger, SyncReport.Outcome.SUCCEEDED, started, clock.instant(),
                     changes.departmentsCreated(), changes.departmentsUpdated(), changes.departmentsDeleted(),
                     changes.accountsCreated(), changes.accountsDeactivated(), changes.accountsReactivated(),
                     changes.membershipsAdded(), changes.membershipsUpdated(), changes.membershipsRemoved(),
-                    changes.managersChanged(), List.of());
+                    changes.managersChanged(), changes.problems());
             log.info("Directory sync {}: {}", report.changedAnything() ? "applied changes" : "found nothing to change",
                     report);
-            return report;
-        } catch (SnapshotApplier.BadDirectoryData bad) {
-            SyncReport report = SyncReport.failed(trigger, started, clock.instant(), bad.problems);
-            log.warn("Directory sync refused the directory's data; nothing changed: {}", bad.problems);
+            if (!report.problems().isEmpty()) {
+                log.warn("Directory sync left {} item(s) as they were: {}", report.problems().size(), report.problems());
+            }
             return report;
         } catch (RuntimeException failure) {
             log.error("Directory sync failed; nothing changed", failure);
             return failed(trigger, started, "Applying the directory failed: " + describe(failure));
         }
+    }
+
+    /**
+     * Why this read may not be applied without force: it would take out of the org chart (deactivate)
+     * more active accounts than the guard allows, or every one of them. Such a read more often
+     * means Keycloak lost its users (a user federation down, a wrong realm) than that they all left.
+     */
+    private Optional<String> tooManyLeaving(KeycloakDirectory.Read read, List<String> activeSubjects) {
+        Set<String> disabled = new HashSet<>();
+        read.snapshot().accounts().stream().filter(account -> !account.enabled())
+                .forEach(account -> disabled.add(account.subject()));
+        long active = activeSubjects.size();
+        long leaving = activeSubjects.stream()
+                .filter(subject -> read.goneSubjects().contains(subject) || disabled.contains(subject)).count();
+        OrgProperties.DeactivationGuard guard = settings.deactivationGuard();
+        if (leaving > 0 && leaving == active) {
+            return Optional.of("This run would deactivate every active account (" + leaving + "): Keycloak lists"
+                    + " none of them as enabled. Check its realm and user federation, or force the run.");
+        }
+        if (leaving > guard.alwaysAllowed() && leaving * 100 > (long) guard.maxPercent() * active) {
+            return Optional.of("This run would deactivate " + leaving + " of " + active + " active accounts, more than"
+                    + " the " + guard.maxPercent() + "% one run may (beyond " + guard.alwaysAllowed() + "). Check"
+                    + " Keycloak's realm and user federation, or force the run if they really left.");
+        }
+        return Optional.empty();
     }
 
     private SyncReport failed(SyncReport.Trigger trigger, Instant started, String problem) {

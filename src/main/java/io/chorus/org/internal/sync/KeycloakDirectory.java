@@ -10,9 +10,11 @@ import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.keycloak.OAuth2Constants;
 import org.keycloak.admin.client.Keycloak;
@@ -29,6 +31,8 @@ import org.springframework.stereotype.Component;
 @Component
 class KeycloakDirectory {
 
+    private static final int READ_ATTEMPTS = 3;
+
     private final OrgProperties.Sync settings;
 
     KeycloakDirectory(OrgProperties properties) {
@@ -37,8 +41,8 @@ class KeycloakDirectory {
 
     /**
      * The whole directory, plus which of {@code alsoCheck} (subjects Chorus knows that the user
-     * list lacks) are gone from Keycloak. Users hidden from the list but still there, such as
-     * service accounts, are not gone.
+     * list lacks) are gone from Keycloak. Users hidden from the list but still there are not gone:
+     * service accounts stay out of the snapshot, anyone else is in it as if listed.
      */
     Read read(Collection<String> alsoCheck) {
         try (Keycloak keycloak = connect()) {
@@ -47,21 +51,32 @@ class KeycloakDirectory {
             readGroups(realm, null, null, groups);
             Map<String, Set<String>> groupsOfUser = new HashMap<>();
             for (DirectorySnapshot.Group group : groups) {
-                pages((first, max) -> realm.groups().group(group.id()).members(first, max, true))
+                pages("members of " + group.path(),
+                        (first, max) -> realm.groups().group(group.id()).members(first, max, true), UserRepresentation::getId)
                         .forEach(member -> groupsOfUser.computeIfAbsent(member.getId(), key -> new LinkedHashSet<>())
                                 .add(group.id()));
             }
-            List<DirectorySnapshot.Account> accounts = pages((first, max) -> realm.users().list(first, max)).stream()
-                    // Service accounts belong to clients (integrations), not to the org chart.
-                    .filter(user -> user.getServiceAccountClientId() == null)
-                    .map(user -> account(user, groupsOfUser.getOrDefault(user.getId(), Set.of())))
-                    .toList();
+            List<DirectorySnapshot.Account> accounts = new ArrayList<>();
             Set<String> listed = new HashSet<>();
-            accounts.forEach(account -> listed.add(account.subject()));
+            for (UserRepresentation user : pages("user list", (first, max) -> userPage(realm, first, max),
+                    UserRepresentation::getId)) {
+                listed.add(user.getId());
+                // Service accounts belong to clients (integrations), not to the org chart.
+                if (user.getServiceAccountClientId() == null) {
+                    accounts.add(account(user, groupsOfUser.getOrDefault(user.getId(), Set.of())));
+                }
+            }
             Set<String> gone = new HashSet<>();
             for (String subject : alsoCheck) {
-                if (!listed.contains(subject) && !exists(realm, subject)) {
+                if (listed.contains(subject)) {
+                    continue;
+                }
+                Optional<UserRepresentation> user = user(realm, subject);
+                if (user.isEmpty()) {
                     gone.add(subject);
+                } else if (user.get().getServiceAccountClientId() == null) {
+                    // Missing from the list yet there: part of the directory all the same, not a leaver.
+                    accounts.add(account(user.get(), groupsOfUser.getOrDefault(subject, Set.of())));
                 }
             }
             return new Read(new DirectorySnapshot(groups, accounts), gone);
@@ -89,8 +104,10 @@ class KeycloakDirectory {
     private void readGroups(RealmResource realm, GroupRepresentation parent, String parentPath,
             List<DirectorySnapshot.Group> into) {
         List<GroupRepresentation> level = parent == null
-                ? pages((first, max) -> realm.groups().groups(null, first, max, false))
-                : pages((first, max) -> realm.groups().group(parent.getId()).getSubGroups(first, max, false));
+                ? pages("top-level groups", (first, max) -> realm.groups().groups(null, first, max, false),
+                        GroupRepresentation::getId)
+                : pages("subgroups of " + parentPath, (first, max) ->
+                        realm.groups().group(parent.getId()).getSubGroups(first, max, false), GroupRepresentation::getId);
         for (GroupRepresentation group : level) {
             String path = (parentPath == null ? "" : parentPath) + "/" + group.getName();
             into.add(new DirectorySnapshot.Group(group.getId(), group.getName(), parent == null ? null : parent.getId(), path));
@@ -98,12 +115,17 @@ class KeycloakDirectory {
         }
     }
 
-    private static boolean exists(RealmResource realm, String subject) {
+    /** One page of the realm's users, in Keycloak's order (by username). */
+    List<UserRepresentation> userPage(RealmResource realm, int first, int max) {
+        return realm.users().list(first, max);
+    }
+
+    /** The user, if Keycloak still has them. */
+    Optional<UserRepresentation> user(RealmResource realm, String subject) {
         try {
-            realm.users().get(subject).toRepresentation();
-            return true;
+            return Optional.of(realm.users().get(subject).toRepresentation());
         } catch (NotFoundException gone) {
-            return false;
+            return Optional.empty();
         }
     }
 
@@ -127,12 +149,38 @@ class KeycloakDirectory {
         return values == null || values.isEmpty() || values.getFirst().isBlank() ? null : values.getFirst().strip();
     }
 
-    private <T> List<T> pages(BiFunction<Integer, Integer, List<T>> page) {
-        List<T> all = new ArrayList<>();
-        int size = settings.pageSize();
-        for (int first = 0; ; first += size) {
-            List<T> batch = page.apply(first, size);
-            all.addAll(batch);
+    /**
+     * A whole list, read page by page in Keycloak's order (users and members by username, groups by
+     * name). Each page after the first starts one item early, on the previous page's last item: when
+     * that item is not where it was, someone added or removed an item already read, everything after
+     * it shifted, and plain offset paging would skip or repeat one. The list is then read again from
+     * the start; a list that keeps changing fails the run rather than giving it a wrong view.
+     */
+    private <T> List<T> pages(String what, BiFunction<Integer, Integer, List<T>> page, Function<T, String> idOf) {
+        int size = Math.max(2, settings.pageSize());
+        for (int attempt = 1; attempt <= READ_ATTEMPTS; attempt++) {
+            List<T> all = read(page, idOf, size);
+            if (all != null) {
+                return all;
+            }
+        }
+        throw new IllegalStateException("Keycloak's " + what + " kept changing while it was read (" + READ_ATTEMPTS
+                + " attempts); the next run will try again");
+    }
+
+    /** The list, or null when it shifted under the reading. */
+    private static <T> List<T> read(BiFunction<Integer, Integer, List<T>> page, Function<T, String> idOf, int size) {
+        List<T> all = new ArrayList<>(page.apply(0, size));
+        if (all.size() < size) {
+            return all;
+        }
+        while (true) {
+            String last = idOf.apply(all.getLast());
+            List<T> batch = page.apply(all.size() - 1, size);
+            if (batch.isEmpty() || !idOf.apply(batch.getFirst()).equals(last)) {
+                return null;
+            }
+            all.addAll(batch.subList(1, batch.size()));
             if (batch.size() < size) {
                 return all;
             }

@@ -32,7 +32,9 @@ import org.springframework.transaction.annotation.Transactional;
  * Makes the org chart match a directory snapshot, in one transaction: on any failure nothing
  * is kept. Only what differs is written, so applying the same snapshot twice changes nothing
  * the second time. Departments without a Keycloak group (made by hand before sync was turned
- * on) are left alone.
+ * on) are left alone. So is whatever the snapshot says that cannot be applied (a group without
+ * a usable name, a user naming a manager who is not there): that item stays as it was, with the
+ * reason in the report, and everything else, deactivations above all, is applied.
  */
 @Component
 class SnapshotApplier {
@@ -54,79 +56,102 @@ class SnapshotApplier {
         this.accounts = accounts;
     }
 
-    /** The snapshot cannot be applied as it is; every reason found is listed. */
-    static class BadDirectoryData extends RuntimeException {
-
-        final List<String> problems;
-
-        BadDirectoryData(List<String> problems) {
-            super(String.join("; ", problems));
-            this.problems = List.copyOf(problems);
-        }
-    }
-
-    /** Counts of what changed, in report order. */
+    /** Counts of what changed, in report order, and what was left as it was and why. */
     record Changes(int departmentsCreated, int departmentsUpdated, int departmentsDeleted, int accountsCreated,
             int accountsDeactivated, int accountsReactivated, int membershipsAdded, int membershipsUpdated,
-            int membershipsRemoved, int managersChanged) {
+            int membershipsRemoved, int managersChanged, List<String> problems) {
+    }
+
+    /**
+     * What the snapshot says but cannot be applied, each left as it was in the org chart: groups
+     * (with their subgroups) by id, users' departments and users' managers by subject.
+     */
+    private record Left(Set<String> groups, Set<String> membershipsOf, Set<String> managersOf) {
     }
 
     @Transactional
     Changes apply(DirectorySnapshot snapshot, Set<String> goneSubjects) {
-        validate(snapshot);
         departments.lockTree();
         Counter count = new Counter();
-        Map<String, UUID> departmentOfGroup = syncDepartments(snapshot, count);
+        Left left = unusable(snapshot, count.problems);
+        Set<UUID> kept = departments.all().stream()
+                .filter(row -> row.externalId() != null && left.groups().contains(row.externalId()))
+                .map(DepartmentRow::id).collect(Collectors.toSet());
+        Map<String, UUID> departmentOfGroup = syncDepartments(snapshot, left, count);
         Map<String, UserId> userOfSubject = syncAccounts(snapshot, goneSubjects, count);
-        syncMemberships(snapshot, departmentOfGroup, userOfSubject, count);
-        syncManagers(snapshot, userOfSubject, count);
-        deleteVanishedDepartments(departmentOfGroup.values(), count);
+        syncMemberships(snapshot, departmentOfGroup, kept, userOfSubject, left, count);
+        syncManagers(snapshot, userOfSubject, left, count);
+        Set<UUID> stillThere = new HashSet<>(departmentOfGroup.values());
+        stillThere.addAll(kept);
+        deleteVanishedDepartments(stillThere, count);
         return count.changes();
     }
 
-    private void validate(DirectorySnapshot snapshot) {
-        List<String> problems = new ArrayList<>();
+    /**
+     * Finds what cannot be applied. Every check is made here, before anything is written: an
+     * org chart refusal thrown halfway would roll back the whole run, deactivations included.
+     */
+    private Left unusable(DirectorySnapshot snapshot, List<String> problems) {
+        Set<String> groups = new HashSet<>();
+        // Parents come first, so a bad group's subgroups are known to be below one when they come.
         for (DirectorySnapshot.Group group : snapshot.groups()) {
-            if (group.name() == null || group.name().isBlank() || group.name().strip().length() > MAX_NAME_LENGTH) {
-                problems.add("Group " + group.path() + " needs a name of 1 to " + MAX_NAME_LENGTH + " characters.");
+            if (group.parentId() != null && groups.contains(group.parentId())) {
+                groups.add(group.id());
+            } else if (group.name() == null || group.name().isBlank() || group.name().strip().length() > MAX_NAME_LENGTH) {
+                groups.add(group.id());
+                problems.add("Group " + group.path() + " needs a name of 1 to " + MAX_NAME_LENGTH
+                        + " characters; it and its subgroups were left as they were.");
             }
         }
         Map<String, DirectorySnapshot.Account> byUsername = snapshot.accounts().stream()
                 .collect(Collectors.toMap(DirectorySnapshot.Account::username, Function.identity(), (a, b) -> a));
-        Map<String, DirectorySnapshot.Group> groups = snapshot.groupsById();
+        Map<String, DirectorySnapshot.Group> groupsById = snapshot.groupsById();
+        Set<String> membershipsOf = new HashSet<>();
+        Set<String> managersOf = new HashSet<>();
         for (DirectorySnapshot.Account account : snapshot.accounts()) {
             if (account.title() != null && account.title().length() > MAX_NAME_LENGTH) {
-                problems.add("User " + account.username() + " has a title longer than " + MAX_NAME_LENGTH + " characters.");
+                membershipsOf.add(account.subject());
+                problems.add("User " + account.username() + " has a title longer than " + MAX_NAME_LENGTH
+                        + " characters; their departments were left as they were.");
+            } else if (account.primaryDepartment() != null && primaryGroup(account, groupsById) == null) {
+                membershipsOf.add(account.subject());
+                problems.add("User " + account.username() + " names primary department '" + account.primaryDepartment()
+                        + "', which is not one of their groups; their departments were left as they were.");
             }
             if (account.manager() != null && !byUsername.containsKey(account.manager())) {
-                problems.add("User " + account.username() + " names manager '" + account.manager() + "', who is not in the directory.");
-            }
-            if (account.primaryDepartment() != null && primaryGroup(account, groups) == null) {
-                problems.add("User " + account.username() + " names primary department '" + account.primaryDepartment()
-                        + "', which is not one of their groups.");
-            }
-        }
-        for (DirectorySnapshot.Account account : snapshot.accounts()) {
-            Set<String> seen = new HashSet<>();
-            for (String manager = account.manager(); manager != null; manager = byUsername.get(manager) == null ? null
-                    : byUsername.get(manager).manager()) {
-                if (manager.equals(account.username()) || !seen.add(manager)) {
-                    problems.add("User " + account.username() + " is their own manager through the manager attribute.");
-                    break;
-                }
+                managersOf.add(account.subject());
+                problems.add("User " + account.username() + " names manager '" + account.manager()
+                        + "', who is not in the directory; their manager was left as it was.");
+            } else if (managesThemself(account, byUsername)) {
+                managersOf.add(account.subject());
+                problems.add("User " + account.username() + " is their own manager through the manager attribute;"
+                        + " their manager was left as it was.");
             }
         }
-        if (!problems.isEmpty()) {
-            throw new BadDirectoryData(problems);
+        return new Left(groups, membershipsOf, managersOf);
+    }
+
+    private static boolean managesThemself(DirectorySnapshot.Account account,
+            Map<String, DirectorySnapshot.Account> byUsername) {
+        Set<String> seen = new HashSet<>();
+        for (String manager = account.manager(); manager != null && seen.add(manager);
+                manager = byUsername.containsKey(manager) ? byUsername.get(manager).manager() : null) {
+            if (manager.equals(account.username())) {
+                return true;
+            }
         }
+        return false;
     }
 
     /** Groups arrive parents first, so a parent's department exists before its children's. */
-    private Map<String, UUID> syncDepartments(DirectorySnapshot snapshot, Counter count) {
+    private Map<String, UUID> syncDepartments(DirectorySnapshot snapshot, Left left, Counter count) {
         Map<String, DepartmentRow> synced = departments.all().stream().filter(row -> row.externalId() != null)
                 .collect(Collectors.toMap(DepartmentRow::externalId, Function.identity()));
         Map<String, UUID> departmentOfGroup = new LinkedHashMap<>();
         for (DirectorySnapshot.Group group : snapshot.groups()) {
+            if (left.groups().contains(group.id())) {
+                continue;
+            }
             UUID parent = group.parentId() == null ? null : departmentOfGroup.get(group.parentId());
             DepartmentRow row = synced.get(group.id());
             String name = group.name().strip();
@@ -187,9 +212,11 @@ class SnapshotApplier {
     /**
      * Synced departments hold exactly their group's members. Removals go first, then joins
      * and title changes, then each user's primary department, so every step is valid on its own.
+     * Departments {@code kept} for groups left as they were keep their members; users whose
+     * departments are left as they were keep theirs, except in departments whose group is gone.
      */
-    private void syncMemberships(DirectorySnapshot snapshot, Map<String, UUID> departmentOfGroup,
-            Map<String, UserId> userOfSubject, Counter count) {
+    private void syncMemberships(DirectorySnapshot snapshot, Map<String, UUID> departmentOfGroup, Set<UUID> kept,
+            Map<String, UserId> userOfSubject, Left left, Counter count) {
         Map<String, DirectorySnapshot.Group> groups = snapshot.groupsById();
         Map<UUID, Set<UUID>> wantedMembers = new HashMap<>();
         for (DirectorySnapshot.Account account : snapshot.accounts()) {
@@ -200,18 +227,25 @@ class SnapshotApplier {
                 }
             }
         }
+        Set<UUID> leftAlone = left.membershipsOf().stream().map(userOfSubject::get).map(UserId::value)
+                .collect(Collectors.toSet());
+        Set<UUID> applied = new HashSet<>(departmentOfGroup.values());
         Set<UUID> syncedDepartments = departments.all().stream().filter(row -> row.externalId() != null)
-                .map(DepartmentRow::id).collect(Collectors.toSet());
+                .map(DepartmentRow::id).filter(department -> !kept.contains(department)).collect(Collectors.toSet());
         for (UUID department : syncedDepartments) {
             Set<UUID> wanted = wantedMembers.getOrDefault(department, Set.of());
+            boolean going = !applied.contains(department);
             for (UUID member : memberships.userIdsIn(List.of(department))) {
-                if (!wanted.contains(member)) {
+                if (!wanted.contains(member) && (going || !leftAlone.contains(member))) {
                     chart.removeMembership(UserId.of(member), DepartmentId.of(department), null);
                     count.membershipsRemoved++;
                 }
             }
         }
         for (DirectorySnapshot.Account account : snapshot.accounts()) {
+            if (left.membershipsOf().contains(account.subject())) {
+                continue;
+            }
             UserId user = userOfSubject.get(account.subject());
             List<String> mine = account.groupIds().stream().filter(departmentOfGroup::containsKey)
                     .sorted(Comparator.comparing(group -> groups.get(group).path())).toList();
@@ -245,29 +279,67 @@ class SnapshotApplier {
         }
     }
 
-    /** Changed managers are cleared first, then set: a swap never passes through a loop. */
-    private void syncManagers(DirectorySnapshot snapshot, Map<String, UserId> userOfSubject, Counter count) {
+    /**
+     * Changed managers are cleared first, then set: a swap never passes through a loop. The
+     * directory's managers have no loop (see {@link #unusable}), but managers left as they were
+     * could close one with them; such a manager is not set, and the reason reported.
+     */
+    private void syncManagers(DirectorySnapshot snapshot, Map<String, UserId> userOfSubject, Left left,
+            Counter count) {
         Map<String, UserId> userOfUsername = snapshot.accounts().stream().collect(Collectors.toMap(
                 DirectorySnapshot.Account::username, account -> userOfSubject.get(account.subject()), (a, b) -> a));
         Map<UserId, UserId> changed = new LinkedHashMap<>();
+        Set<UserId> hadOne = new HashSet<>();
         for (DirectorySnapshot.Account account : snapshot.accounts()) {
+            if (left.managersOf().contains(account.subject())) {
+                continue;
+            }
             UserId user = userOfSubject.get(account.subject());
             UserId wanted = account.manager() == null ? null : userOfUsername.get(account.manager());
             UUID current = employees.find(user.value()).map(EmployeeStore.EmployeeRow::managerId).orElse(null);
             if (!Objects.equals(current, wanted == null ? null : wanted.value())) {
                 changed.put(user, wanted);
+                if (current != null) {
+                    hadOne.add(user);
+                }
             }
         }
-        changed.keySet().forEach(user -> chart.setManager(user, null, null));
+        changed.keySet().stream().filter(hadOne::contains).forEach(user -> chart.setManager(user, null, null));
+        Map<UserId, String> usernames = new HashMap<>();
+        userOfUsername.forEach((username, id) -> usernames.put(id, username));
         changed.forEach((user, manager) -> {
-            if (manager != null) {
+            if (manager == null) {
+                count.managersChanged++;
+            } else if (explicitChainReaches(manager, user)) {
+                count.problems.add("User " + usernames.get(user) + " cannot have " + usernames.get(manager)
+                        + " as manager without a loop through managers left as they were; they have no explicit"
+                        + " manager for now.");
+                if (hadOne.contains(user)) {
+                    count.managersChanged++;
+                }
+            } else {
                 chart.setManager(user, manager, null);
+                count.managersChanged++;
             }
         });
-        count.managersChanged += changed.size();
     }
 
-    /** Departments whose group is gone, deepest first; they are empty by now unless hand-made ones hang below. */
+    /** Whether {@code user} is {@code from} or one of their explicit managers, directly or through others. */
+    private boolean explicitChainReaches(UserId from, UserId user) {
+        Set<UUID> seen = new HashSet<>();
+        for (UUID current = from.value(); current != null && seen.add(current);
+                current = employees.find(current).map(EmployeeStore.EmployeeRow::managerId).orElse(null)) {
+            if (current.equals(user.value())) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /**
+     * Departments whose group is gone, deepest first; they are empty by now unless departments or
+     * members Keycloak does not manage are still in them, and then they are kept and reported.
+     */
     private void deleteVanishedDepartments(Collection<UUID> stillThere, Counter count) {
         Set<UUID> keep = new HashSet<>(stillThere);
         // Depth looked up once per department, not once per comparison.
@@ -277,6 +349,12 @@ class SnapshotApplier {
         List<UUID> vanished = depth.keySet().stream()
                 .sorted(Comparator.comparing(depth::get, Comparator.reverseOrder())).toList();
         for (UUID department : vanished) {
+            if (departments.hasChildren(department) || memberships.countIn(department) > 0) {
+                count.problems.add("Department " + departments.find(department).map(DepartmentRow::name).orElse("?")
+                        + " lost its Keycloak group but still holds departments or members Keycloak does not manage;"
+                        + " it was kept.");
+                continue;
+            }
             chart.deleteDepartment(DepartmentId.of(department), null);
             count.departmentsDeleted++;
         }
@@ -309,11 +387,12 @@ class SnapshotApplier {
         int membershipsUpdated;
         int membershipsRemoved;
         int managersChanged;
+        final List<String> problems = new ArrayList<>();
 
         Changes changes() {
             return new Changes(departmentsCreated, departmentsUpdated, departmentsDeleted, accountsCreated,
                     accountsDeactivated, accountsReactivated, membershipsAdded, membershipsUpdated, membershipsRemoved,
-                    managersChanged);
+                    managersChanged, List.copyOf(problems));
         }
     }
 }

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.keycloak.admin.client.Keycloak;
 import org.keycloak.admin.client.resource.RealmResource;
@@ -191,28 +192,179 @@ class DirectorySyncTest {
     }
 
     @Test
-    void badDataInKeycloakFailsTheRunWithTheReasonAndChangesNothing() {
-        succeeds(sync.run(SyncReport.Trigger.REQUEST));
-        List<DepartmentNode> before = org.tree();
+    void aBadUserOrGroupIsReportedAndLeftAsItWasWhileEverythingElseIsApplied() {
+        String suffix = UUID.randomUUID().toString().substring(0, 8);
         try (Keycloak admin = KeycloakServer.admin()) {
             RealmResource realm = admin.realm(KeycloakServer.REALM);
-            String newGroup = realm.groups().add(group("Should Not Appear")).getLocation().getPath().replaceAll(".*/", "");
-            UserRepresentation alice = realm.users().search("alice.chen", true).getFirst();
-            alice.getAttributes().put("manager", List.of("nobody-by-that-name"));
-            realm.users().get(alice.getId()).update(alice);
-            try {
-                SyncReport failed = sync.run(SyncReport.Trigger.REQUEST);
+            String finance = groupId(realm, "/Headquarters/Finance");
+            String leaver = createUser(realm, "leaving-" + suffix, finance);
+            succeeds(sync.run(SyncReport.Trigger.REQUEST));
+            UserId alice = UserId.of(employee("alice.chen").userId());
+            List<String> aliceManagers = org.managerChain(alice, 10).stream().map(EmployeeSummary::username).toList();
 
-                assertThat(failed.outcome()).isEqualTo(SyncReport.Outcome.FAILED);
-                assertThat(failed.problems()).singleElement().asString().contains("alice.chen", "nobody-by-that-name");
-                assertThat(org.tree()).isEqualTo(before);
-                assertThat(sync.lastReport()).contains(failed);
+            GroupRepresentation tooLong = new GroupRepresentation();
+            tooLong.setName("Named at length " + "x".repeat(100) + " " + suffix);
+            String badGroup = realm.groups().add(tooLong).getLocation().getPath().replaceAll(".*/", "");
+            UserRepresentation aliceInKeycloak = realm.users().search("alice.chen", true).getFirst();
+            aliceInKeycloak.getAttributes().put("manager", List.of("nobody-by-that-name"));
+            realm.users().get(aliceInKeycloak.getId()).update(aliceInKeycloak);
+            createUser(realm, "newcomer-" + suffix, finance);
+            UserRepresentation disabled = realm.users().get(leaver).toRepresentation();
+            disabled.setEnabled(false);
+            realm.users().get(leaver).update(disabled);
+            try {
+                SyncReport report = succeeds(sync.run(SyncReport.Trigger.REQUEST));
+
+                assertThat(report.problems()).hasSize(2)
+                        .anySatisfy(problem -> assertThat(problem).contains("alice.chen", "nobody-by-that-name"))
+                        .anySatisfy(problem -> assertThat(problem).contains(suffix));
+                assertThat(report.accountsCreated()).isEqualTo(1);
+                assertThat(report.accountsDeactivated()).as("a bad item holds up no deactivation").isEqualTo(1);
+                assertThat(account("leaving-" + suffix).active()).isFalse();
+                assertThat(employee("newcomer-" + suffix).departments()).extracting(Employee.Membership::departmentName)
+                        .containsExactly("Finance");
+                assertThat(find(org.tree(), tooLong.getName())).isEmpty();
+                assertThat(org.managerChain(alice, 10)).extracting(EmployeeSummary::username)
+                        .as("alice's manager is left as it was").isEqualTo(aliceManagers);
+                assertThat(sync.lastReport()).contains(report);
             } finally {
-                alice.getAttributes().put("manager", List.of("zhang.san"));
-                realm.users().get(alice.getId()).update(alice);
-                realm.groups().group(newGroup).remove();
+                aliceInKeycloak.getAttributes().put("manager", List.of("zhang.san"));
+                realm.users().get(aliceInKeycloak.getId()).update(aliceInKeycloak);
+                realm.groups().group(badGroup).remove();
             }
         }
+    }
+
+    @Test
+    void aUserListThatShiftsBetweenPagesIsReadAgainRatherThanSkippingSomeone() {
+        String early = "aaa-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Keycloak admin = KeycloakServer.admin()) {
+            RealmResource realm = admin.realm(KeycloakServer.REALM);
+            String subject = createUser(realm, early, groupId(realm, "/Headquarters"));
+            succeeds(sync.run(SyncReport.Trigger.REQUEST));
+            List<Employee.Membership> bobsDepartments = employee("bob.li").departments();
+            OrgProperties twoPerPage = settings(2, properties.sync().deactivationGuard());
+            AtomicBoolean deleted = new AtomicBoolean();
+            // Someone deletes a user that sorts first while the sync is between its first and second page.
+            KeycloakDirectory shifting = new KeycloakDirectory(twoPerPage) {
+                @Override
+                List<UserRepresentation> userPage(RealmResource realmRead, int first, int max) {
+                    if (first > 0 && deleted.compareAndSet(false, true)) {
+                        realm.users().delete(subject).close();
+                    }
+                    return super.userPage(realmRead, first, max);
+                }
+            };
+
+            SyncReport report = succeeds(new DirectorySync(shifting, applier, accounts, twoPerPage, Clock.systemUTC())
+                    .run(SyncReport.Trigger.REQUEST));
+
+            assertThat(deleted).isTrue();
+            assertThat(report.accountsDeactivated()).isEqualTo(1);
+            assertThat(report.membershipsRemoved()).as("only the deleted user's: " + report).isEqualTo(1);
+            assertThat(employee("bob.li").departments()).isEqualTo(bobsDepartments);
+        }
+    }
+
+    @Test
+    void aUserListThatComesBackEmptyIsRefusedAndChangesNothing() {
+        succeeds(sync.run(SyncReport.Trigger.REQUEST));
+        List<DepartmentNode> before = org.tree();
+        List<AccountSummary> accountsBefore = accounts.all();
+        List<Employee.Membership> bobsDepartments = employee("bob.li").departments();
+        // As Keycloak answers when its user federation is down: nobody listed, nobody found.
+        KeycloakDirectory nobody = new KeycloakDirectory(properties) {
+            @Override
+            List<UserRepresentation> userPage(RealmResource realm, int first, int max) {
+                return List.of();
+            }
+
+            @Override
+            Optional<UserRepresentation> user(RealmResource realm, String subject) {
+                return Optional.empty();
+            }
+        };
+
+        SyncReport refused = new DirectorySync(nobody, applier, accounts, properties, Clock.systemUTC())
+                .run(SyncReport.Trigger.REQUEST, false);
+
+        assertThat(refused.outcome()).isEqualTo(SyncReport.Outcome.REFUSED);
+        assertThat(refused.problems()).singleElement().asString().contains("every active account");
+        assertThat(org.tree()).isEqualTo(before);
+        assertThat(accounts.all()).containsExactlyInAnyOrderElementsOf(accountsBefore);
+        assertThat(employee("bob.li").departments()).isEqualTo(bobsDepartments);
+    }
+
+    @Test
+    void aRunThatWouldDeactivateMoreThanTheGuardAllowsIsRefusedUnlessForced() {
+        String username = "departing-" + UUID.randomUUID().toString().substring(0, 8);
+        try (Keycloak admin = KeycloakServer.admin()) {
+            RealmResource realm = admin.realm(KeycloakServer.REALM);
+            String subject = createUser(realm, username, groupId(realm, "/Headquarters"));
+            succeeds(sync.run(SyncReport.Trigger.REQUEST));
+            realm.users().delete(subject).close();
+            OrgProperties strict = settings(properties.sync().pageSize(), new OrgProperties.DeactivationGuard(0, 0));
+            DirectorySync guarded = new DirectorySync(new KeycloakDirectory(strict), applier, accounts, strict,
+                    Clock.systemUTC());
+
+            SyncReport refused = guarded.run(SyncReport.Trigger.REQUEST, false);
+
+            assertThat(refused.outcome()).isEqualTo(SyncReport.Outcome.REFUSED);
+            assertThat(refused.problems()).singleElement().asString().contains("1 of", "0%");
+            assertThat(account(username).active()).isTrue();
+
+            SyncReport forced = succeeds(guarded.run(SyncReport.Trigger.REQUEST, true));
+            assertThat(forced.accountsDeactivated()).isEqualTo(1);
+            assertThat(account(username).active()).isFalse();
+        }
+    }
+
+    @Test
+    void overRestARefusedRunAnswers409AndForceAppliesIt() {
+        RestApi orgAdmin = new RestApi("http://localhost:" + port,
+                KeycloakServer.accessToken("wang.fang", "wang.fang-password"), json);
+        String batch = UUID.randomUUID().toString().substring(0, 6);
+        try (Keycloak admin = KeycloakServer.admin()) {
+            RealmResource realm = admin.realm(KeycloakServer.REALM);
+            String finance = groupId(realm, "/Headquarters/Finance");
+            List<String> subjects = new ArrayList<>();
+            // One more than the default guard always allows.
+            for (int i = 0; i <= properties.sync().deactivationGuard().alwaysAllowed(); i++) {
+                subjects.add(createUser(realm, "batch-" + batch + "-" + i, finance));
+            }
+            succeeds(sync.run(SyncReport.Trigger.REQUEST));
+            long active = accounts.all().stream().filter(AccountSummary::active).count();
+            assertThat(subjects.size() * 100L).as("the batch is more than the guard's share of %s active accounts", active)
+                    .isGreaterThan(properties.sync().deactivationGuard().maxPercent() * active);
+            subjects.forEach(subject -> realm.users().delete(subject).close());
+
+            orgAdmin.post("/api/v1/org/sync", null).problem(409, OrgProblems.DIRECTORY_SYNC_REFUSED);
+            assertThat(orgAdmin.get("/api/v1/org/sync").ok().json().get("outcome").asString()).isEqualTo("REFUSED");
+            assertThat(account("batch-" + batch + "-0").active()).isTrue();
+
+            assertThat(orgAdmin.post("/api/v1/org/sync?force=true", null).ok().json().get("accountsDeactivated").asInt())
+                    .isEqualTo(subjects.size());
+            assertThat(account("batch-" + batch + "-0").active()).isFalse();
+        }
+    }
+
+    @Test
+    void aRunWithNothingToChangeRewritesNoRowAndForgetsNoSignedInUser() {
+        succeeds(sync.run(SyncReport.Trigger.REQUEST));
+        RestApi carol = new RestApi("http://localhost:" + port,
+                KeycloakServer.accessToken("carol.wu", "carol.wu-password"), json);
+        carol.get("/api/v1/me").ok();
+        await().atMost(SOON).until(() -> jdbc.sql("SELECT count(*) FROM event_publication WHERE completion_date IS NULL")
+                .query(Long.class).single() == 0);
+        Map<String, String> before = rowVersions();
+
+        SyncReport again = succeeds(sync.run(SyncReport.Trigger.REQUEST));
+
+        assertThat(again.changedAnything()).as(again.toString()).isFalse();
+        assertThat(rowVersions()).as("row versions after a run with nothing to change").isEqualTo(before);
+        // Still remembered: her next request is answered from memory and writes nothing either.
+        carol.get("/api/v1/me").ok();
+        assertThat(rowVersions()).isEqualTo(before);
     }
 
     @Test
@@ -223,7 +375,7 @@ class DirectorySyncTest {
         OrgProperties.Sync settings = properties.sync();
         OrgProperties down = new OrgProperties(new OrgProperties.Sync(true, "http://127.0.0.1:9", settings.realm(),
                 settings.clientId(), settings.clientSecret(), settings.interval(), settings.initialDelay(),
-                settings.pageSize(), settings.attributes()), false);
+                settings.pageSize(), settings.attributes(), settings.deactivationGuard()), false);
         DirectorySync offline = new DirectorySync(new KeycloakDirectory(down), applier, accounts, down, Clock.systemUTC());
 
         SyncReport failed = offline.run(SyncReport.Trigger.REQUEST);
@@ -243,6 +395,8 @@ class DirectorySyncTest {
 
         assertThat(orgAdmin.post("/api/v1/org/sync", null).ok().json().get("outcome").asString()).isEqualTo("SUCCEEDED");
         assertThat(orgAdmin.get("/api/v1/org/sync").ok().json().get("trigger").asString()).isEqualTo("REQUEST");
+        assertThat(orgAdmin.post("/api/v1/org/sync?force=true", null).ok().json().get("outcome").asString())
+                .isEqualTo("SUCCEEDED");
         employee.post("/api/v1/org/sync", null).problem(403, ProblemCodes.FORBIDDEN);
         employee.get("/api/v1/org/sync").problem(403, ProblemCodes.FORBIDDEN);
         // While sync is on, Keycloak owns the chart: hand edits are refused.
@@ -272,6 +426,25 @@ class DirectorySyncTest {
         return accounts.all().stream()
                 .filter(account -> users.find(account.id()).map(p -> p.username().equals(username)).orElse(false))
                 .findFirst().orElseThrow();
+    }
+
+    private OrgProperties settings(int pageSize, OrgProperties.DeactivationGuard guard) {
+        OrgProperties.Sync sync = properties.sync();
+        return new OrgProperties(new OrgProperties.Sync(true, sync.serverUrl(), sync.realm(), sync.clientId(),
+                sync.clientSecret(), sync.interval(), sync.initialDelay(), pageSize, sync.attributes(), guard), false);
+    }
+
+    /** Every org and account row with its xmin, which any UPDATE changes, even one writing the same values. */
+    private Map<String, String> rowVersions() {
+        Map<String, String> versions = new java.util.HashMap<>();
+        jdbc.sql("""
+                SELECT 'account ' || id, xmin::text FROM identity.user_account
+                UNION ALL SELECT 'employee ' || user_id, xmin::text FROM org.employee
+                UNION ALL SELECT 'department ' || id, xmin::text FROM org.department
+                UNION ALL SELECT 'membership ' || department_id || ' ' || user_id, xmin::text FROM org.membership
+                UNION ALL SELECT 'head ' || department_id || ' ' || user_id, xmin::text FROM org.department_head
+                """).query((rs, n) -> versions.put(rs.getString(1), rs.getString(2))).list();
+        return versions;
     }
 
     private long publications() {
