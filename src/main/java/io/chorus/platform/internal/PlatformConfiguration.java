@@ -12,4 +12,9 @@ class PlatformConfiguration {
     Clock clock() {
         return Clock.systemUTC();
     }
+
+    @Bean
+    StrictJson strictJson() {
+        return new StrictJson();
+    }
 }
