@@ -133,7 +133,9 @@ class HostileInputTest {
         RestApi api = clients.rest(alice);
         String messages = "/api/v1/conversations/" + group + "/messages";
 
-        api.postRaw(messages, "{\"clientMessageId\": \"u-1\", \"text\": \"a\\ud800b\"}").problem(400, "VALIDATION_FAILED");
+        RestApi.Response lone = api.postRaw(messages, "{\"clientMessageId\": \"u-1\", \"text\": \"a\\ud800b\"}")
+                .problem(400, "VALIDATION_FAILED");
+        assertThat(lone.json().at("/errors/0/field").asString()).isEqualTo("text");
         api.postRaw(messages, "{\"clientMessageId\": \"u-2\", \"text\": \"a\\udc00\"}").problem(400, "VALIDATION_FAILED");
         api.postRaw(messages, "{\"clientMessageId\": \"u-3\", \"text\": \"\\ude00\\ud83d\"}")
                 .problem(400, "VALIDATION_FAILED");
@@ -196,6 +198,11 @@ class HostileInputTest {
             assertThat(json.readTree(unknown.body()).get("code").asString()).isEqualTo("METHOD_NOT_ALLOWED");
             assertThat(unknown.headers().firstValue("Allow").orElse("")).contains("GET");
         }
+
+        // TRACE would echo the request, bearer token included, back to whoever can read the response.
+        RawResponse trace = raw("TRACE /api/v1/conversations HTTP/1.1");
+        assertProblem(trace, 405, "METHOD_NOT_ALLOWED");
+        assertThat(trace.body()).doesNotContain("Bearer");
     }
 
     @Test
