@@ -165,6 +165,8 @@ class HostileInputTest {
         assertProblem(raw("GET /api/v1/conversations/a%2Fb HTTP/1.1"), 400, "MALFORMED_REQUEST");
         assertProblem(raw("GET /api/v1/conversations/a%0Ab HTTP/1.1"), 400, "MALFORMED_REQUEST");
         assertProblem(raw("GET /api/v1/conversations/%ZZ HTTP/1.1"), 400, "MALFORMED_REQUEST");
+        assertProblem(raw("GET /api/v1/conversations;x=y HTTP/1.1"), 400, "MALFORMED_REQUEST");
+        assertProblem(raw("GET /api/v1/%2e%2e/v1/conversations HTTP/1.1"), 400, "MALFORMED_REQUEST");
     }
 
     @Test
@@ -208,6 +210,14 @@ class HostileInputTest {
     @Test
     void unknownPathIsNotFound() {
         clients.rest(alice).get("/api/v1/no-such-thing").problem(404, "NOT_FOUND");
+    }
+
+    @Test
+    void theWebSocketAddressRefusesPlainHttpWithProblems() {
+        assertProblem(raw("GET /ws HTTP/1.1"), 400, "MALFORMED_REQUEST");
+        RawResponse post = raw("POST /ws HTTP/1.1", "Content-Length: 0");
+        assertProblem(post, 405, "METHOD_NOT_ALLOWED");
+        assertThat(post.headers().get("allow")).isEqualTo("GET");
     }
 
     @Test

@@ -2,8 +2,10 @@ package io.chorus.platform.internal;
 
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
+import java.net.URI;
 import org.springframework.boot.webmvc.error.ErrorController;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
@@ -22,9 +24,17 @@ class ErrorProblems implements ErrorController {
     ResponseEntity<ProblemDetail> error(HttpServletRequest request) {
         int status = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE) instanceof Integer code && code >= 400
                 ? code : HttpStatus.NOT_FOUND.value();
-        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatus.valueOf(status),
+        ProblemDetail problem = ProblemDetail.forStatusAndDetail(HttpStatusCode.valueOf(status),
                 EdgeProblems.detailFor(status));
         problem.setProperty("code", EdgeProblems.codeFor(status));
+        // The address that failed, as for every other problem; not this error page's own.
+        if (request.getAttribute(RequestDispatcher.ERROR_REQUEST_URI) instanceof String failed) {
+            try {
+                problem.setInstance(URI.create(failed));
+            } catch (IllegalArgumentException unparseable) {
+                // Not a URI reference (the very reason it was refused, perhaps): left out.
+            }
+        }
         return ResponseEntity.status(status).contentType(MediaType.APPLICATION_PROBLEM_JSON).body(problem);
     }
 }
