@@ -8,10 +8,12 @@ import io.chorus.chat.SendResult;
 import io.chorus.identity.CurrentUser;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
+import io.chorus.platform.UnacceptableTextException;
 import java.security.Principal;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.core.convert.ConversionException;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
@@ -84,6 +86,11 @@ class ChatStompController {
         if (failure instanceof ChorusProblem problem) {
             return new StompError(problem.code(), problem.status().value(), problem.getMessage(), destination,
                     clientMessageId);
+        }
+        if (failure instanceof MessageConversionException
+                && NestedExceptionUtils.getMostSpecificCause(failure) instanceof UnacceptableTextException text) {
+            return new StompError(ProblemCodes.VALIDATION_FAILED, 400, "A text field " + text.getOriginalMessage() + ".",
+                    destination, clientMessageId);
         }
         if (failure instanceof MessageConversionException) {
             return new StompError(ProblemCodes.MALFORMED_REQUEST, 400,

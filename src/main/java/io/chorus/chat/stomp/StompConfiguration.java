@@ -48,8 +48,10 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Override
     public void registerStompEndpoints(StompEndpointRegistry registry) {
+        HandshakeRefusals refusals = new HandshakeRefusals();
         registry.addEndpoint("/ws")
-                .addInterceptors(sessions)
+                .setHandshakeHandler(refusals)
+                .addInterceptors(refusals, sessions)
                 .setAllowedOriginPatterns(properties.stomp().allowedOrigins().toArray(String[]::new));
         registry.setErrorHandler(errorFrames);
         // One session's frames are handled in the order sent: two messages typed in a row keep their order.

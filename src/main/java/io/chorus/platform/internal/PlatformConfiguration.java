@@ -24,4 +24,9 @@ class PlatformConfiguration {
     static SynchronousCommits synchronousCommits() {
         return new SynchronousCommits();
     }
+
+    @Bean
+    StrictJson strictJson() {
+        return new StrictJson();
+    }
 }

@@ -2,6 +2,7 @@ package io.chorus.platform.internal;
 
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
+import io.chorus.platform.UnacceptableTextException;
 import java.util.List;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -88,6 +89,13 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException unreadable,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (unreadable.getMostSpecificCause() instanceof UnacceptableTextException text) {
+            String field = fieldPath(text);
+            ProblemDetail body = detail(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
+                    "The request has invalid fields.");
+            body.setProperty("errors", List.of(Map.of("field", field, "message", text.getOriginalMessage())));
+            return ResponseEntity.badRequest().body(body);
+        }
         // Name the offending field, but never echo the parser's message: it quotes input and class names.
         String detail = switch (unreadable.getMostSpecificCause()) {
             case PropertyBindingException unknown -> "Unknown field '" + unknown.getPropertyName() + "'.";
