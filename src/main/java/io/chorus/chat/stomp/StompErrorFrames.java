@@ -97,7 +97,11 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
                 MessageBuilder.createMessage(json.writeValueAsBytes(error), headers.getMessageHeaders()));
     }
 
-    private static StompError describe(Throwable failure, StompHeaderAccessor client) {
+    private static boolean isConnect(StompCommand command) {
+        return command == StompCommand.CONNECT || command == StompCommand.STOMP;
+    }
+
+    static StompError describe(Throwable failure, StompHeaderAccessor client) {
         String destination = client == null ? null : client.getDestination();
         boolean anonymous = client == null || client.getUser() == null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -122,8 +126,14 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
             }
         }
         String text = String.valueOf(failure.getMessage());
-        if (text.contains("size limit") || text.contains("exceeded")) {
+        if (failure instanceof StompFrameLimit.FrameTooLarge || text.contains("size limit") || text.contains("exceeded")) {
             return new StompError(ProblemCodes.FRAME_TOO_LARGE, 413, "The frame is larger than this server accepts.",
+                    destination, null);
+        }
+        if (anonymous && client != null && !isConnect(client.getCommand())) {
+            // Spring refuses a frame of a session that never connected in its own words; to the
+            // client it is what it is: a frame from nobody.
+            return new StompError(ProblemCodes.UNAUTHENTICATED, 401, "Send CONNECT with a valid bearer token first.",
                     destination, null);
         }
         return new StompError(ProblemCodes.MALFORMED_REQUEST, 400, "The frame could not be processed.",
