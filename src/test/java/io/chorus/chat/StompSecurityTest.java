@@ -80,6 +80,14 @@ class StompSecurityTest {
     }
 
     @Test
+    void connectWithATokenMeantForAnotherApplicationIsRefusedAndClosed() {
+        TestUser alice = clients.user("alice");
+
+        assertConnectRefused(clients.token(alice, claims -> claims.audience(List.of("timesheets"))));
+        assertConnectRefused(clients.token(alice, claims -> claims.audience(List.of("account")).claim("azp", "timesheets")));
+    }
+
+    @Test
     void connectWithATokenSignedByAnotherKeyIsRefusedAndClosed() throws Exception {
         TestUser alice = clients.user("alice");
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");

@@ -7,10 +7,13 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -69,20 +72,32 @@ public class LocalTokenIssuer {
 
     /** As {@link #issue(DemoUser)}, issued at a chosen time (an expired token, for instance). */
     public IssuedToken issue(DemoUser user, Instant now) {
-        JwtClaimsSet claims = JwtClaimsSet.builder()
+        return issue(user, now, claims -> {
+        });
+    }
+
+    /**
+     * As {@link #issue(DemoUser, Instant)}, with its claims adjusted before signing (a short
+     * lifetime, another audience): how tests make the tokens Chorus must cut off or refuse.
+     */
+    public IssuedToken issue(DemoUser user, Instant now, Consumer<JwtClaimsSet.Builder> adjust) {
+        JwtClaimsSet.Builder builder = JwtClaimsSet.builder()
                 .issuer(issuer())
                 .subject(subjectOf(user.username()))
+                .audience(List.of(properties.audience()))
                 .issuedAt(now)
                 .expiresAt(now.plus(properties.local().tokenTtl()))
                 .id(UUID.randomUUID().toString())
                 .claim("preferred_username", user.username())
                 .claim("name", user.displayName())
                 .claim("email", user.email() == null ? "" : user.email())
-                .claim("realm_access", Map.of("roles", user.roles()))
-                .build();
+                .claim("realm_access", Map.of("roles", user.roles()));
+        adjust.accept(builder);
+        JwtClaimsSet claims = builder.build();
         String token = encoder.encode(JwtEncoderParameters.from(
                 JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
-        return new IssuedToken(token, properties.local().tokenTtl().toSeconds());
+        Instant expiresAt = claims.getExpiresAt();
+        return new IssuedToken(token, expiresAt == null ? 0 : Duration.between(now, expiresAt).toSeconds());
     }
 
     public static String subjectOf(String username) {
