@@ -16,6 +16,7 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MimeTypeUtils;
@@ -112,6 +113,10 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
             if (cause instanceof AccountDeactivatedException) {
                 return new StompError(ProblemCodes.ACCOUNT_DEACTIVATED, 401, "This account has been deactivated.",
                         destination, null);
+            }
+            if (cause instanceof CredentialsExpiredException) {
+                return new StompError(SessionExpiry.EXPIRED.code(), SessionExpiry.EXPIRED.status(),
+                        SessionExpiry.EXPIRED.detail(), destination, null);
             }
             if (cause instanceof AuthenticationException) {
                 return new StompError(ProblemCodes.UNAUTHENTICATED, 401,
