@@ -101,6 +101,29 @@ class StompSessionExpiryTest {
     }
 
     @Test
+    void aTokenExpiredSecondsAgoOpensNothingAndRefreshesNothing() {
+        TestUser alice = clients.user("alice");
+        // Within the decoder's allowance for clock skew, but past its exp all the same.
+        Instant now = Instant.now();
+        String justExpired = clients.token(alice,
+                claims -> claims.issuedAt(now.minusSeconds(70)).expiresAt(now.minusSeconds(10)));
+
+        try (RawStompClient raw = clients.raw()) {
+            Frame answer = raw.connect(justExpired);
+            assertThat(answer.command()).as("answer to CONNECT: %s", answer).isEqualTo("ERROR");
+            assertThat(answer.header("message")).isEqualTo(ProblemCodes.UNAUTHENTICATED);
+            raw.awaitClosed();
+        }
+        try (RawStompClient raw = clients.raw().connected(clients.token(alice, SHORT))) {
+            subscribe(raw, "errors", "/user/queue/errors");
+            refresh(raw, justExpired, "just-expired-1");
+            assertThat(raw.awaitFrame().json().get("code").asString()).isEqualTo(ProblemCodes.UNAUTHENTICATED);
+            assertThat(raw.awaitErrorFrame().header("message")).isEqualTo(ProblemCodes.TOKEN_EXPIRED);
+            raw.awaitClosed();
+        }
+    }
+
+    @Test
     void aTokenOfAnotherUserEndsTheSession() {
         TestUser alice = clients.user("alice");
         TestUser mallory = clients.user("mallory");

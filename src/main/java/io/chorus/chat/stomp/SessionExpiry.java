@@ -11,7 +11,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.event.EventListener;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-import org.springframework.security.authentication.CredentialsExpiredException;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
@@ -52,12 +52,12 @@ class SessionExpiry implements DisposableBean {
     /**
      * The session ends at {@code at}, instead of at any earlier deadline (a refreshed token).
      *
-     * @throws CredentialsExpiredException if {@code at} has passed already (a token the decoder's
-     *         clock-skew allowance still let through)
+     * @throws BadCredentialsException if {@code at} has passed already: a token the decoder's
+     *         clock-skew allowance still let through opens nothing, like any other expired token
      */
     void endAt(String sessionId, Instant at) {
         if (!at.isAfter(clock.instant())) {
-            throw new CredentialsExpiredException("The token has expired.");
+            throw new BadCredentialsException("The bearer token is invalid or expired.");
         }
         Deadline next = new Deadline(at, timer.schedule(() -> expire(sessionId, at), at));
         Deadline previous = deadlines.put(sessionId, next);
