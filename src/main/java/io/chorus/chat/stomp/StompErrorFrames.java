@@ -98,10 +98,6 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
                 MessageBuilder.createMessage(json.writeValueAsBytes(error), headers.getMessageHeaders()));
     }
 
-    private static boolean isConnect(StompCommand command) {
-        return command == StompCommand.CONNECT || command == StompCommand.STOMP;
-    }
-
     static StompError describe(Throwable failure, StompHeaderAccessor client) {
         String destination = client == null ? null : client.getDestination();
         boolean anonymous = client == null || client.getUser() == null;
@@ -119,8 +115,9 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
                         SessionExpiry.EXPIRED.detail(), destination, null);
             }
             if (cause instanceof AuthenticationException) {
-                return new StompError(ProblemCodes.UNAUTHENTICATED, 401,
-                        "CONNECT needs a valid 'Authorization: Bearer <token>' header.", destination, null);
+                return new StompError(ProblemCodes.UNAUTHENTICATED, 401, client != null && isConnect(client.getCommand())
+                        ? "CONNECT needs a valid 'Authorization: Bearer <token>' header."
+                        : "The token is not valid: expired, not meant for Chorus, or not genuine.", destination, null);
             }
             if (cause instanceof AccessDeniedException) {
                 return anonymous
@@ -143,5 +140,9 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
         }
         return new StompError(ProblemCodes.MALFORMED_REQUEST, 400, "The frame could not be processed.",
                 destination, null);
+    }
+
+    private static boolean isConnect(StompCommand command) {
+        return command == StompCommand.CONNECT || command == StompCommand.STOMP;
     }
 }
