@@ -1,5 +1,6 @@
 package io.chorus.identity;
 
+import java.time.Instant;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 
@@ -10,5 +11,12 @@ import org.springframework.security.core.AuthenticationException;
  */
 public interface BearerTokenAuthenticator {
 
-    Authentication authenticate(String bearerToken) throws AuthenticationException;
+    Authenticated authenticate(String bearerToken) throws AuthenticationException;
+
+    /**
+     * The caller, and the instant their token stops being valid: an edge that stays open (a
+     * STOMP session) must not outlive it.
+     */
+    record Authenticated(Authentication authentication, Instant expiresAt) {
+    }
 }

@@ -8,6 +8,8 @@ public final class ProblemCodes {
     public static final String UNAUTHENTICATED = "UNAUTHENTICATED";
     /** A valid token of a deactivated account; also the code that closes its live sessions. */
     public static final String ACCOUNT_DEACTIVATED = "ACCOUNT_DEACTIVATED";
+    /** The token a live STOMP session was opened or refreshed with has expired; the session ends. */
+    public static final String TOKEN_EXPIRED = "TOKEN_EXPIRED";
     public static final String FORBIDDEN = "FORBIDDEN";
     public static final String NOT_FOUND = "NOT_FOUND";
     public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";

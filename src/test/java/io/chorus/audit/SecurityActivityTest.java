@@ -86,9 +86,9 @@ class SecurityActivityTest {
         DemoUser demo = new DemoUser(username, username, username + "@test.local", List.of("employee"));
         String session = UUID.randomUUID().toString();
         String other = UUID.randomUUID().toString();
-        List<String> tokens = List.of(issuer.issue(demo, Instant.now(), session).value(),
-                issuer.issue(demo, Instant.now(), session).value(), issuer.issue(demo, Instant.now(), other).value(),
-                issuer.issue(demo, Instant.now(), null).value(), issuer.issue(demo, Instant.now(), null).value());
+        List<String> tokens = List.of(issuer.issueInSession(demo, Instant.now(), session).value(),
+                issuer.issueInSession(demo, Instant.now(), session).value(), issuer.issueInSession(demo, Instant.now(), other).value(),
+                issuer.issueInSession(demo, Instant.now(), null).value(), issuer.issueInSession(demo, Instant.now(), null).value());
         String user = clients.rest(tokens.getFirst()).get("/api/v1/me").ok().json().get("id").asString();
         tokens.forEach(token -> clients.rest(token).get("/api/v1/conversations").ok());
 

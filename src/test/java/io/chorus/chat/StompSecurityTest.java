@@ -80,6 +80,14 @@ class StompSecurityTest {
     }
 
     @Test
+    void connectWithATokenMeantForAnotherApplicationIsRefusedAndClosed() {
+        TestUser alice = clients.user("alice");
+
+        assertConnectRefused(clients.token(alice, claims -> claims.audience(List.of("timesheets"))));
+        assertConnectRefused(clients.token(alice, claims -> claims.audience(List.of("account")).claim("azp", "timesheets")));
+    }
+
+    @Test
     void connectWithATokenSignedByAnotherKeyIsRefusedAndClosed() throws Exception {
         TestUser alice = clients.user("alice");
         KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
@@ -135,13 +143,9 @@ class StompSecurityTest {
         assertNothingStored(alice, group);
     }
 
-    /** Either code names the cause (no CONNECT yet is both unauthenticated and out of protocol); the refusal and the hang-up matter. */
+    /** A frame before CONNECT comes from nobody: UNAUTHENTICATED, as the contract says, and the server hangs up. */
     private static void assertRefusedBeforeConnect(RawStompClient raw) {
-        Frame error = raw.awaitErrorFrame();
-        assertThat(error.header("message")).as("ERROR frame %s", error)
-                .isIn(ProblemCodes.UNAUTHENTICATED, ProblemCodes.MALFORMED_REQUEST)
-                .isEqualTo(error.json().get("code").asString());
-        raw.awaitClosed();
+        assertRefusedAs(raw, ProblemCodes.UNAUTHENTICATED);
     }
 
     // --- SUBSCRIBE ---
@@ -270,6 +274,36 @@ class StompSecurityTest {
             raw.awaitClosed();
         }
         assertNothingStored(alice, group);
+    }
+
+    @Test
+    void aFrameWhoseContentLengthIsOverTheLimitIsRefusedAsTooLarge() {
+        TestUser alice = clients.user("alice");
+        String group = group(alice, "Declared too big");
+        String destination = "/app/conversations/" + group + "/messages";
+
+        // Announced as too large, whatever follows: the server need not wait for the body.
+        try (RawStompClient raw = clients.raw().connected(alice.token())) {
+            raw.send("SEND", Map.of("destination", destination, "content-type", "application/json",
+                    "content-length", String.valueOf(70 * 1024)), "{\"clientMessageId\":\"cl-1\",\"text\":\"hi\"}");
+            assertTooLarge(raw);
+        }
+        // Announced and sent in full.
+        String body = "{\"clientMessageId\":\"cl-2\",\"text\":\"" + "x".repeat(70 * 1024) + "\"}";
+        try (RawStompClient raw = clients.raw().connected(alice.token())) {
+            raw.send("SEND", Map.of("destination", destination, "content-type", "application/json",
+                    "content-length", String.valueOf(body.length())), body);
+            assertTooLarge(raw);
+        }
+        assertNothingStored(alice, group);
+    }
+
+    private static void assertTooLarge(RawStompClient raw) {
+        Frame error = raw.awaitErrorFrame();
+        assertThat(error.header("message")).as("ERROR frame %s", error).isEqualTo(ProblemCodes.FRAME_TOO_LARGE);
+        assertThat(error.json().get("code").asString()).isEqualTo(ProblemCodes.FRAME_TOO_LARGE);
+        assertThat(error.json().get("status").asInt()).isEqualTo(413);
+        raw.awaitClosed();
     }
 
     @Test

@@ -1271,6 +1271,7 @@ class ContractTest {
                 payload("SendAck", bobLive.awaitAck());
                 assertThat(awaitEvent(aliceLive, "message.posted").at("/message/replyTo").isObject()).isTrue();
 
+                sent(bobLive, "/app/token", "RefreshToken", body("token", clients.token(bobUser, Duration.ofHours(1))));
                 sent(bobLive, app + "/typing", "TypingFrame", body());
                 awaitEvent(aliceLive, "typing");
                 sent(aliceLive, app + "/read", "ReadFrame", body("seq", 2));
@@ -1329,6 +1330,12 @@ class ContractTest {
             }
             errorFrame(carolAgain.awaitErrorFrame(), "FRAME_TOO_LARGE");
             assertThat(carolAgain.awaitClosed()).as("connection closed after an oversized frame").isTrue();
+        }
+        // As documented: a session ends with an ERROR frame TOKEN_EXPIRED when its token does.
+        try (StompTestClient shortLived = StompTestClient.connectOnly(clients.wsUrl(),
+                clients.token(carolUser, Duration.ofSeconds(5)), clients.json())) {
+            errorFrame(shortLived.awaitErrorFrame(), ProblemCodes.TOKEN_EXPIRED);
+            assertThat(shortLived.awaitClosed()).as("connection closed when its token expired").isTrue();
         }
         // As documented: deactivating an account closes its open sessions with ERROR frames
         // ACCOUNT_DEACTIVATED, and its token no longer connects.

@@ -23,8 +23,9 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Chorus against a real Keycloak: tokens issued by the {@code chorus} realm (password grant on
- * the test client) are accepted over REST and STOMP with the realm roles they carry, and a
- * token altered after Keycloak signed it is not.
+ * the test client, whose audience mapper names Chorus) are accepted over REST and STOMP with the
+ * realm roles they carry; a token altered after Keycloak signed it is not, nor one the realm
+ * issued to another of its applications.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
@@ -85,6 +86,18 @@ class KeycloakTokenTest {
 
         StompHeaders connect = new StompHeaders();
         connect.add("Authorization", "Bearer " + tampered);
+        assertThat(StompTestClient.connectExpectingRefusal(wsUrl(), connect, json).message())
+                .isEqualTo("UNAUTHENTICATED");
+    }
+
+    @Test
+    void aTokenTheRealmIssuedToAnotherApplicationIsRefused() {
+        String timesheets = KeycloakServer.accessToken(KeycloakServer.OTHER_CLIENT_ID, "alice.chen", "alice.chen-password");
+
+        api(timesheets).get("/api/v1/me").problem(401, "UNAUTHENTICATED");
+
+        StompHeaders connect = new StompHeaders();
+        connect.add("Authorization", "Bearer " + timesheets);
         assertThat(StompTestClient.connectExpectingRefusal(wsUrl(), connect, json).message())
                 .isEqualTo("UNAUTHENTICATED");
     }

@@ -101,6 +101,37 @@ class TokenAuthenticationTest {
     }
 
     @Test
+    void tokenMeantForAnotherApplicationIsRefused() {
+        TestUser user = clients.user("aud");
+        clients.rest(clients.token(user, claims -> claims.audience(List.of("chorus")))).get("/api/v1/me").ok();
+
+        clients.rest(clients.token(user, claims -> claims.audience(List.of("timesheets")))).get("/api/v1/me")
+                .problem(401, "UNAUTHENTICATED");
+        clients.rest(clients.token(user, claims -> claims.claims(all -> all.remove("aud")))).get("/api/v1/me")
+                .problem(401, "UNAUTHENTICATED");
+        clients.rest(clients.token(user, claims -> claims.audience(List.of("account")).claim("azp", "timesheets")))
+                .get("/api/v1/conversations").problem(401, "UNAUTHENTICATED");
+    }
+
+    @Test
+    void tokenIssuedToChorusAsAuthorizedPartyIsAcceptedWithoutNamingItsAudience() {
+        TestUser user = clients.user("azp");
+        // Keycloak's default layout: aud names only its own "account" client, azp the client that asked.
+        String keycloakShaped = clients.token(user, claims -> claims.audience(List.of("account")).claim("azp", "chorus"));
+
+        assertThat(clients.rest(keycloakShaped).get("/api/v1/me").ok().json().get("id").asString())
+                .isEqualTo(user.id().toString());
+    }
+
+    @Test
+    void tokenWithoutAnExpiryIsRefused() {
+        TestUser user = clients.user("forever");
+
+        clients.rest(clients.token(user, claims -> claims.claims(all -> all.remove("exp")))).get("/api/v1/me")
+                .problem(401, "UNAUTHENTICATED");
+    }
+
+    @Test
     void tokenSignedByAnotherKeyIsRefused() throws Exception {
         TestUser victim = clients.user("victim");
         String forged = signedByAFreshKey(victim.username());

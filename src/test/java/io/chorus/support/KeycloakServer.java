@@ -38,6 +38,9 @@ public final class KeycloakServer {
     public static final String REALM = "chorus";
     /** Public client with direct access grants: tests log users in with their password. */
     public static final String WEB_CLIENT_ID = "chorus-web";
+
+    /** Another application of the realm; its tokens do not name Chorus as their audience. */
+    public static final String OTHER_CLIENT_ID = "timesheets";
     /** Confidential client whose service account may read, not change, users and groups. */
     public static final String SYNC_CLIENT_ID = "chorus-sync";
     public static final String SYNC_CLIENT_SECRET = "chorus-sync-secret";
@@ -84,8 +87,13 @@ public final class KeycloakServer {
 
     /** An access token for a realm user, by the password grant on {@link #WEB_CLIENT_ID}. */
     public static String accessToken(String username, String password) {
+        return accessToken(WEB_CLIENT_ID, username, password);
+    }
+
+    /** An access token for a realm user, by the password grant on the public client {@code clientId}. */
+    public static String accessToken(String clientId, String username, String password) {
         KeycloakServer server = server();
-        String form = form(Map.of("grant_type", "password", "client_id", WEB_CLIENT_ID,
+        String form = form(Map.of("grant_type", "password", "client_id", clientId,
                 "username", username, "password", password, "scope", "openid"));
         HttpRequest request = HttpRequest.newBuilder(URI.create(issuerUri() + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")

@@ -2,13 +2,16 @@ package io.chorus.support;
 
 import io.chorus.identity.internal.IdentityProperties.DemoUser;
 import io.chorus.identity.internal.local.LocalTokenIssuer;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.springframework.boot.test.context.TestComponent;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ApplicationContext;
+import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.web.socket.WebSocketHttpHeaders;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -70,6 +73,23 @@ public class TestClients {
     /** As {@link #token(String, List, Instant)}, with the display name the identity provider reports. */
     public String token(String username, String displayName, List<String> roles, Instant issuedAt) {
         return issuer.issue(new DemoUser(username, displayName, username + "@test.local", roles), issuedAt).value();
+    }
+
+    /** A fresh token for {@code user}, issued now and valid for {@code lifetime} only. */
+    public String token(TestUser user, Duration lifetime) {
+        Instant now = Instant.now();
+        return token(user, now, claims -> claims.expiresAt(now.plus(lifetime)));
+    }
+
+    /** A token for {@code user}, issued now, with its claims adjusted before signing (another audience, say). */
+    public String token(TestUser user, Consumer<JwtClaimsSet.Builder> adjust) {
+        return token(user, Instant.now(), adjust);
+    }
+
+    private String token(TestUser user, Instant now, Consumer<JwtClaimsSet.Builder> adjust) {
+        DemoUser demo = new DemoUser(user.username(), displayName(user.username()), user.username() + "@test.local",
+                List.of("employee"));
+        return issuer.issue(demo, now, adjust).value();
     }
 
     /** The display name the tokens of {@link #user(String)} carry unless a test chooses another. */

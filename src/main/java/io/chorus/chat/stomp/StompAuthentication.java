@@ -1,6 +1,7 @@
 package io.chorus.chat.stomp;
 
 import io.chorus.identity.BearerTokenAuthenticator;
+import io.chorus.identity.BearerTokenAuthenticator.Authenticated;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -8,12 +9,14 @@ import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.security.authentication.AuthenticationCredentialsNotFoundException;
+import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.stereotype.Component;
 
 /**
  * Authenticates the CONNECT frame from its {@code Authorization: Bearer <jwt>} header; the
- * session then carries that user for every later frame. A CONNECT without a valid token is
- * refused with an ERROR frame and the connection closed.
+ * session then carries that user for every later frame, until the token expires
+ * ({@link SessionExpiry}). A CONNECT without a valid token is refused with an ERROR frame and the
+ * connection closed, and so is a SEND or SUBSCRIBE after the session's token expired.
  */
 @Component
 class StompAuthentication implements ChannelInterceptor {
@@ -22,22 +25,33 @@ class StompAuthentication implements ChannelInterceptor {
     private static final String BEARER = "Bearer ";
 
     private final BearerTokenAuthenticator authenticator;
+    private final SessionExpiry expiry;
 
-    StompAuthentication(BearerTokenAuthenticator authenticator) {
+    StompAuthentication(BearerTokenAuthenticator authenticator, SessionExpiry expiry) {
         this.authenticator = authenticator;
+        this.expiry = expiry;
     }
 
     @Override
     public Message<?> preSend(Message<?> message, MessageChannel channel) {
         StompHeaderAccessor accessor = MessageHeaderAccessor.getAccessor(message, StompHeaderAccessor.class);
-        if (accessor != null && StompCommand.CONNECT.equals(accessor.getCommand())) {
+        if (accessor == null) {
+            return message;
+        }
+        if (StompCommand.CONNECT.equals(accessor.getCommand())) {
             String header = accessor.getFirstNativeHeader(AUTHORIZATION);
             // Spring logs a refused frame with all its headers: the token must not be among them.
             accessor.removeNativeHeader(AUTHORIZATION);
             if (header == null || !header.startsWith(BEARER)) {
                 throw new AuthenticationCredentialsNotFoundException("CONNECT needs an 'Authorization: Bearer <token>' header.");
             }
-            accessor.setUser(authenticator.authenticate(header.substring(BEARER.length()).strip()));
+            Authenticated caller = authenticator.authenticate(header.substring(BEARER.length()).strip());
+            expiry.endAt(accessor.getSessionId(), caller.expiresAt());
+            accessor.setUser(caller.authentication());
+        } else if ((StompCommand.SEND.equals(accessor.getCommand()) || StompCommand.SUBSCRIBE.equals(accessor.getCommand()))
+                && expiry.expired(accessor.getSessionId())) {
+            // The timer closes the session at exp; this holds even if it runs late.
+            throw new CredentialsExpiredException("The session's token has expired.");
         }
         return message;
     }

@@ -16,6 +16,7 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.authentication.AuthenticationServiceException;
+import org.springframework.security.authentication.CredentialsExpiredException;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MimeTypeUtils;
@@ -97,7 +98,7 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
                 MessageBuilder.createMessage(json.writeValueAsBytes(error), headers.getMessageHeaders()));
     }
 
-    private static StompError describe(Throwable failure, StompHeaderAccessor client) {
+    static StompError describe(Throwable failure, StompHeaderAccessor client) {
         String destination = client == null ? null : client.getDestination();
         boolean anonymous = client == null || client.getUser() == null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
@@ -109,9 +110,14 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
                 return new StompError(ProblemCodes.ACCOUNT_DEACTIVATED, 401, "This account has been deactivated.",
                         destination, null);
             }
+            if (cause instanceof CredentialsExpiredException) {
+                return new StompError(SessionExpiry.EXPIRED.code(), SessionExpiry.EXPIRED.status(),
+                        SessionExpiry.EXPIRED.detail(), destination, null);
+            }
             if (cause instanceof AuthenticationException) {
-                return new StompError(ProblemCodes.UNAUTHENTICATED, 401,
-                        "CONNECT needs a valid 'Authorization: Bearer <token>' header.", destination, null);
+                return new StompError(ProblemCodes.UNAUTHENTICATED, 401, client != null && isConnect(client.getCommand())
+                        ? "CONNECT needs a valid 'Authorization: Bearer <token>' header."
+                        : "The token is not valid: expired, not meant for Chorus, or not genuine.", destination, null);
             }
             if (cause instanceof AccessDeniedException) {
                 return anonymous
@@ -122,11 +128,21 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
             }
         }
         String text = String.valueOf(failure.getMessage());
-        if (text.contains("size limit") || text.contains("exceeded")) {
+        if (failure instanceof StompFrameLimit.FrameTooLarge || text.contains("size limit") || text.contains("exceeded")) {
             return new StompError(ProblemCodes.FRAME_TOO_LARGE, 413, "The frame is larger than this server accepts.",
+                    destination, null);
+        }
+        if (anonymous && client != null && !isConnect(client.getCommand())) {
+            // Spring refuses a frame of a session that never connected in its own words; to the
+            // client it is what it is: a frame from nobody.
+            return new StompError(ProblemCodes.UNAUTHENTICATED, 401, "Send CONNECT with a valid bearer token first.",
                     destination, null);
         }
         return new StompError(ProblemCodes.MALFORMED_REQUEST, 400, "The frame could not be processed.",
                 destination, null);
+    }
+
+    private static boolean isConnect(StompCommand command) {
+        return command == StompCommand.CONNECT || command == StompCommand.STOMP;
     }
 }

@@ -24,6 +24,8 @@ class StompSecurityConfiguration {
     static final String[] USER_QUEUES = {"/user/queue/events", "/user/queue/acks", "/user/queue/errors"};
     static final String[] APP_DESTINATIONS = {
             "/app/conversations/*/messages", "/app/conversations/*/typing", "/app/conversations/*/read"};
+    /** Any connected caller may keep their session alive, whatever their roles. */
+    static final String TOKEN_REFRESH = "/app/token";
 
     @Bean
     AuthorizationManager<Message<?>> messageAuthorizationManager(
@@ -35,6 +37,7 @@ class StompSecurityConfiguration {
                         SimpMessageType.UNSUBSCRIBE).permitAll()
                 .simpSubscribeDestMatchers(USER_QUEUES).hasRole(employee)
                 .simpMessageDestMatchers(APP_DESTINATIONS).hasRole(employee)
+                .simpMessageDestMatchers(TOKEN_REFRESH).authenticated()
                 .anyMessage().denyAll();
         return messages.build();
     }

@@ -12,11 +12,16 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Where tokens come from. With {@code issuerUri} set, Chorus trusts that OIDC issuer
  * (a Keycloak realm) and local mode stays off whatever {@code local.enabled} says.
+ *
+ * <p>{@code audience} is who a token must be meant for: it names Chorus in its {@code aud}
+ * claim, or it was issued to that client ({@code azp}). A realm issues tokens to many
+ * applications; one meant for another of them must not work here.
  */
 @Validated
 @ConfigurationProperties("chorus.identity")
 public record IdentityProperties(
         String issuerUri,
+        @NotBlank @DefaultValue("chorus") String audience,
         @Valid @DefaultValue Local local) {
 
     public boolean localMode() {

@@ -3,7 +3,7 @@ package io.chorus.identity.internal;
 import io.chorus.identity.BearerTokenAuthenticator;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.authentication.BadCredentialsException;
-import org.springframework.security.core.Authentication;
+import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
 import org.springframework.security.oauth2.jwt.JwtDecoderInitializationException;
 import org.springframework.security.oauth2.jwt.JwtException;
@@ -22,14 +22,17 @@ class JwtBearerTokenAuthenticator implements BearerTokenAuthenticator {
     }
 
     @Override
-    public Authentication authenticate(String bearerToken) {
+    public Authenticated authenticate(String bearerToken) {
+        Jwt jwt;
         try {
-            return converter.convert(decoder.decode(bearerToken));
+            jwt = decoder.decode(bearerToken);
         } catch (JwtDecoderInitializationException unreachable) {
             throw new AuthenticationServiceException("The identity provider cannot be reached.", unreachable);
         } catch (JwtException invalid) {
             // The decoder's message can quote token content; callers get a fixed sentence.
             throw new BadCredentialsException("The bearer token is invalid or expired.", invalid);
         }
+        // The decoder refuses a token without exp, so every session has an end.
+        return new Authenticated(converter.convert(jwt), jwt.getExpiresAt());
     }
 }

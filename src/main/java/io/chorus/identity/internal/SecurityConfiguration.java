@@ -8,6 +8,7 @@ import io.chorus.platform.ProblemCodes;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
+import java.util.List;
 import java.util.Objects;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.annotation.Bean;
@@ -20,7 +21,10 @@ import org.springframework.security.config.annotation.method.configuration.Enabl
 import org.springframework.security.config.annotation.web.builders.HttpSecurity;
 import org.springframework.security.config.http.SessionCreationPolicy;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2Error;
+import org.springframework.security.oauth2.core.OAuth2ErrorCodes;
 import org.springframework.security.oauth2.core.OAuth2TokenValidator;
+import org.springframework.security.oauth2.core.OAuth2TokenValidatorResult;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
@@ -79,7 +83,8 @@ class SecurityConfiguration {
         if (properties.localMode()) {
             LocalTokenIssuer issuer = Objects.requireNonNull(localIssuer.getIfAvailable(), "local issuer");
             NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(issuer.publicKey()).build();
-            decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuer.issuer())));
+            decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuer.issuer()),
+                    properties.audience()));
             return decoder;
         }
         if (properties.issuerUri() == null || properties.issuerUri().isBlank()) {
@@ -89,15 +94,35 @@ class SecurityConfiguration {
         String issuerUri = properties.issuerUri();
         return new SupplierJwtDecoder(() -> {
             NimbusJwtDecoder decoder = JwtDecoders.fromIssuerLocation(issuerUri);
-            decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuerUri)));
+            decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuerUri), properties.audience()));
             return decoder;
         });
     }
 
-    private static OAuth2TokenValidator<Jwt> validators(OAuth2TokenValidator<Jwt> defaults) {
-        // Without a subject there is no stable user key to attach anything to.
+    private static OAuth2TokenValidator<Jwt> validators(OAuth2TokenValidator<Jwt> defaults, String audience) {
         return new DelegatingOAuth2TokenValidator<>(defaults,
-                new JwtClaimValidator<String>(JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank()));
+                // Without a subject there is no stable user key to attach anything to.
+                new JwtClaimValidator<String>(JwtClaimNames.SUB, subject -> subject != null && !subject.isBlank()),
+                // A token without an end would keep a STOMP session open for ever.
+                new JwtClaimValidator<Object>(JwtClaimNames.EXP, Objects::nonNull),
+                meantFor(audience));
+    }
+
+    /**
+     * A token must be meant for Chorus: {@code audience} in its {@code aud}, or, since Keycloak
+     * names no audience by default, issued to the client of that name ({@code azp}). A token
+     * another application of the same realm asked for is refused.
+     */
+    private static OAuth2TokenValidator<Jwt> meantFor(String audience) {
+        OAuth2Error elsewhere = new OAuth2Error(OAuth2ErrorCodes.INVALID_TOKEN, "The token is not meant for Chorus.",
+                null);
+        return jwt -> {
+            List<String> audiences = jwt.getAudience();
+            boolean named = audiences != null && audiences.contains(audience);
+            return named || audience.equals(jwt.getClaimAsString("azp"))
+                    ? OAuth2TokenValidatorResult.success()
+                    : OAuth2TokenValidatorResult.failure(elsewhere);
+        };
     }
 
     private static void unauthenticated(HttpServletResponse response, AuthenticationException failure)

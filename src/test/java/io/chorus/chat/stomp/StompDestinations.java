@@ -19,6 +19,8 @@ public final class StompDestinations {
 
     /** What a client may SEND to, as Ant-style patterns ({@code *} for a path segment). */
     public static List<String> appDestinations() {
-        return List.of(StompSecurityConfiguration.APP_DESTINATIONS);
+        List<String> destinations = new java.util.ArrayList<>(List.of(StompSecurityConfiguration.APP_DESTINATIONS));
+        destinations.add(StompSecurityConfiguration.TOKEN_REFRESH);
+        return List.copyOf(destinations);
     }
 }

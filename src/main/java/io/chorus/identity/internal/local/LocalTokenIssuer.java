@@ -7,10 +7,13 @@ import java.security.KeyPairGenerator;
 import java.security.NoSuchAlgorithmException;
 import java.security.interfaces.RSAPrivateKey;
 import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.function.Consumer;
 import com.nimbusds.jose.jwk.JWKSet;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.source.ImmutableJWKSet;
@@ -72,17 +75,31 @@ public class LocalTokenIssuer {
      * token is a sign-in of its own: a session ({@code sid}) of its own, as Keycloak gives a login.
      */
     public IssuedToken issue(DemoUser user, Instant now) {
-        return issue(user, now, UUID.randomUUID().toString());
+        return issueInSession(user, now, UUID.randomUUID().toString());
     }
 
     /**
      * As {@link #issue(DemoUser, Instant)}, within the session {@code sessionId} (as Keycloak
      * refreshes a token), or with no {@code sid} claim at all when it is null.
      */
-    public IssuedToken issue(DemoUser user, Instant now, String sessionId) {
-        JwtClaimsSet.Builder claims = JwtClaimsSet.builder()
+    public IssuedToken issueInSession(DemoUser user, Instant now, String sessionId) {
+        return issue(user, now, claims -> {
+            if (sessionId != null) {
+                claims.claim("sid", sessionId);
+            }
+        });
+    }
+
+    /**
+     * As {@link #issue(DemoUser, Instant)}, with its claims adjusted before signing (a short
+     * lifetime, another audience, another session): how tests make the tokens Chorus must cut
+     * off or refuse. It carries no {@code sid} unless {@code adjust} adds one.
+     */
+    public IssuedToken issue(DemoUser user, Instant now, Consumer<JwtClaimsSet.Builder> adjust) {
+        JwtClaimsSet.Builder builder = JwtClaimsSet.builder()
                 .issuer(issuer())
                 .subject(subjectOf(user.username()))
+                .audience(List.of(properties.audience()))
                 .issuedAt(now)
                 .expiresAt(now.plus(properties.local().tokenTtl()))
                 .id(UUID.randomUUID().toString())
@@ -90,12 +107,12 @@ public class LocalTokenIssuer {
                 .claim("name", user.displayName())
                 .claim("email", user.email() == null ? "" : user.email())
                 .claim("realm_access", Map.of("roles", user.roles()));
-        if (sessionId != null) {
-            claims.claim("sid", sessionId);
-        }
+        adjust.accept(builder);
+        JwtClaimsSet claims = builder.build();
         String token = encoder.encode(JwtEncoderParameters.from(
-                JwsHeader.with(SignatureAlgorithm.RS256).build(), claims.build())).getTokenValue();
-        return new IssuedToken(token, properties.local().tokenTtl().toSeconds());
+                JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
+        Instant expiresAt = claims.getExpiresAt();
+        return new IssuedToken(token, expiresAt == null ? 0 : Duration.between(now, expiresAt).toSeconds());
     }
 
     public static String subjectOf(String username) {
