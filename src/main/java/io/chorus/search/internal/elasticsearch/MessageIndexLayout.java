@@ -97,6 +97,9 @@ final class MessageIndexLayout {
                 .meta("mapping_version", JsonData.of(MAPPING_VERSION))
                 // A field the mapping does not name is a bug to fail on, not a guess to index.
                 .dynamic(DynamicMapping.Strict)
+                // The token sequences are derived from the texts and only searched: kept out of
+                // _source, they do not double what the index stores (a rebuild reads chat anyway).
+                .source(src -> src.excludes(WORDS, ALL_WORDS, BIGRAMS, ALL_BIGRAMS))
                 .properties(MESSAGE_ID, p -> p.long_(l -> l))
                 .properties(CONVERSATION_ID, p -> p.keyword(k -> k))
                 .properties(SENDER_ID, p -> p.keyword(k -> k))

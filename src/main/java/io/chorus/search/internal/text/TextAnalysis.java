@@ -81,7 +81,8 @@ public final class TextAnalysis {
                         word.append(form);
                         i += Character.charCount(c);
                     } else if (joinsWord(form, word, text, i + Character.charCount(c))) {
-                        word.append(form);
+                        // don’t as typed on phones is don't
+                        word.append(form.equals("\u2019") ? "'" : form);
                         i += Character.charCount(c);
                     } else {
                         break;

@@ -39,6 +39,7 @@ class QueryParserTest {
     void curlyQuotesOfChineseInputMethodsWorkLikeAsciiOnes() {
         ParsedQuery q = QueryParser.parse("\u201C审批通过\u201D -\u2018old plan\u2019 in:\u201CProject A\u201D don\u2019t");
         assertThat(q.include()).extracting(Term::text).containsExactly("审批通过", "don\u2019t");
+        assertThat(q.include().get(1).words()).containsExactly("don't");
         assertThat(q.include()).extracting(Term::phrase).containsExactly(true, false);
         assertThat(q.exclude()).extracting(Term::text).containsExactly("old plan");
         assertThat(q.exclude().getFirst().phrase()).isTrue();

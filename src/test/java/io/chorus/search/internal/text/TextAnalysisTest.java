@@ -62,6 +62,7 @@ class TextAnalysisTest {
     void wordsKeepInnerApostrophesDotsAndDigitGroups() {
         assertThat(TextAnalysis.words("Don't ping example.com about 3.14 or 1,000 items_left."))
                 .containsExactly("don't", "ping", "example.com", "about", "3.14", "or", "1,000", "items_left");
+        assertThat(TextAnalysis.words("don\u2019t")).containsExactly("don't");
     }
 
     @Test
