@@ -33,7 +33,7 @@ public final class TextAnalysis {
 
     /**
      * What stands at a position that holds no token: between two ideographs that punctuation or
-     * space separates, and between the texts of one message. No text ever yields it as a token.
+     * space separates, and (twice) between the texts of one message. No text ever yields it as a token.
      */
     public static final String BREAK = "\u2029";
 
@@ -116,7 +116,10 @@ public final class TextAnalysis {
         return sequence;
     }
 
-    /** The indexed sequence of several texts (a message's current and earlier ones), one break between each two. */
+    /**
+     * The indexed sequence of several texts (a message's current and earlier ones), two breaks
+     * between each two: a phrase holds at most one break in a row, so none spans two texts.
+     */
     public static List<String> sequenceOfTexts(List<String> texts) {
         List<String> sequence = new ArrayList<>();
         for (String text : texts) {
@@ -125,6 +128,7 @@ public final class TextAnalysis {
                 continue;
             }
             if (!sequence.isEmpty()) {
+                sequence.add(BREAK);
                 sequence.add(BREAK);
             }
             sequence.addAll(one);

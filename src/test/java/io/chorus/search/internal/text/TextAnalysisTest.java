@@ -27,6 +27,9 @@ class TextAnalysisTest {
         assertThat(Highlighter.matches("意见不合，同事们", List.of(Term.of("不合，同事", true))))
                 .containsExactly(new Highlight(2, 7));
         assertThat(TextAnalysis.bigrams(TextAnalysis.tokens("review，合同"))).containsExactly("合同");
+        assertThat(TextAnalysis.sequenceOfTexts(List.of("已审批", "流程")))
+                .as("no phrase with one break spans two texts of a message")
+                .containsExactly("已", "审", "批", TextAnalysis.BREAK, TextAnalysis.BREAK, "流", "程");
         assertThat(TextAnalysis.sequence(TextAnalysis.tokens("Q3，预算")))
                 .as("breaks only separate ideographs").containsExactly("q3", "预", "算");
     }
