@@ -22,6 +22,7 @@ import java.time.ZoneId;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
@@ -149,12 +150,17 @@ public class MessageSearch {
         if (query.senders().isEmpty()) {
             return onlySenders == null ? null : Set.copyOf(onlySenders);
         }
-        Map<String, UserId> found = users.findByUsernames(query.senders());
+        // Names ignore letter case: from:BOB is bob. Usernames are stored as the identity
+        // provider keeps them (Keycloak: lowercase), so the lowercase form is asked for too.
+        Set<String> asked = new LinkedHashSet<>(query.senders());
+        query.senders().forEach(name -> asked.add(name.toLowerCase(Locale.ROOT)));
+        Map<String, UserId> found = users.findByUsernames(asked);
         Map<String, UserId> byLowerName = found.entrySet().stream()
-                .collect(Collectors.toMap(e -> e.getKey().toLowerCase(), Map.Entry::getValue, (a, b) -> a));
+                .collect(Collectors.toMap(e -> e.getKey().toLowerCase(Locale.ROOT), Map.Entry::getValue,
+                        (a, b) -> a));
         Set<UUID> named = new LinkedHashSet<>();
         for (String name : query.senders()) {
-            UserId id = found.containsKey(name) ? found.get(name) : byLowerName.get(name.toLowerCase());
+            UserId id = found.containsKey(name) ? found.get(name) : byLowerName.get(name.toLowerCase(Locale.ROOT));
             if (id == null) {
                 throw ChorusProblem.badRequest(SearchProblems.UNKNOWN_SENDER, "from: nobody is called '" + name + "'.");
             }

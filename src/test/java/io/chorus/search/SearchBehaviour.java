@@ -9,6 +9,7 @@ import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -95,9 +96,14 @@ abstract class SearchBehaviour {
         search.awaitIndexed();
 
         assertThat(search.ids(alice, "合同 from:" + bob.username())).containsExactly(fromBob);
+        assertThat(search.ids(alice, "合同 from:" + bob.username().toUpperCase(Locale.ROOT)))
+                .as("from: ignores letter case").containsExactly(fromBob);
+        assertThat(search.ids(alice, "合同 FROM:@" + capitalised(bob.username()))).containsExactly(fromBob);
         assertThat(new HashSet<>(search.ids(alice, "合同 from:" + bob.username() + " from:" + carol.username())))
                 .containsExactlyInAnyOrder(fromBob, elsewhere);
         assertThat(search.ids(alice, "合同 in:\"Finance 预算 " + alice.username() + "\"")).containsExactly(elsewhere);
+        assertThat(search.ids(alice, "合同 in:\u201Cfinance 预算 " + alice.username() + "\u201D"))
+                .as("curly quotes around a name").containsExactly(elsewhere);
         assertThat(new HashSet<>(search.ids(alice, "合同 in:" + group))).containsExactlyInAnyOrder(fromBob, fromAlice);
         assertThat(search.ids(bob, "合同 mentions:me")).containsExactly(fromAlice);
         assertThat(search.ids(bob, "mentions:me")).containsExactly(fromAlice);
@@ -110,6 +116,53 @@ abstract class SearchBehaviour {
         assertThat(search.ids(alice, "合同 after:" + today)).isEmpty();
         // Fourteen hours ahead of UTC, "today" in UTC may be yesterday there: the zone moves the day.
         assertThat(search.ids(alice, "合同 before:" + today.plusDays(2), "tz", "Pacific/Kiritimati")).hasSize(3);
+    }
+
+    private static String capitalised(String name) {
+        return name.substring(0, 1).toUpperCase(Locale.ROOT) + name.substring(1);
+    }
+
+    @Test
+    void wordsMeetAcrossPunctuationScriptFormsPluralsAndQuotesAlike() {
+        long contract = search.send(alice, group, "合同已经签好了");
+        long disagreement = search.send(bob, group, "两个方案意见不合，同事们明天再讨论");
+        long traditional = search.send(bob, group, "報銷審批通過了嗎？");
+        long reviews = search.send(alice, group, "Two code reviews are still pending");
+        long tagged = search.send(bob, group, "PR #250 已加标签 type:hotfix");
+        long party = search.send(alice, group, "发布成功 🎉");
+        search.awaitIndexed();
+
+        assertThat(search.ids(alice, "合同")).as("no pair across a comma").containsExactly(contract);
+        assertThat(search.ids(alice, "\"合同\"")).containsExactly(contract);
+        assertThat(search.ids(alice, "\"不合，同事\"")).as("a phrase across the same comma").containsExactly(disagreement);
+        assertThat(search.ids(alice, "审批")).containsExactly(traditional);
+        assertThat(search.ids(alice, "審批 报销")).containsExactly(traditional);
+        assertThat(search.ids(alice, "review")).containsExactly(reviews);
+        assertThat(search.ids(alice, "\"code review\"")).containsExactly(reviews);
+        assertThat(search.ids(alice, "\u201Ccode reviews\u201D")).containsExactly(reviews);
+        assertThat(search.ids(alice, "\u201Creviews code\u201D")).as("curly quotes make a phrase").isEmpty();
+        assertThat(search.ids(alice, "hotfix")).containsExactly(tagged);
+        assertThat(search.ids(alice, "发布 🎉")).as("emoji are decoration, on both engines").containsExactly(party);
+        assertThat(search.ids(alice, "发布")).containsExactly(party);
+
+        JsonNode snippet = search.search(alice, "审批").get("items").get(0).get("snippet");
+        JsonNode highlight = snippet.get("highlights").get(0);
+        assertThat(snippet.get("text").asString().substring(highlight.get("start").asInt(), highlight.get("end").asInt()))
+                .as("highlight in the original, traditional text").isEqualTo("審批");
+    }
+
+    @Test
+    void aShortMessageAboutAWordOutranksALongOneMentioningItInPassing() {
+        long about = search.send(alice, group, "The vendor invoice is overdue");
+        long digest = search.send(bob, group, "Weekly digest: the printers on three were replaced, the kitchen gets a"
+                + " new coffee machine, the Wi-Fi in area B was upgraded, old laptops go back to the front desk,"
+                + " travel claims need original receipts, one vendor invoice is still open, the mentoring programme"
+                + " is open for sign-up, the wellness budget covers sports courses, the autumn party is on the last"
+                + " Friday of October and volunteers for the organising team are welcome. Thanks for the office move!");
+        search.awaitIndexed();
+
+        assertThat(search.ids(alice, "invoice")).containsExactly(about, digest);
+        assertThat(search.ids(alice, "vendor invoice")).containsExactly(about, digest);
     }
 
     @Test

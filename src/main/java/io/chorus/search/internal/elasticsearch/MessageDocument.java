@@ -1,6 +1,8 @@
 package io.chorus.search.internal.elasticsearch;
 
-import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.ALL_TEXTS;
+import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.ALL_BIGRAMS;
+import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.ALL_WORDS;
+import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.BIGRAMS;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.CONVERSATION_ID;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.DISPLAY_TEXT;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.EARLIER_DISPLAY_TEXTS;
@@ -13,8 +15,8 @@ import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.RECALLE
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.SENDER_ID;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.SENT_AT;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.SEQ;
-import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.TEXT;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.VERSION;
+import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.WORDS;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.chorus.search.internal.engine.IndexedMessage;
@@ -26,8 +28,8 @@ import java.util.Set;
 import java.util.UUID;
 
 /**
- * A message's {@code _source}: the normalised texts Elasticsearch analyses, the originals that a
- * hit shows, and the filter fields. {@code sentAt} is ISO-8601 text so no mapper setting can
+ * A message's {@code _source}: the indexed sequences and bigrams Chorus cut from its texts, the
+ * originals that a hit shows, and the filter fields. {@code sentAt} is ISO-8601 text so no mapper setting can
  * turn it into epoch numbers or drop its microseconds.
  */
 record MessageDocument(
@@ -36,8 +38,10 @@ record MessageDocument(
         @JsonProperty(SEQ) long seq,
         @JsonProperty(SENDER_ID) UUID senderId,
         @JsonProperty(SENT_AT) String sentAt,
-        @JsonProperty(TEXT) String text,
-        @JsonProperty(ALL_TEXTS) List<String> allTexts,
+        @JsonProperty(WORDS) List<String> words,
+        @JsonProperty(ALL_WORDS) List<String> allWords,
+        @JsonProperty(BIGRAMS) List<String> bigrams,
+        @JsonProperty(ALL_BIGRAMS) List<String> allBigrams,
         @JsonProperty(DISPLAY_TEXT) String displayText,
         @JsonProperty(EARLIER_DISPLAY_TEXTS) List<String> earlierDisplayTexts,
         @JsonProperty(MENTIONS) List<UUID> mentions,
@@ -52,12 +56,14 @@ record MessageDocument(
         String text = message.purged() ? "" : message.text();
         List<String> earlier = message.purged() ? List.of() : message.earlierTexts();
         List<String> all = new ArrayList<>();
-        if (!message.purged()) {
-            all.add(TextAnalysis.normalise(text));
-            earlier.forEach(old -> all.add(TextAnalysis.normalise(old)));
-        }
+        all.add(text);
+        all.addAll(earlier);
+        List<String> words = TextAnalysis.sequenceOfTexts(List.of(text));
+        List<String> allWords = TextAnalysis.sequenceOfTexts(all);
         return new MessageDocument(message.messageId(), message.conversationId(), message.seq(),
-                message.senderId(), message.sentAt().toString(), TextAnalysis.normalise(text), all, text, earlier,
+                message.senderId(), message.sentAt().toString(), words, allWords,
+                TextAnalysis.bigramsOf(words).stream().distinct().toList(),
+                TextAnalysis.bigramsOf(allWords).stream().distinct().toList(), text, earlier,
                 List.copyOf(message.mentions()), message.mentionsAll(), message.edited(), message.recalled(),
                 message.purged(), message.version());
     }

@@ -15,30 +15,33 @@ import java.util.regex.Pattern;
  * read an alias; each build is a concrete index behind it, named after the mapping version and
  * the time it was created, so a new mapping is built beside the old one and swapped in at once.
  *
- * <p>Text is cut exactly as {@code TextAnalysis} cuts it: the {@code standard} tokenizer makes
- * each Han character a token and keeps words whole. Chinese words are matched through the
- * {@code bigrams} sub-fields (two adjacent tokens joined), which is what a query's
- * {@code Term.bigrams()} holds. Only {@code standard}, {@code lowercase} and {@code shingle}
- * are used: the integration-test distribution has no {@code analysis-common} ({@code cjk}).
- * Texts are stored normalised (NFKC, lowercase) by Chorus itself, so {@code Ｑ３} is {@code q3}
- * before Elasticsearch sees it; the originals are kept unindexed for display.
+ * <p>Elasticsearch does not cut text itself: Chorus's {@code TextAnalysis} does, for both
+ * engines, and a document carries its indexed sequence ready-cut, one token per array value of
+ * {@link #WORDS}. That field's {@code keyword} analyzer keeps each value whole as one token, and
+ * a position increment gap of 0 gives the values consecutive positions, so phrases line up
+ * exactly as in PostgreSQL and the field's length is the sequence's, which BM25 normalises by.
+ * Chinese bigrams go to the {@link #BIGRAMS} keyword field, for matching only. No analysis
+ * plugin is needed (the integration-test distribution has none); the originals are kept
+ * unindexed for display.
  */
 final class MessageIndexLayout {
 
     /** Raise with every change below: start-up then sees {@code needsRebuild()} and rebuilds the index. */
-    static final int MAPPING_VERSION = 1;
+    static final int MAPPING_VERSION = 2;
 
     static final String MESSAGE_ID = "message_id";
     static final String CONVERSATION_ID = "conversation_id";
     static final String SENDER_ID = "sender_id";
     static final String SEQ = "seq";
     static final String SENT_AT = "sent_at";
-    /** The normalised current text: what employees search. */
-    static final String TEXT = "text";
-    /** The normalised current text and then every earlier one: what compliance searches. */
-    static final String ALL_TEXTS = "all_texts";
-    /** Sub-field of {@link #TEXT} and {@link #ALL_TEXTS} holding adjacent-token pairs. */
+    /** The indexed sequence of the current text: what employees search. */
+    static final String WORDS = "words";
+    /** The indexed sequence of the current text and then every earlier one: what compliance searches. */
+    static final String ALL_WORDS = "all_words";
+    /** The Han bigrams of {@link #WORDS}. */
     static final String BIGRAMS = "bigrams";
+    /** The Han bigrams of {@link #ALL_WORDS}. */
+    static final String ALL_BIGRAMS = "all_bigrams";
     static final String DISPLAY_TEXT = "display_text";
     static final String EARLIER_DISPLAY_TEXTS = "earlier_display_texts";
     static final String MENTIONS = "mentions";
@@ -48,11 +51,8 @@ final class MessageIndexLayout {
     static final String PURGED = "purged";
     static final String VERSION = "version";
 
-    private static final String WORDS_ANALYZER = "chorus_words";
-    private static final String BIGRAMS_ANALYZER = "chorus_bigrams";
-    private static final String BIGRAM_FILTER = "chorus_bigram";
-    /** The texts of one message are this many positions apart, so a phrase never spans two of them. */
-    private static final int TEXT_GAP = 100;
+    /** Built in: each array value is one token, as Chorus cut it. */
+    private static final String ONE_TOKEN_ANALYZER = "keyword";
     private static final DateTimeFormatter CREATED = DateTimeFormatter.ofPattern("yyyyMMddHHmmssSSS")
             .withZone(ZoneOffset.UTC);
 
@@ -88,19 +88,7 @@ final class MessageIndexLayout {
         return CreateIndexRequest.of(c -> c
                 .index(index)
                 .settings(s -> s
-                        .numberOfReplicas(String.valueOf(replicas))
-                        .analysis(a -> a
-                                .filter(BIGRAM_FILTER, f -> f.definition(d -> d.shingle(sh -> sh
-                                        .minShingleSize(2)
-                                        .maxShingleSize(2)
-                                        .outputUnigrams(false)
-                                        .tokenSeparator(""))))
-                                .analyzer(WORDS_ANALYZER, an -> an.custom(cu -> cu
-                                        .tokenizer("standard")
-                                        .filter("lowercase")))
-                                .analyzer(BIGRAMS_ANALYZER, an -> an.custom(cu -> cu
-                                        .tokenizer("standard")
-                                        .filter("lowercase", BIGRAM_FILTER)))))
+                        .numberOfReplicas(String.valueOf(replicas)))
                 .mappings(mapping()));
     }
 
@@ -109,14 +97,19 @@ final class MessageIndexLayout {
                 .meta("mapping_version", JsonData.of(MAPPING_VERSION))
                 // A field the mapping does not name is a bug to fail on, not a guess to index.
                 .dynamic(DynamicMapping.Strict)
+                // The token sequences are derived from the texts and only searched: kept out of
+                // _source, they do not double what the index stores (a rebuild reads chat anyway).
+                .source(src -> src.excludes(WORDS, ALL_WORDS, BIGRAMS, ALL_BIGRAMS))
                 .properties(MESSAGE_ID, p -> p.long_(l -> l))
                 .properties(CONVERSATION_ID, p -> p.keyword(k -> k))
                 .properties(SENDER_ID, p -> p.keyword(k -> k))
                 .properties(SEQ, p -> p.long_(l -> l))
                 // Nanoseconds, as PostgreSQL's microseconds need: newest-first order and paging equal the other engine's.
                 .properties(SENT_AT, p -> p.dateNanos(d -> d))
-                .properties(TEXT, searchableText())
-                .properties(ALL_TEXTS, searchableText())
+                .properties(WORDS, sequence())
+                .properties(ALL_WORDS, sequence())
+                .properties(BIGRAMS, p -> p.keyword(k -> k))
+                .properties(ALL_BIGRAMS, p -> p.keyword(k -> k))
                 .properties(DISPLAY_TEXT, p -> p.text(t -> t.index(false)))
                 .properties(EARLIER_DISPLAY_TEXTS, p -> p.text(t -> t.index(false)))
                 .properties(MENTIONS, p -> p.keyword(k -> k))
@@ -127,11 +120,9 @@ final class MessageIndexLayout {
                 .properties(VERSION, p -> p.long_(l -> l)));
     }
 
-    private static Property searchableText() {
-        return Property.of(p -> p.text(t -> t
-                .analyzer(WORDS_ANALYZER)
-                .positionIncrementGap(TEXT_GAP)
-                .fields(BIGRAMS, f -> f.text(b -> b.analyzer(BIGRAMS_ANALYZER).positionIncrementGap(TEXT_GAP)))));
+    /** Tokens at consecutive positions, scored by BM25 (Ranking's K1 and B are Elasticsearch's defaults). */
+    private static Property sequence() {
+        return Property.of(p -> p.text(t -> t.analyzer(ONE_TOKEN_ANALYZER).positionIncrementGap(0)));
     }
 
     /** The mapping version an index was built with; 0 when it carries none (not one of ours). */

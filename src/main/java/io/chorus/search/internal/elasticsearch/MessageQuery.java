@@ -1,6 +1,7 @@
 package io.chorus.search.internal.elasticsearch;
 
-import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.ALL_TEXTS;
+import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.ALL_BIGRAMS;
+import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.ALL_WORDS;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.BIGRAMS;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.CONVERSATION_ID;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.MENTIONS;
@@ -10,17 +11,18 @@ import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.PURGED;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.RECALLED;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.SENDER_ID;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.SENT_AT;
-import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.TEXT;
+import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.WORDS;
 
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.BoolQuery;
-import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch._types.query_dsl.SpanQuery;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import io.chorus.search.SearchSort;
 import io.chorus.search.internal.engine.EngineQuery;
+import io.chorus.search.internal.engine.Ranking;
 import io.chorus.search.internal.query.Term;
 import java.time.Instant;
 import java.util.List;
@@ -29,7 +31,9 @@ import java.util.UUID;
 
 /**
  * One engine query as an Elasticsearch search, meaning exactly what the PostgreSQL engine's SQL
- * means: filters that do not score, one scoring clause per term, and the same two orders.
+ * means: what must and must not match as filters that do not score, one scoring clause per
+ * distinct word of the query (see {@link Ranking}), and the same two orders. Every token is one
+ * that Chorus cut ({@code Term}), looked up as it is, never analysed again here.
  */
 final class MessageQuery {
 
@@ -90,28 +94,35 @@ final class MessageQuery {
                 })));
             }
             // Employees search what a message says now; compliance also what it said before an edit.
-            String field = query.compliance() ? ALL_TEXTS : TEXT;
-            query.include().forEach(term -> b.must(matching(field, term)));
-            query.exclude().forEach(term -> b.mustNot(matching(field, term)));
+            Fields fields = query.compliance() ? new Fields(ALL_WORDS, ALL_BIGRAMS) : new Fields(WORDS, BIGRAMS);
+            query.include().forEach(term -> b.filter(matching(fields, term)));
+            query.exclude().forEach(term -> b.mustNot(matching(fields, term)));
+            Ranking.scoredWords(query.include())
+                    .forEach(word -> b.should(term(fields.words(), FieldValue.of(word))));
             return b;
         });
     }
 
+    /** The fields a search reads: the indexed sequence and its bigrams. */
+    record Fields(String words, String bigrams) {
+    }
+
     /**
-     * A phrase: its tokens together and in order. A free term: all its tokens anywhere, and each
-     * Chinese bigram it holds, so {@code 审批} needs 审 and 批 side by side, not just both present.
+     * A phrase: its sequence at consecutive positions, breaks included. A free term: all its
+     * tokens anywhere, and each Chinese bigram it holds, so {@code 审批} needs 审 and 批 side by
+     * side, not just both present.
      */
-    static Query matching(String field, Term term) {
-        if (term.phrase()) {
-            return Query.of(q -> q.matchPhrase(p -> p.field(field).query(term.text())));
-        }
-        Query words = Query.of(q -> q.match(m -> m.field(field).query(term.text()).operator(Operator.And)));
-        if (term.bigrams().isEmpty()) {
-            return words;
+    static Query matching(Fields fields, Term term) {
+        if (term.phrase() && term.sequence().size() > 1) {
+            List<SpanQuery> clauses = term.sequence().stream()
+                    .map(token -> SpanQuery.of(sq -> sq.spanTerm(st -> st.field(fields.words()).value(token))))
+                    .toList();
+            return Query.of(q -> q.spanNear(n -> n.clauses(clauses).slop(0).inOrder(true)));
         }
         return Query.of(q -> q.bool(b -> {
-            b.must(words);
-            term.bigrams().forEach(bigram -> b.must(term(field + "." + BIGRAMS, FieldValue.of(bigram))));
+            term.words().stream().distinct().forEach(word -> b.filter(term(fields.words(), FieldValue.of(word))));
+            term.bigrams().stream().distinct()
+                    .forEach(bigram -> b.filter(term(fields.bigrams(), FieldValue.of(bigram))));
             return b;
         }));
     }

@@ -1,6 +1,7 @@
 package io.chorus.search.internal.postgres;
 
 import io.chorus.search.internal.engine.EngineQuery;
+import io.chorus.search.internal.engine.Ranking;
 import java.sql.Types;
 import java.time.Instant;
 import java.time.OffsetDateTime;
@@ -56,7 +57,17 @@ record PostgresQuery(String sql, MapSqlParameterSource parameters) {
             parameters.addValue("afterId", query.after().messageId());
         }
         parameters.addValue("limit", query.limit());
-        String score = newest ? "0" : "ts_rank(" + words + ", CAST(:q AS tsquery))";
+        String length = query.compliance() ? "d.all_word_length" : "d.word_length";
+        // BM25 as Ranking defines it, from the term frequencies the tsvector holds.
+        String score = newest ? "0" : """
+                (SELECT COALESCE(SUM(CAST(cardinality(u.positions) AS float8) / (cardinality(u.positions)
+                    + :k1 * (1 - :b + :b * %s / :typicalLength))), 0)
+                 FROM unnest(%s) u WHERE u.lexeme = ANY(CAST(:scored AS text[])))""".formatted(length, words);
+        if (!newest) {
+            parameters.addValue("k1", Ranking.K1).addValue("b", Ranking.B)
+                    .addValue("typicalLength", Ranking.TYPICAL_LENGTH)
+                    .addValue("scored", Ranking.scoredWords(query.include()).toArray(String[]::new));
+        }
         String order = newest ? "d.sent_at DESC, d.message_id DESC LIMIT :limit"
                 : "score DESC, d.message_id DESC OFFSET :offset LIMIT :limit";
         parameters.addValue("offset", query.offset());

@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -34,16 +35,25 @@ class PostgresSearchEngine implements SearchEngine {
     /** An upsert that never lets an older version replace a newer one. */
     private static final String UPSERT = """
             INSERT INTO search.message_doc AS d (message_id, conversation_id, seq, sender_id, sent_at, text,
-                earlier_texts, mentions, mentions_all, edited, recalled, purged, version, words, all_words)
+                earlier_texts, mentions, mentions_all, edited, recalled, purged, version, words, all_words,
+                word_length, all_word_length)
             VALUES (:id, :conversation, :seq, :sender, :sentAt, :text, CAST(:earlier AS text[]),
                 CAST(:mentions AS uuid[]), :mentionsAll, :edited, :recalled, :purged, :version,
-                CAST(:words AS tsvector), CAST(:allWords AS tsvector))
+                CAST(:words AS tsvector), CAST(:allWords AS tsvector), :wordLength, :allWordLength)
             ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, earlier_texts = excluded.earlier_texts,
                 mentions = excluded.mentions, mentions_all = excluded.mentions_all, edited = excluded.edited,
                 recalled = excluded.recalled, purged = excluded.purged, version = excluded.version,
-                words = excluded.words, all_words = excluded.all_words
+                words = excluded.words, all_words = excluded.all_words, word_length = excluded.word_length,
+                all_word_length = excluded.all_word_length
             WHERE d.version <= excluded.version
             """;
+
+    /**
+     * Raise with every change to what {@code TextAnalysis} makes of a text or to what a document
+     * row holds: start-up then sees {@link #needsRebuild()} and derives every document again.
+     * 2: no Han pairs across punctuation, simplified characters, singulars, lengths for ranking.
+     */
+    static final int ANALYSIS_VERSION = 2;
 
     private final NamedParameterJdbcTemplate jdbc;
 
@@ -69,6 +79,8 @@ class PostgresSearchEngine implements SearchEngine {
         List<String> all = new ArrayList<>();
         all.add(doc.text());
         all.addAll(doc.earlierTexts());
+        TsVectors.Vector words = TsVectors.vector(List.of(doc.text()));
+        TsVectors.Vector allWords = TsVectors.vector(all);
         return new MapSqlParameterSource().addValue("id", doc.messageId())
                 .addValue("conversation", doc.conversationId()).addValue("seq", doc.seq())
                 .addValue("sender", doc.senderId())
@@ -77,8 +89,8 @@ class PostgresSearchEngine implements SearchEngine {
                 .addValue("mentions", doc.mentions().toArray(UUID[]::new)).addValue("mentionsAll", doc.mentionsAll())
                 .addValue("edited", doc.edited()).addValue("recalled", doc.recalled())
                 .addValue("purged", doc.purged()).addValue("version", doc.version())
-                .addValue("words", TsVectors.vector(List.of(doc.text())))
-                .addValue("allWords", TsVectors.vector(all));
+                .addValue("words", words.literal()).addValue("wordLength", words.length())
+                .addValue("allWords", allWords.literal()).addValue("allWordLength", allWords.length());
     }
 
     @Override
@@ -109,9 +121,29 @@ class PostgresSearchEngine implements SearchEngine {
         return true; // it is the application's own database: if that is down, so is everything
     }
 
+    /**
+     * Flyway keeps the table's shape; what the rows hold is derived by the application's text
+     * analysis, so they are rebuilt when that changed since they were written. An empty table
+     * is simply marked current.
+     */
     @Override
     public boolean needsRebuild() {
-        return false; // Flyway keeps the table's shape; documents are re-derived in place when asked
+        if (storedAnalysisVersion() == ANALYSIS_VERSION) {
+            return false;
+        }
+        if (!jdbc.queryForObject("SELECT EXISTS (SELECT 1 FROM search.message_doc)", Map.of(), Boolean.class)) {
+            markAnalysisCurrent();
+            return false;
+        }
+        return true;
+    }
+
+    private int storedAnalysisVersion() {
+        return jdbc.queryForObject("SELECT analysis_version FROM search.engine_state", Map.of(), Integer.class);
+    }
+
+    private void markAnalysisCurrent() {
+        jdbc.update("UPDATE search.engine_state SET analysis_version = :version", Map.of("version", ANALYSIS_VERSION));
     }
 
     /** Rewrites every document in place: the table is the index, so searchers never wait. */
@@ -130,6 +162,7 @@ class PostgresSearchEngine implements SearchEngine {
 
             @Override
             public void complete() {
+                markAnalysisCurrent();
             }
 
             @Override

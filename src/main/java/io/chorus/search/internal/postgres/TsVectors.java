@@ -1,8 +1,8 @@
 package io.chorus.search.internal.postgres;
 
+import io.chorus.search.internal.engine.Ranking;
 import io.chorus.search.internal.query.Term;
 import io.chorus.search.internal.text.TextAnalysis;
-import io.chorus.search.internal.text.Token;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,39 +11,39 @@ import java.util.stream.Collectors;
 
 /**
  * Writes tsvector and tsquery literals from Chorus's own tokens, so PostgreSQL matches exactly
- * what the Elasticsearch engine matches: every word and Han character at its position, and
- * each Han bigram at the position of its first character. Phrases are {@code <->} chains of
- * single tokens; the texts of one message are 100 positions apart, so no phrase spans two.
+ * what the Elasticsearch engine matches: the indexed sequence of {@link TextAnalysis} (every word
+ * and Han character at its position, breaks left empty) plus each Han bigram at the position
+ * of its first character. Phrases are chains of single tokens, {@code <2>} over a break.
  */
 final class TsVectors {
 
     /** PostgreSQL keeps positions up to 16383; later tokens share the last one. */
     private static final int MAX_POSITION = 16383;
-    private static final int TEXT_GAP = 100;
 
     private TsVectors() {
     }
 
-    /** The tsvector literal of these texts, one after the other. */
-    static String vector(List<String> texts) {
+    /** The tsvector literal of these texts, one after the other, and their length as ranking counts it. */
+    record Vector(String literal, int length) {
+    }
+
+    static Vector vector(List<String> texts) {
+        List<String> sequence = TextAnalysis.sequenceOfTexts(texts);
         Map<String, List<Integer>> positions = new LinkedHashMap<>();
-        int offset = 0;
-        for (String text : texts) {
-            List<Token> tokens = TextAnalysis.tokens(text);
-            for (Token token : tokens) {
-                add(positions, token.text(), offset + token.position() + 1);
+        for (int k = 0; k < sequence.size(); k++) {
+            if (!sequence.get(k).equals(TextAnalysis.BREAK)) {
+                add(positions, sequence.get(k), k + 1);
             }
-            for (int k = 1; k < tokens.size(); k++) {
-                if (tokens.get(k - 1).ideograph() && tokens.get(k).ideograph()) {
-                    add(positions, tokens.get(k - 1).text() + tokens.get(k).text(), offset + k);
-                }
+            String bigram = TextAnalysis.bigramAt(sequence, k);
+            if (bigram != null) {
+                add(positions, bigram, k + 1);
             }
-            offset += tokens.size() + TEXT_GAP;
         }
-        return positions.entrySet().stream()
+        String literal = positions.entrySet().stream()
                 .map(e -> quote(e.getKey()) + ":" + e.getValue().stream().map(String::valueOf)
                         .collect(Collectors.joining(",")))
                 .collect(Collectors.joining(" "));
+        return new Vector(literal, Ranking.storedLength(sequence.size()));
     }
 
     private static void add(Map<String, List<Integer>> positions, String lexeme, int position) {
@@ -65,7 +65,20 @@ final class TsVectors {
 
     private static String term(Term term) {
         if (term.phrase()) {
-            return term.words().stream().map(TsVectors::quote).collect(Collectors.joining(" <-> "));
+            StringBuilder chain = new StringBuilder();
+            int distance = 0;
+            for (String token : term.sequence()) {
+                distance++;
+                if (token.equals(TextAnalysis.BREAK)) {
+                    continue;
+                }
+                if (!chain.isEmpty()) {
+                    chain.append(distance == 1 ? " <-> " : " <" + distance + "> ");
+                }
+                chain.append(quote(token));
+                distance = 0;
+            }
+            return chain.toString();
         }
         List<String> all = new ArrayList<>(term.words());
         all.addAll(term.bigrams());
@@ -73,7 +86,7 @@ final class TsVectors {
     }
 
     /** A lexeme in quotes, with quotes and backslashes doubled as tsvector/tsquery input wants. */
-    private static String quote(String lexeme) {
+    static String quote(String lexeme) {
         return "'" + lexeme.replace("\\", "\\\\").replace("'", "''") + "'";
     }
 }

@@ -47,7 +47,7 @@ public final class QueryParser {
             if (negated && (start >= q.length() || Character.isWhitespace(q.charAt(start)))) {
                 throw invalid("'-' at " + i + " excludes nothing; write -word or -\"a phrase\".");
             }
-            if (q.charAt(start) == '"') {
+            if (isOpeningQuote(q.charAt(start))) {
                 int close = closingQuote(q, start);
                 built.term(q.substring(start + 1, close), true, negated);
                 i = close + 1;
@@ -59,7 +59,7 @@ public final class QueryParser {
             String key = colon > 0 ? word.substring(0, colon).toLowerCase(Locale.ROOT) : null;
             if (!negated && key != null && FILTERS.contains(key)) {
                 String value;
-                if (colon + 1 < word.length() && word.charAt(colon + 1) == '"') {
+                if (colon + 1 < word.length() && isOpeningQuote(word.charAt(colon + 1))) {
                     int close = closingQuote(q, start + colon + 1);
                     value = q.substring(start + colon + 2, close);
                     end = close + 1;
@@ -75,8 +75,24 @@ public final class QueryParser {
         return built.build();
     }
 
+    /**
+     * ASCII quotes, and the curly ones Chinese (and many other) input methods type: “…” and ‘…’.
+     * A curly quote opens only a phrase or a quoted name, so an apostrophe in {@code don’t} stays one.
+     */
+    private static boolean isOpeningQuote(char c) {
+        return c == '"' || c == '\u201C' || c == '\u2018';
+    }
+
+    private static char closing(char open) {
+        return switch (open) {
+            case '\u201C' -> '\u201D';
+            case '\u2018' -> '\u2019';
+            default -> '"';
+        };
+    }
+
     private static int closingQuote(String q, int open) {
-        int close = q.indexOf('"', open + 1);
+        int close = q.indexOf(closing(q.charAt(open)), open + 1);
         if (close < 0) {
             throw invalid("The quote at " + open + " is never closed.");
         }

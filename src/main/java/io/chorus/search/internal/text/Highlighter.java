@@ -5,7 +5,11 @@ import io.chorus.search.Snippet;
 import io.chorus.search.internal.query.Term;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
  * Marks what a query matched in a text and cuts a snippet around the first match. Done here,
@@ -28,18 +32,22 @@ public final class Highlighter {
         List<Token> tokens = TextAnalysis.tokens(text);
         List<Highlight> spans = new ArrayList<>();
         for (Term term : terms) {
-            List<String> words = term.words();
-            boolean whole = markSequence(tokens, words, spans);
+            boolean whole = markSequence(tokens, term.sequence(), spans);
             if (!whole && !term.phrase()) {
-                // A free term matches its words and bigrams anywhere: mark each of them.
-                for (String word : words) {
-                    if (words.size() == 1 || !isIdeograph(word)) {
-                        markSequence(tokens, List.of(word), spans);
+                // A free term matches its bigrams and its other words anywhere: mark each of them.
+                List<String> sequence = term.sequence();
+                Set<Integer> inBigrams = new HashSet<>();
+                for (int k = 0; k + 1 < sequence.size(); k++) {
+                    if (TextAnalysis.bigramAt(sequence, k) != null) {
+                        markSequence(tokens, sequence.subList(k, k + 2), spans);
+                        inBigrams.add(k);
+                        inBigrams.add(k + 1);
                     }
                 }
-                for (String bigram : term.bigrams()) {
-                    markSequence(tokens, List.of(bigram.substring(0, bigram.offsetByCodePoints(0, 1)),
-                            bigram.substring(bigram.offsetByCodePoints(0, 1))), spans);
+                for (int k = 0; k < sequence.size(); k++) {
+                    if (!inBigrams.contains(k) && !sequence.get(k).equals(TextAnalysis.BREAK)) {
+                        markSequence(tokens, List.of(sequence.get(k)), spans);
+                    }
                 }
             }
         }
@@ -74,23 +82,32 @@ public final class Highlighter {
         return new Snippet(cut, inside);
     }
 
-    private static boolean markSequence(List<Token> tokens, List<String> words, List<Highlight> spans) {
+    /** Marks each place where {@code sequence} stands in the tokens, position by position, breaks included. */
+    private static boolean markSequence(List<Token> tokens, List<String> sequence, List<Highlight> spans) {
+        Map<Integer, Token> byPosition = new HashMap<>();
+        tokens.forEach(token -> byPosition.put(token.position(), token));
         boolean found = false;
-        for (int i = 0; i + words.size() <= tokens.size(); i++) {
+        for (Token first : tokens) {
+            if (!first.text().equals(sequence.getFirst())) {
+                continue;
+            }
+            Token last = first;
             boolean match = true;
-            for (int k = 0; k < words.size() && match; k++) {
-                match = tokens.get(i + k).text().equals(words.get(k));
+            for (int k = 1; k < sequence.size() && match; k++) {
+                Token at = byPosition.get(first.position() + k);
+                if (sequence.get(k).equals(TextAnalysis.BREAK)) {
+                    match = at == null;
+                } else {
+                    match = at != null && at.text().equals(sequence.get(k));
+                    last = match ? at : last;
+                }
             }
             if (match) {
-                spans.add(new Highlight(tokens.get(i).start(), tokens.get(i + words.size() - 1).end()));
+                spans.add(new Highlight(first.start(), last.end()));
                 found = true;
             }
         }
         return found;
-    }
-
-    private static boolean isIdeograph(String token) {
-        return TextAnalysis.isIdeograph(token.codePointAt(0));
     }
 
     private static List<Highlight> merge(List<Highlight> spans) {

@@ -127,6 +127,8 @@ class ElasticsearchSearchEngineTest {
                 .as("草 and 稿 apart are no 草稿").containsExactlyInAnyOrder(finalVersion.messageId(), scattered.messageId());
         assertThat(ids(Search.of("预算 -草").in(conversation))).containsExactly(finalVersion.messageId());
         assertThat(ids(Search.of("预算 -\"案稿\"").in(conversation)))
+                .as("a space between 案 and 稿 breaks the phrase").hasSize(3);
+        assertThat(ids(Search.of("预算 -\"案 稿\"").in(conversation)))
                 .containsExactlyInAnyOrder(draft.messageId(), finalVersion.messageId());
     }
 

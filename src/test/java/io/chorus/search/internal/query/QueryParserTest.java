@@ -36,6 +36,18 @@ class QueryParserTest {
     }
 
     @Test
+    void curlyQuotesOfChineseInputMethodsWorkLikeAsciiOnes() {
+        ParsedQuery q = QueryParser.parse("\u201C审批通过\u201D -\u2018old plan\u2019 in:\u201CProject A\u201D don\u2019t");
+        assertThat(q.include()).extracting(Term::text).containsExactly("审批通过", "don\u2019t");
+        assertThat(q.include().get(1).words()).containsExactly("don't");
+        assertThat(q.include()).extracting(Term::phrase).containsExactly(true, false);
+        assertThat(q.exclude()).extracting(Term::text).containsExactly("old plan");
+        assertThat(q.exclude().getFirst().phrase()).isTrue();
+        assertThat(q.conversations()).containsExactly("Project A");
+        assertInvalid("\u201C审批通过", "never closed");
+    }
+
+    @Test
     void unknownPrefixesArePlainWordsAndPunctuationIsSkipped() {
         ParsedQuery q = QueryParser.parse("http://wiki & todo:later");
         assertThat(q.include()).extracting(Term::text).containsExactly("http://wiki", "todo:later");

@@ -14,7 +14,44 @@ class TextAnalysisTest {
     void hanCharactersAreTokensOfTheirOwnAndAdjacentOnesFormBigrams() {
         List<Token> tokens = TextAnalysis.tokens("Q3预算，已提交");
         assertThat(tokens).extracting(Token::text).containsExactly("q3", "预", "算", "已", "提", "交");
-        assertThat(TextAnalysis.bigrams(tokens)).containsExactly("预算", "算已", "已提", "提交");
+        assertThat(TextAnalysis.bigrams(tokens)).containsExactly("预算", "已提", "提交");
+    }
+
+    @Test
+    void punctuationAndSpaceBetweenIdeographsBreakPairsAndPhrases() {
+        List<Token> tokens = TextAnalysis.tokens("两个方案意见不合，同事们明天 再讨论");
+        assertThat(TextAnalysis.bigrams(tokens)).doesNotContain("合同", "天再").contains("不合", "同事");
+        assertThat(TextAnalysis.sequence(tokens)).containsSubsequence("合", TextAnalysis.BREAK, "同");
+        assertThat(Highlighter.matches("意见不合，同事们", List.of(Term.of("合同", false)))).isEmpty();
+        assertThat(Highlighter.matches("意见不合，同事们", List.of(Term.of("\"合同\"", true)))).isEmpty();
+        assertThat(Highlighter.matches("意见不合，同事们", List.of(Term.of("不合，同事", true))))
+                .containsExactly(new Highlight(2, 7));
+        assertThat(TextAnalysis.bigrams(TextAnalysis.tokens("review，合同"))).containsExactly("合同");
+        assertThat(TextAnalysis.sequenceOfTexts(List.of("已审批", "流程")))
+                .as("no phrase with one break spans two texts of a message")
+                .containsExactly("已", "审", "批", TextAnalysis.BREAK, TextAnalysis.BREAK, "流", "程");
+        assertThat(TextAnalysis.sequence(TextAnalysis.tokens("Q3，预算")))
+                .as("breaks only separate ideographs").containsExactly("q3", "预", "算");
+    }
+
+    @Test
+    void traditionalCharactersAreTheirSimplifiedFormsWithOffsetsIntoTheOriginal() {
+        List<Token> tokens = TextAnalysis.tokens("審批通過了");
+        assertThat(tokens).extracting(Token::text).containsExactly("审", "批", "通", "过", "了");
+        assertThat(Highlighter.matches("報銷審批通過了", List.of(Term.of("审批", false))))
+                .containsExactly(new Highlight(2, 4));
+        assertThat(Highlighter.matches("报销审批通过了", List.of(Term.of("審批", false))))
+                .containsExactly(new Highlight(2, 4));
+    }
+
+    @Test
+    void englishPluralsAreTheirSingulars() {
+        assertThat(TextAnalysis.words("Reviews meetings policies branches boxes classes notes"))
+                .containsExactly("review", "meeting", "policy", "branch", "box", "class", "note");
+        assertThat(TextAnalysis.words("status process analysis bus its PRs v2s"))
+                .containsExactly("status", "process", "analysis", "bus", "its", "prs", "v2s");
+        assertThat(Highlighter.matches("Two reviews pending", List.of(Term.of("review", false))))
+                .containsExactly(new Highlight(4, 11));
     }
 
     @Test
@@ -28,6 +65,7 @@ class TextAnalysisTest {
     void wordsKeepInnerApostrophesDotsAndDigitGroups() {
         assertThat(TextAnalysis.words("Don't ping example.com about 3.14 or 1,000 items_left."))
                 .containsExactly("don't", "ping", "example.com", "about", "3.14", "or", "1,000", "items_left");
+        assertThat(TextAnalysis.words("don\u2019t")).containsExactly("don't");
     }
 
     @Test
@@ -38,8 +76,8 @@ class TextAnalysisTest {
     @Test
     void highlightsMarkWholeMatchesOrTheirPartsAndMerge() {
         List<Highlight> spans = Highlighter.matches("审批单已审，批准了审批", List.of(Term.of("审批", false)));
-        // Punctuation separates no tokens for matching: "审，批" is 审 next to 批, as in the index.
-        assertThat(spans).containsExactly(new Highlight(0, 2), new Highlight(4, 7), new Highlight(9, 11));
+        // "审，批" is no 审批: punctuation breaks the pair, as in the index.
+        assertThat(spans).containsExactly(new Highlight(0, 2), new Highlight(9, 11));
         assertThat(Highlighter.matches("release train", List.of(Term.of("release", false), Term.of("train", false))))
                 .containsExactly(new Highlight(0, 7), new Highlight(8, 13));
     }
