@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -37,6 +38,9 @@ final class EmbeddedDataFolder implements Closeable {
 
     /** Smart shutdown waits for sessions to end; an orphan's only client, its Chorus, is gone. */
     private static final Duration ORPHAN_SHUTDOWN = Duration.ofSeconds(60);
+
+    /** Between the postmaster process starting and it writing its start time into postmaster.pid. */
+    private static final Duration START_TOLERANCE = Duration.ofSeconds(5);
 
     private final FileChannel channel;
     private final FileLock lock;
@@ -93,11 +97,28 @@ final class EmbeddedDataFolder implements Closeable {
         Path serverFolder = Path.of(lines.get(1).strip());
         return ProcessHandle.of(Long.parseLong(lines.get(0).strip()))
                 .filter(ProcessHandle::isAlive)
-                // A number the system has since given to another process is not our server.
+                // A number the system has since given to another process is not our server: after a
+                // reboot it may even be another cluster's postgres, so its name is not enough. The
+                // file's third line is the postmaster's start time; the process must have started then.
                 .filter(process -> process.info().command()
                         .map(command -> Path.of(command).getFileName().toString().matches("postgres(\\.exe)?"))
                         .orElse(false))
+                .filter(process -> startedAsRecorded(process.info().startInstant(), lines))
                 .filter(process -> Files.exists(serverFolder) && sameFile(serverFolder, folder));
+    }
+
+    /**
+     * Whether a process that started at {@code processStart} is the postmaster that wrote
+     * {@code pidFileLines}: its third line is the postmaster's start (epoch seconds), a moment
+     * after the process itself started. Unknown start times never match: better to leave a
+     * server running (its own start then refuses the folder, clearly) than to stop a stranger.
+     */
+    static boolean startedAsRecorded(Optional<Instant> processStart, List<String> pidFileLines) {
+        if (processStart.isEmpty() || pidFileLines.size() < 3 || !pidFileLines.get(2).strip().matches("\\d+")) {
+            return false;
+        }
+        Instant recorded = Instant.ofEpochSecond(Long.parseLong(pidFileLines.get(2).strip()));
+        return Duration.between(processStart.get(), recorded).abs().compareTo(START_TOLERANCE) <= 0;
     }
 
     private static void stopOrphanedServer(Path folder) throws IOException {

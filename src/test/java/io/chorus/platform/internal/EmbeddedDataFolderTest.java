@@ -12,6 +12,8 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
@@ -97,6 +99,26 @@ class EmbeddedDataFolderTest {
             assertThat(JdbcClient.create(dataSource(afterIt)).sql("SELECT count(*) FROM note").query(Long.class)
                     .single()).isEqualTo(1);
         }
+    }
+
+    @Test
+    void aPostgresWhoseStartDoesNotMatchThePidFileIsNotTakenForTheOrphan() throws Exception {
+        Path folder = workspace.resolve("postgres");
+        startOwner(folder);
+        owner.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        assertThat(EmbeddedDataFolder.runningServer(folder)).as("the real orphan is recognised")
+                .map(ProcessHandle::pid).contains(ownersServer.pid());
+
+        // As after a reboot: the file names a pid that a postgres of someone else's now holds.
+        Path pidFile = folder.resolve("postmaster.pid");
+        List<String> lines = new ArrayList<>(Files.readAllLines(pidFile, StandardCharsets.UTF_8));
+        lines.set(2, Long.toString(Long.parseLong(lines.get(2).strip()) - Duration.ofHours(1).toSeconds()));
+        Files.write(pidFile, lines, StandardCharsets.UTF_8);
+
+        assertThat(EmbeddedDataFolder.runningServer(folder)).as("a postgres that started at another time").isEmpty();
+        // The folder's own start then refuses (PostgreSQL's lock file) rather than stop a stranger.
+        assertThatThrownBy(() -> EmbeddedDatabase.start(properties(folder)).close()).isInstanceOf(Exception.class);
+        assertThat(ownersServer.isAlive()).as("the stranger is left running").isTrue();
     }
 
     private void startOwner(Path folder) throws IOException {
