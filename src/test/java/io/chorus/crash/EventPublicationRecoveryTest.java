@@ -1,6 +1,7 @@
 package io.chorus.crash;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import io.chorus.ChorusApplication;
 import io.chorus.chat.ChatEvents.MessagePosted;
@@ -12,6 +13,7 @@ import io.chorus.identity.UserId;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.BlockingQueue;
@@ -75,18 +77,12 @@ class EventPublicationRecoveryTest {
         }
     }
 
-    private static void awaitIncompletePublications(JdbcClient jdbc, int expected) throws InterruptedException {
-        long count = -1;
-        for (int attempt = 0; attempt < 200; attempt++) {
-            count = jdbc.sql("SELECT count(*) FROM event_publication WHERE completion_date IS NULL "
-                            + "AND listener_id LIKE '%DownstreamListener%'")
-                    .query(Long.class).single();
-            if (count == expected) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        assertThat(count).as("incomplete publications for the downstream listener").isEqualTo(expected);
+    private static void awaitIncompletePublications(JdbcClient jdbc, int expected) {
+        await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(jdbc.sql(
+                        "SELECT count(*) FROM event_publication WHERE completion_date IS NULL "
+                                + "AND listener_id LIKE '%DownstreamListener%'")
+                .query(Long.class).single()).as("incomplete publications for the downstream listener")
+                .isEqualTo(expected));
     }
 
     static ConfigurableApplicationContext start(Path dataDirectory) throws IOException {
