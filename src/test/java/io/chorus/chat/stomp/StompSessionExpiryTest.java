@@ -27,7 +27,7 @@ import tools.jackson.databind.JsonNode;
  * A STOMP session lives no longer than its token: at {@code exp} it gets an ERROR frame
  * TOKEN_EXPIRED and is closed. A fresh token of the same user sent to {@code /app/token}
  * moves that end; a token that is not valid is refused and the end stays; a token of another
- * user ends the session.
+ * user, or one without every role the session has, ends the session.
  *
  * <p>Nobody waits for a token to run out: Chorus' clock is moved past {@code exp} and the
  * deadlines that are due are run at once, as the timer (which keeps that clock) would run them.
@@ -152,6 +152,36 @@ class StompSessionExpiryTest {
             assertThat(error.header("message")).as("ERROR frame %s", error).isEqualTo(ProblemCodes.FORBIDDEN);
             assertThat(error.json().get("destination").asString()).isEqualTo("/app/token");
             raw.awaitClosed();
+        }
+    }
+
+    @Test
+    void aTokenWithoutARoleTheSessionHasEndsTheSession() {
+        TestUser admin = clients.orgAdmin();
+
+        try (RawStompClient raw = clients.raw().connected(admin.token())) {
+            subscribe(raw, "errors", "/user/queue/errors");
+            // The same user, after an administrator took org_admin away in the identity provider.
+            refresh(raw, clients.token(admin, claims -> claims.claim("realm_access", Map.of("roles", List.of("employee")))),
+                    "demoted-1");
+            Frame error = raw.awaitErrorFrame();
+            assertThat(error.header("message")).as("ERROR frame %s", error).isEqualTo(ProblemCodes.FORBIDDEN);
+            assertThat(error.json().get("status").asInt()).isEqualTo(403);
+            assertThat(error.json().get("destination").asString()).isEqualTo("/app/token");
+            raw.awaitClosed();
+        }
+    }
+
+    @Test
+    void aTokenWithMoreRolesThanTheSessionIsTaken() {
+        TestUser alice = clients.user("alice");
+
+        try (RawStompClient raw = clients.raw().connected(alice.token())) {
+            refresh(raw, clients.token(alice,
+                    claims -> claims.claim("realm_access", Map.of("roles", List.of("employee", "org_admin")))), "promoted-1");
+            Frame receipt = raw.awaitFrame();
+            assertThat(receipt.command()).as("answer to the refresh: %s", receipt).isEqualTo("RECEIPT");
+            assertThat(raw.isOpen()).isTrue();
         }
     }
 
