@@ -62,7 +62,7 @@ class StompSessionExpiryTest {
             send(raw, group, "before-exp");
             assertThat(raw.awaitFrame().json().get("clientMessageId").asString()).isEqualTo("before-exp");
 
-            pastExpiry(HOUR);
+            pastExpiry(raw, HOUR);
             Frame error = raw.awaitErrorFrame();
             assertThat(error.header("message")).as("ERROR frame %s", error).isEqualTo(ProblemCodes.TOKEN_EXPIRED);
             assertThat(error.json().get("code").asString()).isEqualTo(ProblemCodes.TOKEN_EXPIRED);
@@ -84,7 +84,7 @@ class StompSessionExpiryTest {
             assertThat(receipt.command()).as("answer to the refresh: %s", receipt).isEqualTo("RECEIPT");
             assertThat(receipt.header("receipt-id")).isEqualTo("fresh-1");
 
-            pastExpiry(HOUR);
+            pastExpiry(raw, HOUR);
             send(raw, group, "after-first-exp");
             Frame ack = raw.awaitFrame();
             assertThat(ack.command()).as("frame %s", ack).isEqualTo("MESSAGE");
@@ -110,7 +110,7 @@ class StompSessionExpiryTest {
                     .expiresAt(Instant.now().plus(HOUR.multipliedBy(3)))), "elsewhere-1");
             assertThat(raw.awaitFrame().json().get("code").asString()).isEqualTo(ProblemCodes.UNAUTHENTICATED);
 
-            pastExpiry(HOUR);
+            pastExpiry(raw, HOUR);
             Frame error = raw.awaitErrorFrame();
             assertThat(error.header("message")).as("ERROR frame %s", error).isEqualTo(ProblemCodes.TOKEN_EXPIRED);
             raw.awaitClosed();
@@ -135,7 +135,7 @@ class StompSessionExpiryTest {
             subscribe(raw, "errors", "/user/queue/errors");
             refresh(raw, justExpired, "just-expired-1");
             assertThat(raw.awaitFrame().json().get("code").asString()).isEqualTo(ProblemCodes.UNAUTHENTICATED);
-            pastExpiry(HOUR);
+            pastExpiry(raw, HOUR);
             assertThat(raw.awaitErrorFrame().header("message")).isEqualTo(ProblemCodes.TOKEN_EXPIRED);
             raw.awaitClosed();
         }
@@ -198,7 +198,8 @@ class StompSessionExpiryTest {
     }
 
     /** Moves Chorus' clock past a token that expires {@code lifetime} from now, and runs what is due. */
-    private void pastExpiry(Duration lifetime) {
+    private void pastExpiry(RawStompClient raw, Duration lifetime) {
+        raw.settled();
         ((AdjustableClock) clock).advance(lifetime.plusMinutes(1));
         expiry.expireDue();
     }
