@@ -28,15 +28,11 @@ import tools.jackson.databind.JsonNode;
 @ChorusIntegrationTest
 class StompLateExpiryTest {
 
-    @TestBean(name = "clock")
+    @TestBean(name = "clock", methodName = "io.chorus.support.AdjustableClock#standIn")
     Clock clock;
 
     @Autowired
     TestClients clients;
-
-    static Clock clock() {
-        return new AdjustableClock();
-    }
 
     @AfterEach
     void backToNow() {

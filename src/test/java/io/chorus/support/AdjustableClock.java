@@ -11,6 +11,14 @@ public final class AdjustableClock extends Clock {
 
     private volatile Duration offset = Duration.ZERO;
 
+    /**
+     * For {@code @TestBean(name = "clock", methodName = "io.chorus.support.AdjustableClock#standIn")}:
+     * test classes that name the same factory share one application context.
+     */
+    public static Clock standIn() {
+        return new AdjustableClock();
+    }
+
     public void advance(Duration by) {
         offset = offset.plus(by);
     }

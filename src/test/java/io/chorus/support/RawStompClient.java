@@ -132,6 +132,15 @@ public final class RawStompClient implements AutoCloseable {
     public RawStompClient connected(String token) {
         Frame answer = connect(token);
         assertThat(answer.command()).as("answer to CONNECT: %s", answer).isEqualTo("CONNECTED");
+        return settled();
+    }
+
+    /**
+     * Returns after the same short pause as {@link #connected}, for the same reason: a test that
+     * has the server end the session from its side (an ERROR frame sent by a timer, not in answer
+     * to a frame) right after the server wrote to it would now and then lose that ERROR frame.
+     */
+    public RawStompClient settled() {
         try {
             Thread.sleep(SETTLE.toMillis());
         } catch (InterruptedException interrupted) {

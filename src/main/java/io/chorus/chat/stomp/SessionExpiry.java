@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -18,8 +19,15 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 /**
  * A STOMP session lives no longer than the token it was opened, or last refreshed, with. At the
  * token's {@code exp} the session gets an ERROR frame {@code TOKEN_EXPIRED} and is closed; one
- * timer thread serves every session. A frame that arrives after {@code exp} is refused as well
- * ({@link #expired}), so a late timer never lets anything be stored on an expired token.
+ * timer thread serves every session, and it keeps Chorus' {@link Clock}. A frame that arrives
+ * after {@code exp} is refused as well ({@link #expired}), so a late timer never lets anything be
+ * stored on an expired token.
+ *
+ * <p>A deadline is created by CONNECT only and removed when the session disconnects or its
+ * deadline fires, whichever comes first. A refresh only moves an existing deadline: it runs on
+ * another thread than the disconnect and may come after it, and must not bring back a deadline
+ * for a session that is gone. Should a CONNECT ever lose such a race, its deadline still goes
+ * when it fires: no deadline outlives its token.
  */
 @Component
 class SessionExpiry implements DisposableBean {
@@ -46,37 +54,83 @@ class SessionExpiry implements DisposableBean {
         timer.setThreadNamePrefix("stomp-expiry-");
         timer.setDaemon(true);
         timer.setRemoveOnCancelPolicy(true);
+        // Deadlines are instants of Chorus' clock, so the timer waits by that clock too.
+        timer.setClock(clock);
         timer.initialize();
     }
 
     /**
-     * The session ends at {@code at}, instead of at any earlier deadline (a refreshed token).
+     * A session has connected with a token that expires at {@code at}.
      *
      * @throws BadCredentialsException if {@code at} has passed already: a token the decoder's
      *         clock-skew allowance still let through opens nothing, like any other expired token
      */
-    void endAt(String sessionId, Instant at) {
-        if (!at.isAfter(clock.instant())) {
-            throw new BadCredentialsException("The bearer token is invalid or expired.");
-        }
-        Deadline next = new Deadline(at, timer.schedule(() -> expire(sessionId, at), at));
-        Deadline previous = deadlines.put(sessionId, next);
+    void connected(String sessionId, Instant at) {
+        Deadline previous = deadlines.put(sessionId, schedule(sessionId, refuseIfPassed(at)));
         if (previous != null) {
             previous.closing().cancel(false);
         }
     }
 
-    /** Whether the session's token has expired, whether or not the timer has closed it yet. */
+    /**
+     * The session ends at {@code at}, instead of at its earlier deadline (a refreshed token).
+     * Nothing happens for a session that is gone or whose deadline has already fired.
+     *
+     * @throws BadCredentialsException if {@code at} has passed already
+     */
+    void endAt(String sessionId, Instant at) {
+        refuseIfPassed(at);
+        deadlines.computeIfPresent(sessionId, (id, previous) -> {
+            previous.closing().cancel(false);
+            return schedule(id, at);
+        });
+    }
+
+    /**
+     * Whether a connected session's token has expired, whether or not the timer has closed it
+     * yet. A connected session without a deadline has had it fire already.
+     */
     boolean expired(String sessionId) {
         Deadline deadline = sessionId == null ? null : deadlines.get(sessionId);
-        return deadline != null && !deadline.at().isAfter(clock.instant());
+        return deadline == null || !deadline.at().isAfter(clock.instant());
+    }
+
+    /** Closes every session whose deadline has passed by Chorus' clock, without waiting for the timer. */
+    void expireDue() {
+        Instant now = clock.instant();
+        deadlines.forEach((sessionId, deadline) -> {
+            if (!deadline.at().isAfter(now)) {
+                expire(sessionId, deadline.at());
+            }
+        });
+    }
+
+    /** How many sessions have a deadline: no more than there are sessions connected. */
+    int tracked() {
+        return deadlines.size();
+    }
+
+    private Instant refuseIfPassed(Instant at) {
+        if (!at.isAfter(clock.instant())) {
+            throw new BadCredentialsException("The bearer token is invalid or expired.");
+        }
+        return at;
+    }
+
+    private Deadline schedule(String sessionId, Instant at) {
+        return new Deadline(at, timer.schedule(() -> expire(sessionId, at), at));
     }
 
     private void expire(String sessionId, Instant at) {
-        Deadline current = deadlines.get(sessionId);
-        // A refresh may have moved the deadline after this closing was scheduled. The deadline
-        // stays until the session is gone, so frames racing the close are still refused.
-        if (current != null && current.at().equals(at)) {
+        // A refresh may have moved the deadline after this closing was scheduled. The entry goes
+        // whether or not the session is still there: frames racing the close are refused all
+        // the same, as a connected session without a deadline counts as expired.
+        AtomicBoolean due = new AtomicBoolean();
+        deadlines.computeIfPresent(sessionId, (id, deadline) -> {
+            due.set(deadline.at().equals(at));
+            return due.get() ? null : deadline;
+        });
+        if (due.get()) {
             errors.close(sessionId, EXPIRED);
             log.debug("Closed STOMP session {}: its token expired at {}", sessionId, at);
         }

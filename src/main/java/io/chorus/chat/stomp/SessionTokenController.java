@@ -6,6 +6,8 @@ import io.chorus.identity.CurrentUser;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
 import java.security.Principal;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
@@ -21,7 +23,9 @@ import org.springframework.messaging.simp.annotation.SendToUser;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
+import org.springframework.security.core.GrantedAuthority;
 import org.springframework.stereotype.Controller;
 
 /**
@@ -29,7 +33,8 @@ import org.springframework.stereotype.Controller;
  * token of the same user to {@code /app/token}, and the session's end moves to the new token's
  * {@code exp} (a RECEIPT confirms it when the frame asked for one). A token that is not valid
  * is refused on the error queue and the session keeps its old end; a token of another user
- * ends the session, which belongs to the user who connected.
+ * ends the session, which belongs to the user who connected, and so does a token without every
+ * role the session has (roles taken away in the identity provider must not live on in it).
  *
  * <p>The token travels in the body, not in a header: Spring logs refused frames with their
  * headers but never their bodies.
@@ -69,6 +74,14 @@ class SessionTokenController {
                     headers.getDestination(), null));
             return;
         }
+        if (!authorities(fresh.authentication()).containsAll(authorities(principal))) {
+            // The session's principal cannot be swapped under its live subscriptions: a session
+            // whose user lost a role ends, and the reconnect carries what the user has now.
+            errors.close(session, new StompError(ProblemCodes.FORBIDDEN, 403,
+                    "The token lacks roles the session was opened with; CONNECT again with it.",
+                    headers.getDestination(), null));
+            return;
+        }
         expiry.endAt(session, fresh.expiresAt());
         String receipt = headers.getFirstNativeHeader("receipt");
         if (receipt != null) {
@@ -78,6 +91,12 @@ class SessionTokenController {
             clientOutboundChannel.getObject().send(MessageBuilder.createMessage(EMPTY,
                     confirmation.getMessageHeaders()));
         }
+    }
+
+    private static Set<String> authorities(Principal principal) {
+        return principal instanceof Authentication authentication
+                ? authentication.getAuthorities().stream().map(GrantedAuthority::getAuthority).collect(Collectors.toSet())
+                : Set.of();
     }
 
     @MessageExceptionHandler

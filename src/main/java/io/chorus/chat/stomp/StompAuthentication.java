@@ -46,11 +46,12 @@ class StompAuthentication implements ChannelInterceptor {
                 throw new AuthenticationCredentialsNotFoundException("CONNECT needs an 'Authorization: Bearer <token>' header.");
             }
             Authenticated caller = authenticator.authenticate(header.substring(BEARER.length()).strip());
-            expiry.endAt(accessor.getSessionId(), caller.expiresAt());
+            expiry.connected(accessor.getSessionId(), caller.expiresAt());
             accessor.setUser(caller.authentication());
         } else if ((StompCommand.SEND.equals(accessor.getCommand()) || StompCommand.SUBSCRIBE.equals(accessor.getCommand()))
-                && expiry.expired(accessor.getSessionId())) {
-            // The timer closes the session at exp; this holds even if it runs late.
+                && accessor.getUser() != null && expiry.expired(accessor.getSessionId())) {
+            // The timer closes the session at exp; this holds even if it runs late. A frame of a
+            // session that never connected has no user, and Spring security refuses it as such.
             throw new CredentialsExpiredException("The session's token has expired.");
         }
         return message;

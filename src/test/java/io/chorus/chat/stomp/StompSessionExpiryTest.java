@@ -1,40 +1,55 @@
-package io.chorus.chat;
+package io.chorus.chat.stomp;
 
 import static io.chorus.support.RestApi.body;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import io.chorus.platform.ProblemCodes;
+import io.chorus.support.AdjustableClock;
 import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.RawStompClient;
 import io.chorus.support.RawStompClient.Frame;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.bean.override.convention.TestBean;
 import tools.jackson.databind.JsonNode;
 
 /**
  * A STOMP session lives no longer than its token: at {@code exp} it gets an ERROR frame
  * TOKEN_EXPIRED and is closed. A fresh token of the same user sent to {@code /app/token}
  * moves that end; a token that is not valid is refused and the end stays; a token of another
- * user ends the session.
+ * user, or one without every role the session has, ends the session.
+ *
+ * <p>Nobody waits for a token to run out: Chorus' clock is moved past {@code exp} and the
+ * deadlines that are due are run at once, as the timer (which keeps that clock) would run them.
  */
 @ChorusIntegrationTest
 class StompSessionExpiryTest {
 
-    /** Long enough to connect, subscribe and send on a busy machine; short enough to wait for. */
-    private static final Duration SHORT = Duration.ofSeconds(5);
+    private static final Duration HOUR = Duration.ofHours(1);
+
+    @TestBean(name = "clock", methodName = "io.chorus.support.AdjustableClock#standIn")
+    Clock clock;
 
     @Autowired
     TestClients clients;
+
+    @Autowired
+    SessionExpiry expiry;
+
+    @AfterEach
+    void backToNow() {
+        ((AdjustableClock) clock).reset();
+    }
 
     @Test
     void aSessionIsClosedWithTokenExpiredWhenItsTokenRunsOut() {
@@ -42,11 +57,12 @@ class StompSessionExpiryTest {
         TestUser bob = clients.user("bob");
         String group = group(alice, "Short-lived", bob);
 
-        try (RawStompClient raw = clients.raw().connected(clients.token(alice, SHORT))) {
+        try (RawStompClient raw = clients.raw().connected(clients.token(alice, HOUR))) {
             subscribe(raw, "acks", "/user/queue/acks");
             send(raw, group, "before-exp");
             assertThat(raw.awaitFrame().json().get("clientMessageId").asString()).isEqualTo("before-exp");
 
+            pastExpiry(raw, HOUR);
             Frame error = raw.awaitErrorFrame();
             assertThat(error.header("message")).as("ERROR frame %s", error).isEqualTo(ProblemCodes.TOKEN_EXPIRED);
             assertThat(error.json().get("code").asString()).isEqualTo(ProblemCodes.TOKEN_EXPIRED);
@@ -60,16 +76,15 @@ class StompSessionExpiryTest {
     void aFreshTokenOfTheSameUserKeepsTheSessionOpenPastTheFirstExpiry() {
         TestUser alice = clients.user("alice");
         String group = group(alice, "Refreshed");
-        Instant firstExpiry = Instant.now().truncatedTo(ChronoUnit.SECONDS).plus(SHORT);
 
-        try (RawStompClient raw = clients.raw().connected(clients.token(alice, SHORT))) {
+        try (RawStompClient raw = clients.raw().connected(clients.token(alice, HOUR))) {
             subscribe(raw, "acks", "/user/queue/acks");
-            refresh(raw, clients.token(alice, Duration.ofHours(1)), "fresh-1");
+            refresh(raw, clients.token(alice, HOUR.multipliedBy(3)), "fresh-1");
             Frame receipt = raw.awaitFrame();
             assertThat(receipt.command()).as("answer to the refresh: %s", receipt).isEqualTo("RECEIPT");
             assertThat(receipt.header("receipt-id")).isEqualTo("fresh-1");
 
-            await().atMost(SHORT.multipliedBy(3)).until(() -> Instant.now().isAfter(firstExpiry.plusSeconds(1)));
+            pastExpiry(raw, HOUR);
             send(raw, group, "after-first-exp");
             Frame ack = raw.awaitFrame();
             assertThat(ack.command()).as("frame %s", ack).isEqualTo("MESSAGE");
@@ -82,7 +97,7 @@ class StompSessionExpiryTest {
     void anInvalidFreshTokenIsRefusedAndTheSessionStillEndsWithItsOwnToken() {
         TestUser alice = clients.user("alice");
 
-        try (RawStompClient raw = clients.raw().connected(clients.token(alice, SHORT))) {
+        try (RawStompClient raw = clients.raw().connected(clients.token(alice, HOUR))) {
             subscribe(raw, "errors", "/user/queue/errors");
             String expired = clients.token(alice.username(), List.of("employee"), Instant.now().minus(Duration.ofHours(2)));
             refresh(raw, expired, "stale-1");
@@ -91,9 +106,11 @@ class StompSessionExpiryTest {
             assertThat(refused.json().get("code").asString()).isEqualTo(ProblemCodes.UNAUTHENTICATED);
             assertThat(refused.json().get("destination").asString()).isEqualTo("/app/token");
 
-            refresh(raw, clients.token(alice, claims -> claims.audience(List.of("timesheets"))), "elsewhere-1");
+            refresh(raw, clients.token(alice, claims -> claims.audience(List.of("timesheets"))
+                    .expiresAt(Instant.now().plus(HOUR.multipliedBy(3)))), "elsewhere-1");
             assertThat(raw.awaitFrame().json().get("code").asString()).isEqualTo(ProblemCodes.UNAUTHENTICATED);
 
+            pastExpiry(raw, HOUR);
             Frame error = raw.awaitErrorFrame();
             assertThat(error.header("message")).as("ERROR frame %s", error).isEqualTo(ProblemCodes.TOKEN_EXPIRED);
             raw.awaitClosed();
@@ -114,10 +131,11 @@ class StompSessionExpiryTest {
             assertThat(answer.header("message")).isEqualTo(ProblemCodes.UNAUTHENTICATED);
             raw.awaitClosed();
         }
-        try (RawStompClient raw = clients.raw().connected(clients.token(alice, SHORT))) {
+        try (RawStompClient raw = clients.raw().connected(clients.token(alice, HOUR))) {
             subscribe(raw, "errors", "/user/queue/errors");
             refresh(raw, justExpired, "just-expired-1");
             assertThat(raw.awaitFrame().json().get("code").asString()).isEqualTo(ProblemCodes.UNAUTHENTICATED);
+            pastExpiry(raw, HOUR);
             assertThat(raw.awaitErrorFrame().header("message")).isEqualTo(ProblemCodes.TOKEN_EXPIRED);
             raw.awaitClosed();
         }
@@ -138,6 +156,36 @@ class StompSessionExpiryTest {
     }
 
     @Test
+    void aTokenWithoutARoleTheSessionHasEndsTheSession() {
+        TestUser admin = clients.orgAdmin();
+
+        try (RawStompClient raw = clients.raw().connected(admin.token())) {
+            subscribe(raw, "errors", "/user/queue/errors");
+            // The same user, after an administrator took org_admin away in the identity provider.
+            refresh(raw, clients.token(admin, claims -> claims.claim("realm_access", Map.of("roles", List.of("employee")))),
+                    "demoted-1");
+            Frame error = raw.awaitErrorFrame();
+            assertThat(error.header("message")).as("ERROR frame %s", error).isEqualTo(ProblemCodes.FORBIDDEN);
+            assertThat(error.json().get("status").asInt()).isEqualTo(403);
+            assertThat(error.json().get("destination").asString()).isEqualTo("/app/token");
+            raw.awaitClosed();
+        }
+    }
+
+    @Test
+    void aTokenWithMoreRolesThanTheSessionIsTaken() {
+        TestUser alice = clients.user("alice");
+
+        try (RawStompClient raw = clients.raw().connected(alice.token())) {
+            refresh(raw, clients.token(alice,
+                    claims -> claims.claim("realm_access", Map.of("roles", List.of("employee", "org_admin")))), "promoted-1");
+            Frame receipt = raw.awaitFrame();
+            assertThat(receipt.command()).as("answer to the refresh: %s", receipt).isEqualTo("RECEIPT");
+            assertThat(raw.isOpen()).isTrue();
+        }
+    }
+
+    @Test
     void aRefreshBeforeConnectIsUnauthenticated() {
         TestUser alice = clients.user("alice");
 
@@ -147,6 +195,13 @@ class StompSessionExpiryTest {
             assertThat(error.header("message")).as("ERROR frame %s", error).isEqualTo(ProblemCodes.UNAUTHENTICATED);
             raw.awaitClosed();
         }
+    }
+
+    /** Moves Chorus' clock past a token that expires {@code lifetime} from now, and runs what is due. */
+    private void pastExpiry(RawStompClient raw, Duration lifetime) {
+        raw.settled();
+        ((AdjustableClock) clock).advance(lifetime.plusMinutes(1));
+        expiry.expireDue();
     }
 
     private static void subscribe(RawStompClient raw, String id, String destination) {
