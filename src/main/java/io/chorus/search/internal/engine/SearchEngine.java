@@ -20,6 +20,16 @@ public interface SearchEngine {
      */
     Collection<Long> index(List<IndexedMessage> documents);
 
+    /**
+     * Derives again, in place, up to {@code limit} documents that another release's analysis
+     * wrote (during a rolling upgrade, older nodes keep writing after start-up's rebuild check);
+     * how many it did, 0 when none are left. Runs in the caller's transaction. An engine that
+     * refuses such writes instead has none.
+     */
+    default int refreshStale(int limit) {
+        return 0;
+    }
+
     /** Up to {@code query.limit()} hits, best (or newest) first. */
     List<EngineHit> search(EngineQuery query);
 

@@ -79,6 +79,12 @@ class IndexDrainer implements SmartLifecycle {
         return handled == null ? 0 : handled;
     }
 
+    /** Derives one batch of stale documents again (see {@link SearchEngine#refreshStale}); how many. */
+    int refreshStaleOnce() {
+        Integer refreshed = transaction.execute(status -> engine.refreshStale(properties.batchSize()));
+        return refreshed == null ? 0 : refreshed;
+    }
+
     private void loop() {
         Duration backoff = Duration.ZERO;
         while (running) {
@@ -87,7 +93,8 @@ class IndexDrainer implements SmartLifecycle {
                     pause(properties.idlePoll());
                     continue;
                 }
-                if (drainOnce() == 0) {
+                // Stale documents are derived again only when the queue is empty: new messages first.
+                if (drainOnce() == 0 && refreshStaleOnce() == 0) {
                     pause(properties.idlePoll());
                 }
                 if (!backoff.isZero()) {
