@@ -59,7 +59,7 @@ class PostgresSearchEngine implements SearchEngine {
      * a node of the previous release wrote or rewrote (it sets no digest, nor lengths) after the
      * stored analysis version was raised. The predicate is the partial index's, which finds them.
      */
-    private static final String STALE = """
+    static final String STALE = """
             SELECT * FROM search.message_doc
             WHERE analysed IS DISTINCT FROM md5(words::text || ' ' || all_words::text)
             ORDER BY message_id
