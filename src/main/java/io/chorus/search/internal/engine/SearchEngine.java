@@ -45,7 +45,8 @@ public interface SearchEngine {
     /**
      * Starts rebuilding the whole index from chat's messages. From now until the rebuild
      * completes or is abandoned, {@link #index} writes to the current and the new index alike,
-     * so nothing sent meanwhile is missing from the result.
+     * so nothing sent meanwhile is missing from the result. (Elasticsearch writes only the new
+     * index while it replaces one of an older mapping, which cannot hold today's documents.)
      */
     Rebuild startRebuild();
 
