@@ -60,6 +60,11 @@ class ElasticsearchSearchEngine implements SearchEngine {
      * index too. The rebuild is looked up in the cluster before each batch, not remembered here:
      * a document read from chat before the lookup saw no rebuild is one the rebuild reads again
      * later, so nothing sent meanwhile is missing from the new index on any node.
+     *
+     * <p>A rebuild that upgrades an index of an older mapping is written alone: the outgoing
+     * index's strict mapping refuses today's fields, so writing there too would fail every
+     * document and hold the queue until the swap. Messages sent meanwhile are searchable once
+     * the new index is swapped in.
      */
     @Override
     public Collection<Long> index(List<IndexedMessage> documents) {
@@ -68,7 +73,19 @@ class ElasticsearchSearchEngine implements SearchEngine {
         }
         String rebuildAlias = MessageIndexLayout.rebuildAlias(properties.index());
         boolean rebuilding = call(() -> client.indices().existsAlias(e -> e.name(rebuildAlias))).value();
+        if (rebuilding && readsOlderMapping()) {
+            return writer.write(documents, rebuildAlias, null).written();
+        }
         return writer.write(documents, properties.index(), rebuilding ? rebuildAlias : null).written();
+    }
+
+    /** Whether the alias searchers read points to an index of an older mapping; false when it is missing. */
+    private boolean readsOlderMapping() {
+        String alias = properties.index();
+        return call(() -> client.indices().getMapping(m -> m.index(alias).ignoreUnavailable(true)
+                .allowNoIndices(true))).mappings().values().stream()
+                .anyMatch(index -> MessageIndexLayout.mappingVersion(index.mappings())
+                        < MessageIndexLayout.MAPPING_VERSION);
     }
 
     @Override

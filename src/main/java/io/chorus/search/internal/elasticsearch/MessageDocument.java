@@ -18,6 +18,7 @@ import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.SEQ;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.VERSION;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.WORDS;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.chorus.search.internal.engine.IndexedMessage;
 import io.chorus.search.internal.text.TextAnalysis;
@@ -30,8 +31,10 @@ import java.util.UUID;
 /**
  * A message's {@code _source}: the indexed sequences and bigrams Chorus cut from its texts, the
  * originals that a hit shows, and the filter fields. {@code sentAt} is ISO-8601 text so no mapper setting can
- * turn it into epoch numbers or drop its microseconds.
+ * turn it into epoch numbers or drop its microseconds. Unknown fields are ignored: a hit from an
+ * index of an older mapping, read during an upgrade rebuild, carries that mapping's fields.
  */
+@JsonIgnoreProperties(ignoreUnknown = true)
 record MessageDocument(
         @JsonProperty(MESSAGE_ID) long messageId,
         @JsonProperty(CONVERSATION_ID) UUID conversationId,

@@ -42,6 +42,13 @@ final class MessageIndexLayout {
     static final String BIGRAMS = "bigrams";
     /** The Han bigrams of {@link #ALL_WORDS}. */
     static final String ALL_BIGRAMS = "all_bigrams";
+    /**
+     * Mapping version 1's text fields, which Elasticsearch analysed itself (each with a
+     * {@code bigrams} sub-field). Only read: while an upgrade rebuild replaces such an index,
+     * searchers still read it (see {@code MessageQuery}). Remove with mapping version 1's reads.
+     */
+    static final String V1_TEXT = "text";
+    static final String V1_ALL_TEXTS = "all_texts";
     static final String DISPLAY_TEXT = "display_text";
     static final String EARLIER_DISPLAY_TEXTS = "earlier_display_texts";
     static final String MENTIONS = "mentions";

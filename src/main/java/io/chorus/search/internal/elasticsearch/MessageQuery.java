@@ -11,12 +11,15 @@ import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.PURGED;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.RECALLED;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.SENDER_ID;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.SENT_AT;
+import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.V1_ALL_TEXTS;
+import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.V1_TEXT;
 import static io.chorus.search.internal.elasticsearch.MessageIndexLayout.WORDS;
 
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOptions;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.BoolQuery;
+import co.elastic.clients.elasticsearch._types.query_dsl.Operator;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch._types.query_dsl.SpanQuery;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
@@ -95,10 +98,18 @@ final class MessageQuery {
             }
             // Employees search what a message says now; compliance also what it said before an edit.
             Fields fields = query.compliance() ? new Fields(ALL_WORDS, ALL_BIGRAMS) : new Fields(WORDS, BIGRAMS);
-            query.include().forEach(term -> b.filter(matching(fields, term)));
-            query.exclude().forEach(term -> b.mustNot(matching(fields, term)));
+            // Each term is asked of both mappings: a field an index does not have matches nothing
+            // there, so a version 2 index answers as before, and a version 1 index still being
+            // replaced by an upgrade rebuild answers too instead of finding nothing.
+            String v1Field = query.compliance() ? V1_ALL_TEXTS : V1_TEXT;
+            query.include().forEach(term -> b.filter(f -> f.bool(either -> either
+                    .should(matching(fields, term))
+                    .should(v1Matching(v1Field, term))
+                    .minimumShouldMatch("1"))));
+            query.exclude().forEach(term -> b.mustNot(matching(fields, term)).mustNot(v1Matching(v1Field, term)));
             Ranking.scoredWords(query.include())
                     .forEach(word -> b.should(term(fields.words(), FieldValue.of(word))));
+            query.include().forEach(term -> b.should(v1Matching(v1Field, term)));
             return b;
         });
     }
@@ -123,6 +134,22 @@ final class MessageQuery {
             term.words().stream().distinct().forEach(word -> b.filter(term(fields.words(), FieldValue.of(word))));
             term.bigrams().stream().distinct()
                     .forEach(bigram -> b.filter(term(fields.bigrams(), FieldValue.of(bigram))));
+            return b;
+        }));
+    }
+
+    /** What {@link #matching} was on mapping version 1, whose fields Elasticsearch analysed itself. */
+    static Query v1Matching(String field, Term term) {
+        if (term.phrase()) {
+            return Query.of(q -> q.matchPhrase(p -> p.field(field).query(term.text())));
+        }
+        Query words = Query.of(q -> q.match(m -> m.field(field).query(term.text()).operator(Operator.And)));
+        if (term.bigrams().isEmpty()) {
+            return words;
+        }
+        return Query.of(q -> q.bool(b -> {
+            b.must(words);
+            term.bigrams().forEach(bigram -> b.must(term(field + "." + BIGRAMS, FieldValue.of(bigram))));
             return b;
         }));
     }

@@ -20,6 +20,16 @@ public interface SearchEngine {
      */
     Collection<Long> index(List<IndexedMessage> documents);
 
+    /**
+     * Derives again, in place, up to {@code limit} documents that another release's analysis
+     * wrote (during a rolling upgrade, older nodes keep writing after start-up's rebuild check);
+     * how many it did, 0 when none are left. Runs in the caller's transaction. An engine that
+     * refuses such writes instead has none.
+     */
+    default int refreshStale(int limit) {
+        return 0;
+    }
+
     /** Up to {@code query.limit()} hits, best (or newest) first. */
     List<EngineHit> search(EngineQuery query);
 
@@ -35,7 +45,8 @@ public interface SearchEngine {
     /**
      * Starts rebuilding the whole index from chat's messages. From now until the rebuild
      * completes or is abandoned, {@link #index} writes to the current and the new index alike,
-     * so nothing sent meanwhile is missing from the result.
+     * so nothing sent meanwhile is missing from the result. (Elasticsearch writes only the new
+     * index while it replaces one of an older mapping, which cannot hold today's documents.)
      */
     Rebuild startRebuild();
 

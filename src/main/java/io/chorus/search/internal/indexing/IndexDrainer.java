@@ -79,6 +79,22 @@ class IndexDrainer implements SmartLifecycle {
         return handled == null ? 0 : handled;
     }
 
+    /**
+     * Derives one batch of stale documents again (see {@link SearchEngine#refreshStale}); how
+     * many. A failure here is logged and left for the next idle round: it must not back off the
+     * draining of new messages.
+     */
+    int refreshStaleOnce() {
+        try {
+            Integer refreshed = transaction.execute(status -> engine.refreshStale(properties.batchSize()));
+            return refreshed == null ? 0 : refreshed;
+        } catch (RuntimeException e) {
+            log.warn("Search engine {} could not derive stale documents again; trying when next idle: {}",
+                    engine.name(), e.toString());
+            return 0;
+        }
+    }
+
     private void loop() {
         Duration backoff = Duration.ZERO;
         while (running) {
@@ -87,7 +103,8 @@ class IndexDrainer implements SmartLifecycle {
                     pause(properties.idlePoll());
                     continue;
                 }
-                if (drainOnce() == 0) {
+                // Stale documents are derived again only when the queue is empty: new messages first.
+                if (drainOnce() == 0 && refreshStaleOnce() == 0) {
                     pause(properties.idlePoll());
                 }
                 if (!backoff.isZero()) {

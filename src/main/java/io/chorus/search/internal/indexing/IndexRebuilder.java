@@ -24,7 +24,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 /**
  * Rebuilds the index from PostgreSQL, the source of truth: every message, page by page in id
  * order, into a new index that searchers switch to only when it is complete. Live indexing
- * goes on meanwhile and writes to both, so nothing sent during a rebuild is missing. At start
+ * goes on meanwhile and writes to both (to the new one only when the old one has an older
+ * mapping), so nothing sent during a rebuild is missing. At start
  * the engine is asked whether its index exists with the current mapping; if not, this is how
  * it is built, which is also how a mapping change is rolled out.
  */

@@ -32,20 +32,39 @@ import org.springframework.stereotype.Component;
 @ConditionalOnProperty(name = "chorus.search.engine", havingValue = "postgres", matchIfMissing = true)
 class PostgresSearchEngine implements SearchEngine {
 
-    /** An upsert that never lets an older version replace a newer one. */
+    /**
+     * An upsert that never lets an older version replace a newer one. It records the digest of
+     * the vectors it writes ({@code analysed}), which a previous release's upsert leaves alone:
+     * see {@link #STALE}.
+     */
     private static final String UPSERT = """
             INSERT INTO search.message_doc AS d (message_id, conversation_id, seq, sender_id, sent_at, text,
                 earlier_texts, mentions, mentions_all, edited, recalled, purged, version, words, all_words,
-                word_length, all_word_length)
+                word_length, all_word_length, analysed)
             VALUES (:id, :conversation, :seq, :sender, :sentAt, :text, CAST(:earlier AS text[]),
                 CAST(:mentions AS uuid[]), :mentionsAll, :edited, :recalled, :purged, :version,
-                CAST(:words AS tsvector), CAST(:allWords AS tsvector), :wordLength, :allWordLength)
+                CAST(:words AS tsvector), CAST(:allWords AS tsvector), :wordLength, :allWordLength,
+                md5(CAST(:words AS tsvector)::text || ' ' || CAST(:allWords AS tsvector)::text))
             ON CONFLICT (message_id) DO UPDATE SET text = excluded.text, earlier_texts = excluded.earlier_texts,
                 mentions = excluded.mentions, mentions_all = excluded.mentions_all, edited = excluded.edited,
                 recalled = excluded.recalled, purged = excluded.purged, version = excluded.version,
                 words = excluded.words, all_words = excluded.all_words, word_length = excluded.word_length,
-                all_word_length = excluded.all_word_length
+                all_word_length = excluded.all_word_length, analysed = excluded.analysed
             WHERE d.version <= excluded.version
+            """;
+
+    /**
+     * Documents this release did not derive: their vectors are not the ones it recorded a digest
+     * of. That is every row before the digest existed, and, during a rolling upgrade, every row
+     * a node of the previous release wrote or rewrote (it sets no digest, nor lengths) after the
+     * stored analysis version was raised. The predicate is the partial index's, which finds them.
+     */
+    static final String STALE = """
+            SELECT * FROM search.message_doc
+            WHERE analysed IS DISTINCT FROM md5(words::text || ' ' || all_words::text)
+            ORDER BY message_id
+            LIMIT :limit
+            FOR UPDATE SKIP LOCKED
             """;
 
     /**
@@ -91,6 +110,18 @@ class PostgresSearchEngine implements SearchEngine {
                 .addValue("purged", doc.purged()).addValue("version", doc.version())
                 .addValue("words", words.literal()).addValue("wordLength", words.length())
                 .addValue("allWords", allWords.literal()).addValue("allWordLength", allWords.length());
+    }
+
+    /**
+     * Derives stale documents again from the texts they hold, in place (the same message version,
+     * so a newer write meanwhile still wins). Must run in a transaction: the rows stay locked
+     * until it commits, and other nodes skip them.
+     */
+    @Override
+    public int refreshStale(int limit) {
+        List<IndexedMessage> stale = jdbc.query(STALE, Map.of("limit", limit), (rs, n) -> document(rs));
+        index(stale);
+        return stale.size();
     }
 
     @Override

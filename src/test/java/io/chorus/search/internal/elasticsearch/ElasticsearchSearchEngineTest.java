@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.json.JsonData;
 import co.elastic.clients.json.jackson.Jackson3JsonpMapper;
@@ -17,8 +18,10 @@ import io.chorus.search.internal.engine.SearchEngine;
 import io.chorus.search.internal.query.ParsedQuery;
 import io.chorus.search.internal.query.QueryParser;
 import io.chorus.search.internal.query.Term;
+import io.chorus.search.internal.text.TextAnalysis;
 import io.chorus.support.ElasticsearchNode;
 import java.io.IOException;
+import java.io.StringReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -28,7 +31,9 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
@@ -424,6 +429,41 @@ class ElasticsearchSearchEngineTest {
         assertThat(client.indices().exists(e -> e.index(older)).value()).isFalse();
     }
 
+    @Test
+    void upgradeFromMappingVersion1KeepsSearchAnsweringAndLiveWritesFlowing() throws IOException {
+        String alias = uniqueAlias();
+        ElasticsearchSearchEngine own = engine(alias);
+        String v1Index = alias + "-v1-20260101000000000";
+        client.indices().create(c -> c.withJson(new StringReader(V1_INDEX.formatted(alias))).index(v1Index));
+        UUID conversation = UUID.randomUUID();
+        IndexedMessage before = new Doc(conversation, "升级之前的预算 draft").earlier("旧稿").build();
+        client.index(i -> i.index(alias).id(String.valueOf(before.messageId())).document(v1Document(before))
+                .refresh(Refresh.True));
+        assertThat(own.needsRebuild()).as("a version 1 index").isTrue();
+
+        SearchEngine.Rebuild upgrade = own.startRebuild();
+        IndexedMessage meanwhile = new Doc(conversation, "升级期间的预算 draft").build();
+        assertThat(own.index(List.of(meanwhile)))
+                .as("the old index's strict mapping does not hold the queue").containsExactly(meanwhile.messageId());
+        assertThat(stored(upgrade.target(), meanwhile)).isTrue();
+        assertThat(ids(own, Search.of("预算").in(conversation)))
+                .as("searchers still read the version 1 index, and find in it").containsExactly(before.messageId());
+        assertThat(ids(own, Search.of("\"之前的预算\" draft -期间").in(conversation))).containsExactly(before.messageId());
+        assertThat(ids(own, Search.of("旧稿").in(conversation))).isEmpty();
+        assertThat(ids(own, Search.of("旧稿").in(conversation).compliance())).containsExactly(before.messageId());
+        assertThat(own.search(Search.of("预算").in(conversation).build()).getFirst().message().text())
+                .isEqualTo(before.text());
+
+        upgrade.write(List.of(before));
+        upgrade.complete();
+
+        assertThat(aliasTargets(alias)).containsExactly(upgrade.target());
+        assertThat(client.indices().exists(e -> e.index(v1Index)).value()).isFalse();
+        assertThat(ids(own, Search.of("预算").in(conversation)))
+                .containsExactlyInAnyOrder(before.messageId(), meanwhile.messageId());
+        assertThat(own.needsRebuild()).isFalse();
+    }
+
     // --- reachability ---
 
     @Test
@@ -469,6 +509,76 @@ class ElasticsearchSearchEngineTest {
     }
 
     // --- helpers ---
+
+    /** An index as mapping version 1 laid it out (strict, analysed by Elasticsearch), behind alias {@code %s}. */
+    private static final String V1_INDEX = """
+            {
+              "settings": {
+                "number_of_replicas": 0,
+                "analysis": {
+                  "filter": {
+                    "chorus_bigram": {"type": "shingle", "min_shingle_size": 2, "max_shingle_size": 2,
+                                      "output_unigrams": false, "token_separator": ""}
+                  },
+                  "analyzer": {
+                    "chorus_words": {"type": "custom", "tokenizer": "standard", "filter": ["lowercase"]},
+                    "chorus_bigrams": {"type": "custom", "tokenizer": "standard",
+                                       "filter": ["lowercase", "chorus_bigram"]}
+                  }
+                }
+              },
+              "mappings": {
+                "_meta": {"mapping_version": 1},
+                "dynamic": "strict",
+                "properties": {
+                  "message_id": {"type": "long"},
+                  "conversation_id": {"type": "keyword"},
+                  "sender_id": {"type": "keyword"},
+                  "seq": {"type": "long"},
+                  "sent_at": {"type": "date_nanos"},
+                  "text": {"type": "text", "analyzer": "chorus_words", "position_increment_gap": 100,
+                           "fields": {"bigrams": {"type": "text", "analyzer": "chorus_bigrams",
+                                                  "position_increment_gap": 100}}},
+                  "all_texts": {"type": "text", "analyzer": "chorus_words", "position_increment_gap": 100,
+                                "fields": {"bigrams": {"type": "text", "analyzer": "chorus_bigrams",
+                                                       "position_increment_gap": 100}}},
+                  "display_text": {"type": "text", "index": false},
+                  "earlier_display_texts": {"type": "text", "index": false},
+                  "mentions": {"type": "keyword"},
+                  "mentions_all": {"type": "boolean"},
+                  "edited": {"type": "boolean"},
+                  "recalled": {"type": "boolean"},
+                  "purged": {"type": "boolean"},
+                  "version": {"type": "long"}
+                }
+              },
+              "aliases": {"%s": {}}
+            }
+            """;
+
+    /** A message's document as mapping version 1 held it: normalised texts for Elasticsearch to analyse. */
+    private static Map<String, Object> v1Document(IndexedMessage message) {
+        List<String> all = new ArrayList<>();
+        all.add(TextAnalysis.normalise(message.text()));
+        message.earlierTexts().forEach(text -> all.add(TextAnalysis.normalise(text)));
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("message_id", message.messageId());
+        document.put("conversation_id", message.conversationId().toString());
+        document.put("seq", message.seq());
+        document.put("sender_id", message.senderId().toString());
+        document.put("sent_at", message.sentAt().toString());
+        document.put("text", TextAnalysis.normalise(message.text()));
+        document.put("all_texts", all);
+        document.put("display_text", message.text());
+        document.put("earlier_display_texts", message.earlierTexts());
+        document.put("mentions", List.of());
+        document.put("mentions_all", message.mentionsAll());
+        document.put("edited", message.edited());
+        document.put("recalled", message.recalled());
+        document.put("purged", message.purged());
+        document.put("version", message.version());
+        return document;
+    }
 
     private static ElasticsearchSearchEngine engine(String alias) {
         return new ElasticsearchSearchEngine(client, new ElasticsearchIndexProperties(alias, true, 0),
