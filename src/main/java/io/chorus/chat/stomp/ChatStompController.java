@@ -18,13 +18,13 @@ import org.springframework.core.convert.ConversionException;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.annotation.DestinationVariable;
+import org.springframework.messaging.handler.annotation.Header;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.handler.annotation.support.MethodArgumentNotValidException;
 import org.springframework.messaging.handler.annotation.support.MethodArgumentTypeMismatchException;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.annotation.SendToUser;
 import org.springframework.security.access.AccessDeniedException;
 import org.springframework.stereotype.Controller;
 import tools.jackson.databind.json.JsonMapper;
@@ -38,14 +38,18 @@ class ChatStompController {
 
     private static final Logger log = LoggerFactory.getLogger(ChatStompController.class);
 
+    static final String ACKS = "/queue/acks";
+
     private final Messages messages;
     private final Conversations conversations;
     private final JsonMapper json;
+    private final SessionReplies replies;
 
-    ChatStompController(Messages messages, Conversations conversations, JsonMapper json) {
+    ChatStompController(Messages messages, Conversations conversations, JsonMapper json, SessionReplies replies) {
         this.messages = messages;
         this.conversations = conversations;
         this.json = json;
+        this.replies = replies;
     }
 
     record SendMessageFrame(String clientMessageId, String text, Long replyToMessageId) {
@@ -56,13 +60,13 @@ class ChatStompController {
     }
 
     @MessageMapping("/conversations/{conversationId}/messages")
-    @SendToUser(destinations = "/queue/acks", broadcast = false)
-    SendAck send(@DestinationVariable UUID conversationId, @Payload SendMessageFrame frame, Principal principal) {
+    void send(@DestinationVariable UUID conversationId, @Payload SendMessageFrame frame, Principal principal,
+            @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String sessionId) {
         CurrentUser me = CurrentUser.of(principal);
         SendResult result = messages.send(new SendMessage(ConversationId.of(conversationId), me.id(),
                 frame.clientMessageId(), frame.text(), frame.replyToMessageId()));
-        return new SendAck(result.message().clientMessageId(), conversationId, result.message().id(),
-                result.message().seq(), result.message().createdAt(), result.duplicate());
+        replies.send(sessionId, ACKS, new SendAck(result.message().clientMessageId(), conversationId,
+                result.message().id(), result.message().seq(), result.message().createdAt(), result.duplicate()));
     }
 
     @MessageMapping("/conversations/{conversationId}/typing")
@@ -79,8 +83,12 @@ class ChatStompController {
     }
 
     @MessageExceptionHandler
-    @SendToUser(destinations = StompErrorReplies.ERRORS, broadcast = false)
-    StompError failed(Throwable failure, Message<?> message) {
+    void failed(Throwable failure, Message<?> message) {
+        replies.send(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()), StompErrorReplies.ERRORS,
+                describe(failure, message));
+    }
+
+    private StompError describe(Throwable failure, Message<?> message) {
         String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
         String clientMessageId = StompErrorReplies.clientMessageIdOf(message, json);
         if (failure instanceof ChorusProblem problem) {

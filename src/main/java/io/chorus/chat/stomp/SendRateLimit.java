@@ -7,13 +7,11 @@ import io.github.bucket4j.Bucket;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
-import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.support.ChannelInterceptor;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
@@ -29,13 +27,13 @@ import tools.jackson.databind.json.JsonMapper;
 class SendRateLimit implements ChannelInterceptor {
 
     private final ChatProperties properties;
-    private final ObjectProvider<SimpMessagingTemplate> template;
+    private final SessionReplies replies;
     private final JsonMapper json;
     private final Map<String, Bucket> buckets = new ConcurrentHashMap<>();
 
-    SendRateLimit(ChatProperties properties, ObjectProvider<SimpMessagingTemplate> template, JsonMapper json) {
+    SendRateLimit(ChatProperties properties, SessionReplies replies, JsonMapper json) {
         this.properties = properties;
-        this.template = template;
+        this.replies = replies;
         this.json = json;
     }
 
@@ -50,7 +48,7 @@ class SendRateLimit implements ChannelInterceptor {
             return message;
         }
         if (accessor.getUser() != null) {
-            StompErrorReplies.toSession(template.getObject(), accessor.getUser().getName(), accessor.getSessionId(),
+            replies.send(accessor.getSessionId(), StompErrorReplies.ERRORS,
                     new StompError(ProblemCodes.RATE_LIMITED, 429,
                             "Too many messages; slow down and send this again.", accessor.getDestination(),
                             StompErrorReplies.clientMessageIdOf(message, json)));

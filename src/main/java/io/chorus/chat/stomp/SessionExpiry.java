@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -23,7 +24,11 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
  * after {@code exp} is refused as well ({@link #expired}), so a late timer never lets anything be
  * stored on an expired token.
  *
- * <p>A deadline is created by CONNECT only and removed when the session disconnects or its
+ * <p>The deadline frames are judged by lives with the session itself (its attributes), not in
+ * the timer's bookkeeping: a client's last frames may still wait to be handled after its
+ * disconnect has cleared that bookkeeping, and they are judged by their token like any other.
+ *
+ * <p>A timer is created by CONNECT only and removed when the session disconnects or its
  * deadline fires, whichever comes first. A refresh only moves an existing deadline: it runs on
  * another thread than the disconnect and may come after it, and must not bring back a deadline
  * for a session that is gone. Should a CONNECT ever lose such a race, its deadline still goes
@@ -43,6 +48,9 @@ class SessionExpiry implements DisposableBean {
     private final Clock clock;
     private final ThreadPoolTaskScheduler timer = new ThreadPoolTaskScheduler();
     private final Map<String, Deadline> deadlines = new ConcurrentHashMap<>();
+
+    /** The session attribute holding the session's current deadline. */
+    private static final String DEADLINE = SessionExpiry.class.getName() + ".deadline";
 
     private record Deadline(Instant at, ScheduledFuture<?> closing) {
     }
@@ -65,8 +73,10 @@ class SessionExpiry implements DisposableBean {
      * @throws BadCredentialsException if {@code at} has passed already: a token the decoder's
      *         clock-skew allowance still let through opens nothing, like any other expired token
      */
-    void connected(String sessionId, Instant at) {
-        Deadline previous = deadlines.put(sessionId, schedule(sessionId, refuseIfPassed(at)));
+    void connected(String sessionId, Map<String, Object> sessionAttributes, Instant at) {
+        refuseIfPassed(at);
+        sessionAttributes.put(DEADLINE, new AtomicReference<>(at));
+        Deadline previous = deadlines.put(sessionId, schedule(sessionId, at));
         if (previous != null) {
             previous.closing().cancel(false);
         }
@@ -78,21 +88,31 @@ class SessionExpiry implements DisposableBean {
      *
      * @throws BadCredentialsException if {@code at} has passed already
      */
-    void endAt(String sessionId, Instant at) {
+    void endAt(String sessionId, Map<String, Object> sessionAttributes, Instant at) {
         refuseIfPassed(at);
         deadlines.computeIfPresent(sessionId, (id, previous) -> {
             previous.closing().cancel(false);
+            AtomicReference<Instant> deadline = deadlineOf(sessionAttributes);
+            if (deadline != null) {
+                deadline.set(at);
+            }
             return schedule(id, at);
         });
     }
 
     /**
-     * Whether a connected session's token has expired, whether or not the timer has closed it
-     * yet. A connected session without a deadline has had it fire already.
+     * Whether the token of the session with these attributes has expired, whether or not the
+     * timer has closed it yet, and whether or not it has disconnected since. A session that never
+     * connected has no deadline here: it has no user either, and Spring Security refuses it.
      */
-    boolean expired(String sessionId) {
-        Deadline deadline = sessionId == null ? null : deadlines.get(sessionId);
-        return deadline == null || !deadline.at().isAfter(clock.instant());
+    boolean expired(Map<String, Object> sessionAttributes) {
+        AtomicReference<Instant> deadline = deadlineOf(sessionAttributes);
+        return deadline != null && !deadline.get().isAfter(clock.instant());
+    }
+
+    @SuppressWarnings("unchecked")
+    private static AtomicReference<Instant> deadlineOf(Map<String, Object> sessionAttributes) {
+        return sessionAttributes == null ? null : (AtomicReference<Instant>) sessionAttributes.get(DEADLINE);
     }
 
     /** Closes every session whose deadline has passed by Chorus' clock, without waiting for the timer. */
@@ -124,7 +144,7 @@ class SessionExpiry implements DisposableBean {
     private void expire(String sessionId, Instant at) {
         // A refresh may have moved the deadline after this closing was scheduled. The entry goes
         // whether or not the session is still there: frames racing the close are refused all
-        // the same, as a connected session without a deadline counts as expired.
+        // the same, by the deadline the session's attributes hold.
         AtomicBoolean due = new AtomicBoolean();
         deadlines.computeIfPresent(sessionId, (id, deadline) -> {
             due.set(deadline.at().equals(at));

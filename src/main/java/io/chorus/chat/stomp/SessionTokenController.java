@@ -19,7 +19,6 @@ import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.annotation.SendToUser;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
 import org.springframework.messaging.support.MessageBuilder;
@@ -49,13 +48,16 @@ class SessionTokenController {
     private final SessionExpiry expiry;
     private final StompErrorFrames errors;
     private final ObjectProvider<MessageChannel> clientOutboundChannel;
+    private final SessionReplies replies;
 
     SessionTokenController(BearerTokenAuthenticator authenticator, SessionExpiry expiry, StompErrorFrames errors,
-            @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel) {
+            @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel,
+            SessionReplies replies) {
         this.authenticator = authenticator;
         this.expiry = expiry;
         this.errors = errors;
         this.clientOutboundChannel = clientOutboundChannel;
+        this.replies = replies;
     }
 
     record RefreshTokenFrame(String token) {
@@ -82,7 +84,7 @@ class SessionTokenController {
                     headers.getDestination(), null));
             return;
         }
-        expiry.endAt(session, fresh.expiresAt());
+        expiry.endAt(session, headers.getSessionAttributes(), fresh.expiresAt());
         String receipt = headers.getFirstNativeHeader("receipt");
         if (receipt != null) {
             StompHeaderAccessor confirmation = StompHeaderAccessor.create(StompCommand.RECEIPT);
@@ -100,8 +102,12 @@ class SessionTokenController {
     }
 
     @MessageExceptionHandler
-    @SendToUser(destinations = StompErrorReplies.ERRORS, broadcast = false)
-    StompError refused(Throwable failure, Message<?> message) {
+    void refused(Throwable failure, Message<?> message) {
+        replies.send(SimpMessageHeaderAccessor.getSessionId(message.getHeaders()), StompErrorReplies.ERRORS,
+                describe(failure, message));
+    }
+
+    private static StompError describe(Throwable failure, Message<?> message) {
         String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
         if (failure instanceof ChorusProblem problem) {
             return new StompError(problem.code(), problem.status().value(), problem.getMessage(), destination, null);

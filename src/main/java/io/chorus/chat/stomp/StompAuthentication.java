@@ -46,10 +46,10 @@ class StompAuthentication implements ChannelInterceptor {
                 throw new AuthenticationCredentialsNotFoundException("CONNECT needs an 'Authorization: Bearer <token>' header.");
             }
             Authenticated caller = authenticator.authenticate(header.substring(BEARER.length()).strip());
-            expiry.connected(accessor.getSessionId(), caller.expiresAt());
+            expiry.connected(accessor.getSessionId(), accessor.getSessionAttributes(), caller.expiresAt());
             accessor.setUser(caller.authentication());
         } else if ((StompCommand.SEND.equals(accessor.getCommand()) || StompCommand.SUBSCRIBE.equals(accessor.getCommand()))
-                && accessor.getUser() != null && expiry.expired(accessor.getSessionId())) {
+                && accessor.getUser() != null && expiry.expired(accessor.getSessionAttributes())) {
             // The timer closes the session at exp; this holds even if it runs late. A frame of a
             // session that never connected has no user, and Spring security refuses it as such.
             throw new CredentialsExpiredException("The session's token has expired.");

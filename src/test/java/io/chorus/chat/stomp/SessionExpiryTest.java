@@ -9,6 +9,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -36,6 +37,9 @@ class SessionExpiryTest {
             new StaticListableBeanFactory(Map.of("clientOutboundChannel", outbound)).getBeanProvider(MessageChannel.class),
             null), clock);
 
+    /** One session's attributes, as Spring hands them with each of its frames. */
+    private final Map<String, Object> s1 = new ConcurrentHashMap<>();
+
     @AfterEach
     void stopTimer() {
         expiry.destroy();
@@ -44,10 +48,10 @@ class SessionExpiryTest {
     @Test
     void aRefreshThatComesAfterTheDisconnectLeavesNoDeadlineBehind() {
         Instant now = clock.instant();
-        expiry.connected("s1", now.plus(Duration.ofMinutes(5)));
+        expiry.connected("s1", s1, now.plus(Duration.ofMinutes(5)));
 
         expiry.forget(disconnected("s1"));
-        expiry.endAt("s1", now.plus(Duration.ofHours(1)));
+        expiry.endAt("s1", s1, now.plus(Duration.ofHours(1)));
 
         assertThat(expiry.tracked()).isZero();
     }
@@ -55,7 +59,7 @@ class SessionExpiryTest {
     @Test
     void aDeadlineGoesWhenItFiresEvenIfTheSessionIsAlreadyGone() {
         // A CONNECT that lost the race with its disconnect: no disconnect event will come again.
-        expiry.connected("s1", clock.instant().plus(Duration.ofMinutes(5)));
+        expiry.connected("s1", s1, clock.instant().plus(Duration.ofMinutes(5)));
         clock.advance(Duration.ofMinutes(6));
 
         expiry.expireDue();
@@ -72,14 +76,14 @@ class SessionExpiryTest {
     @Test
     void aMovedDeadlineIsNotDueAtTheOldOne() {
         Instant now = clock.instant();
-        expiry.connected("s1", now.plus(Duration.ofMinutes(5)));
-        expiry.endAt("s1", now.plus(Duration.ofHours(1)));
+        expiry.connected("s1", s1, now.plus(Duration.ofMinutes(5)));
+        expiry.endAt("s1", s1, now.plus(Duration.ofHours(1)));
         clock.advance(Duration.ofMinutes(6));
 
         expiry.expireDue();
 
         assertThat(closings).isEmpty();
-        assertThat(expiry.expired("s1")).isFalse();
+        assertThat(expiry.expired(s1)).isFalse();
         assertThat(expiry.tracked()).isEqualTo(1);
     }
 
@@ -87,7 +91,7 @@ class SessionExpiryTest {
     void theTimerWaitsByChorusClock() {
         // A millisecond away by Chorus' clock, an hour away by the system's.
         clock.advance(Duration.ofHours(1));
-        expiry.connected("s1", clock.instant().plusMillis(1));
+        expiry.connected("s1", s1, clock.instant().plusMillis(1));
 
         await().until(() -> closings.size() == 1);
         assertThat(SimpMessageHeaderAccessor.getSessionId(closings.getFirst().getHeaders())).isEqualTo("s1");
@@ -95,8 +99,30 @@ class SessionExpiryTest {
     }
 
     @Test
-    void aSessionWithoutDeadlineCountsAsExpired() {
-        assertThat(expiry.expired("never-connected-or-expired")).isTrue();
+    void aFrameAfterTheDeadlineIsExpiredEvenBeforeTheTimerHasClosedTheSession() {
+        expiry.connected("s1", s1, clock.instant().plus(Duration.ofMinutes(5)));
+        assertThat(expiry.expired(s1)).isFalse();
+
+        clock.advance(Duration.ofMinutes(6));
+
+        assertThat(expiry.expired(s1)).as("the timer has not run; the frame is refused all the same").isTrue();
+    }
+
+    @Test
+    void framesSentBeforeADisconnectAreStillJudgedByTheirToken() {
+        // The client sent, then closed: its frames may be handled after the disconnect event.
+        expiry.connected("s1", s1, clock.instant().plus(Duration.ofMinutes(5)));
+        expiry.forget(disconnected("s1"));
+
+        assertThat(expiry.expired(s1)).as("a valid token, whatever became of the timer").isFalse();
+        clock.advance(Duration.ofMinutes(6));
+        assertThat(expiry.expired(s1)).as("an expired one").isTrue();
+    }
+
+    @Test
+    void aSessionThatNeverConnectedIsNotJudgedHere() {
+        assertThat(expiry.expired(new ConcurrentHashMap<>())).isFalse();
+        assertThat(expiry.expired(null)).isFalse();
     }
 
     private static SessionDisconnectEvent disconnected(String sessionId) {
