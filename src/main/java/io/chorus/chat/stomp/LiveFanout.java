@@ -109,13 +109,16 @@ class LiveFanout {
             // One message per session: with receive order preserved, Spring (7.0) passes a message
             // for a user destination through a per-session ordered channel, and a single message
             // addressed to several sessions reaches only the first (its headers are sealed after
-            // the first send). A second device would silently miss every event.
+            // the first send). A second device would silently miss every event. Each is addressed
+            // by the session id, not the user name: named by the user, a session that closed
+            // meanwhile resolves to all the user's other sessions, which would get the event twice.
             for (SimpSession session : user.getSessions()) {
                 SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
                 headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
                 headers.setSessionId(session.getId());
                 headers.setLeaveMutable(true);
-                template.send("/user/" + name + EVENTS, MessageBuilder.createMessage(payload, headers.getMessageHeaders()));
+                template.send("/user/" + session.getId() + EVENTS,
+                        MessageBuilder.createMessage(payload, headers.getMessageHeaders()));
             }
         }
     }
