@@ -17,6 +17,7 @@ import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
@@ -73,7 +74,7 @@ class SessionRepliesTest {
         }
     }
 
-    private org.springframework.messaging.Message<byte[]> frameFrom(String sessionId, TestUser user, String group,
+    private Message<byte[]> frameFrom(String sessionId, TestUser user, String group,
             String body) {
         StompHeaderAccessor headers = StompHeaderAccessor.create(StompCommand.SEND);
         headers.setSessionId(sessionId);
