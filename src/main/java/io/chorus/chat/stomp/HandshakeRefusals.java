@@ -1,9 +1,10 @@
 package io.chorus.chat.stomp;
 
 import io.chorus.platform.ProblemCodes;
+import io.chorus.platform.ProblemDocument;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.util.LinkedHashMap;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Set;
 import org.springframework.http.HttpMethod;
@@ -14,7 +15,6 @@ import org.springframework.http.server.ServerHttpResponse;
 import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.server.HandshakeInterceptor;
 import org.springframework.web.socket.server.support.DefaultHandshakeHandler;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * {@code /ws} is an HTTP address like any other: a request that is no WebSocket upgrade gets a
@@ -60,16 +60,10 @@ final class HandshakeRefusals extends DefaultHandshakeHandler implements Handsha
     }
 
     private static void refuse(ServerHttpResponse response, HttpStatus status, String code, String detail) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        problem.put("type", "about:blank");
-        problem.put("title", status.getReasonPhrase());
-        problem.put("status", status.value());
-        problem.put("detail", detail);
-        problem.put("code", code);
         response.setStatusCode(status);
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
         try {
-            response.getBody().write(JsonMapper.shared().writeValueAsBytes(problem));
+            response.getBody().write(ProblemDocument.json(status.value(), code, detail).getBytes(StandardCharsets.UTF_8));
         } catch (IOException gone) {
             throw new UncheckedIOException(gone);
         }

@@ -5,6 +5,7 @@ import io.chorus.platform.EdgeEvents;
 import io.chorus.identity.AccountDeactivatedException;
 import io.chorus.identity.internal.local.LocalTokenIssuer;
 import io.chorus.platform.ProblemCodes;
+import io.chorus.platform.ProblemDocument;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
 import java.time.Clock;
@@ -140,8 +141,6 @@ class SecurityConfiguration {
             throws IOException {
         response.setStatus(status.value());
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
-        // Hand-written JSON: the values are our own constants, never caller input.
-        response.getWriter().write("{\"type\":\"about:blank\",\"title\":\"" + status.getReasonPhrase()
-                + "\",\"status\":" + status.value() + ",\"detail\":\"" + detail + "\",\"code\":\"" + code + "\"}");
+        response.getWriter().write(ProblemDocument.json(status.value(), code, detail));
     }
 }

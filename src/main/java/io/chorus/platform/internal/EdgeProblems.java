@@ -1,18 +1,15 @@
 package io.chorus.platform.internal;
 
 import io.chorus.platform.ProblemCodes;
+import io.chorus.platform.ProblemDocument;
 import jakarta.servlet.http.HttpServletResponse;
 import java.io.IOException;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Problem documents for refusals made before Spring MVC runs (the servlet container, filters,
- * the security firewall, error dispatches), shaped like the ones {@link ProblemDetailsAdvice}
- * writes. The detail is always ours: what the caller sent is never echoed.
+ * Problem documents ({@link ProblemDocument}) for refusals made before Spring MVC runs (the
+ * servlet container, filters, the security firewall, error dispatches): which code and detail
+ * a bare status stands for, and writing one to a servlet response.
  */
 final class EdgeProblems {
 
@@ -44,21 +41,10 @@ final class EdgeProblems {
         };
     }
 
-    static String json(int status, String code, String detail) {
-        Map<String, Object> problem = new LinkedHashMap<>();
-        HttpStatus known = HttpStatus.resolve(status);
-        problem.put("type", "about:blank");
-        problem.put("title", known == null ? "Error" : known.getReasonPhrase());
-        problem.put("status", status);
-        problem.put("detail", detail);
-        problem.put("code", code);
-        return JsonMapper.shared().writeValueAsString(problem);
-    }
-
     static void write(HttpServletResponse response, int status, String code, String detail) throws IOException {
         response.setStatus(status);
         response.setContentType(MediaType.APPLICATION_PROBLEM_JSON_VALUE);
         response.setCharacterEncoding("UTF-8");
-        response.getWriter().write(json(status, code, detail));
+        response.getWriter().write(ProblemDocument.json(status, code, detail));
     }
 }

@@ -1,5 +1,6 @@
 package io.chorus.platform.internal;
 
+import io.chorus.platform.ProblemDocument;
 import java.io.IOException;
 import java.io.Writer;
 import org.apache.catalina.connector.Request;
@@ -25,7 +26,7 @@ final class ProblemReportValve extends ErrorReportValve {
             response.setCharacterEncoding("UTF-8");
             Writer writer = response.getReporter();
             if (writer != null) {
-                writer.write(EdgeProblems.json(status, EdgeProblems.codeFor(status), EdgeProblems.detailFor(status)));
+                writer.write(ProblemDocument.json(status, EdgeProblems.codeFor(status), EdgeProblems.detailFor(status)));
                 response.finishResponse();
             }
         } catch (IOException | IllegalStateException unwritable) {
