@@ -10,18 +10,13 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.messaging.Message;
-import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.converter.MessageConversionException;
 import org.springframework.messaging.handler.annotation.MessageExceptionHandler;
 import org.springframework.messaging.handler.annotation.MessageMapping;
 import org.springframework.messaging.handler.annotation.Payload;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.stomp.StompCommand;
 import org.springframework.messaging.simp.stomp.StompHeaderAccessor;
-import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
 import org.springframework.security.core.GrantedAuthority;
@@ -42,21 +37,19 @@ import org.springframework.stereotype.Controller;
 class SessionTokenController {
 
     private static final Logger log = LoggerFactory.getLogger(SessionTokenController.class);
-    private static final byte[] EMPTY = new byte[0];
 
     private final BearerTokenAuthenticator authenticator;
     private final SessionExpiry expiry;
     private final StompErrorFrames errors;
-    private final ObjectProvider<MessageChannel> clientOutboundChannel;
+    private final StompReceipts receipts;
     private final SessionReplies replies;
 
     SessionTokenController(BearerTokenAuthenticator authenticator, SessionExpiry expiry, StompErrorFrames errors,
-            @Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel,
-            SessionReplies replies) {
+            StompReceipts receipts, SessionReplies replies) {
         this.authenticator = authenticator;
         this.expiry = expiry;
         this.errors = errors;
-        this.clientOutboundChannel = clientOutboundChannel;
+        this.receipts = receipts;
         this.replies = replies;
     }
 
@@ -87,11 +80,7 @@ class SessionTokenController {
         expiry.endAt(session, headers.getSessionAttributes(), fresh.expiresAt());
         String receipt = headers.getFirstNativeHeader("receipt");
         if (receipt != null) {
-            StompHeaderAccessor confirmation = StompHeaderAccessor.create(StompCommand.RECEIPT);
-            confirmation.setReceiptId(receipt);
-            confirmation.setSessionId(session);
-            clientOutboundChannel.getObject().send(MessageBuilder.createMessage(EMPTY,
-                    confirmation.getMessageHeaders()));
+            receipts.send(session, receipt);
         }
     }
 

@@ -32,11 +32,11 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
     private final StompAuthentication authentication;
     private final SendRateLimit rateLimit;
     private final StompErrorFrames errorFrames;
-    private final SubscriptionReceipts receipts;
+    private final StompReceipts receipts;
     private final SessionActivity sessions;
 
     StompConfiguration(ChatProperties properties, StompAuthentication authentication,
-            SendRateLimit rateLimit, StompErrorFrames errorFrames, SubscriptionReceipts receipts,
+            SendRateLimit rateLimit, StompErrorFrames errorFrames, StompReceipts receipts,
             SessionActivity sessions) {
         this.properties = properties;
         this.authentication = authentication;

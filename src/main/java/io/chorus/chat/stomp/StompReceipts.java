@@ -13,19 +13,20 @@ import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 
 /**
- * Answers a SUBSCRIBE that asks for a receipt once the subscription is really registered
- * (the in-process broker sends none of its own). Clients rely on it to reconnect without a
- * gap: subscribe, wait for the RECEIPT, then catch up over REST; anything posted after the
- * receipt arrives live, anything before it comes with the catch-up.
+ * The RECEIPT frames Chorus sends (the in-process broker sends none of its own). A SUBSCRIBE
+ * that asks for one is answered once the subscription is really registered: clients rely on it
+ * to reconnect without a gap (subscribe, wait for the RECEIPT, then catch up over REST; anything
+ * posted after the receipt arrives live, anything before it comes with the catch-up). A token
+ * refresh is confirmed through {@link #send} as well.
  */
 @Component
-class SubscriptionReceipts implements ExecutorChannelInterceptor {
+class StompReceipts implements ExecutorChannelInterceptor {
 
     private static final byte[] EMPTY = new byte[0];
 
     private final ObjectProvider<MessageChannel> clientOutboundChannel;
 
-    SubscriptionReceipts(@Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel) {
+    StompReceipts(@Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel) {
         this.clientOutboundChannel = clientOutboundChannel;
     }
 
@@ -40,9 +41,14 @@ class SubscriptionReceipts implements ExecutorChannelInterceptor {
         if (subscribe.getCommand() != StompCommand.SUBSCRIBE || subscribe.getReceipt() == null) {
             return;
         }
+        send(subscribe.getSessionId(), subscribe.getReceipt());
+    }
+
+    /** A RECEIPT for {@code receiptId} to the session {@code sessionId}. */
+    void send(String sessionId, String receiptId) {
         StompHeaderAccessor receipt = StompHeaderAccessor.create(StompCommand.RECEIPT);
-        receipt.setReceiptId(subscribe.getReceipt());
-        receipt.setSessionId(subscribe.getSessionId());
+        receipt.setReceiptId(receiptId);
+        receipt.setSessionId(sessionId);
         clientOutboundChannel.getObject().send(MessageBuilder.createMessage(EMPTY, receipt.getMessageHeaders()));
     }
 }
