@@ -14,9 +14,11 @@ public final class IdentityEvents {
     /**
      * An account was created, or its profile or active flag changed. Carries the whole new state
      * and its {@code version}, which grows with every change: a copy keeps the highest it saw.
+     * {@code bot} marks a system account, which is no employee; publications stored before bots
+     * existed lack the field and read as {@code false}, which they were.
      */
     public record UserAccountChanged(UserId userId, String username, String displayName, String email,
-            boolean active, long version) {
+            boolean active, long version, boolean bot) {
     }
 
     /** The account may no longer sign in: its live sessions end, its history stays. */

@@ -1,6 +1,7 @@
 package io.chorus.identity;
 
 import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -17,4 +18,12 @@ public interface UserDirectory {
 
     /** Users by username, deactivated ones too: for searching what former employees wrote. */
     Map<String, UserId> findByUsernames(Collection<String> usernames);
+
+    /**
+     * Active, non-bot users who held {@code role} the last time they were seen (a token, or
+     * local-mode demo seeding), ordered by username. Someone granted the role in Keycloak who
+     * has not called Chorus since is not among them yet; someone who lost it drops out with
+     * their next token.
+     */
+    List<UserId> activeHolders(Role role);
 }

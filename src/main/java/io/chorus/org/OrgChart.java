@@ -15,6 +15,7 @@ import io.chorus.platform.ProblemCodes;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -250,9 +251,10 @@ public class OrgChart {
     /**
      * A directory entry exists as soon as the org chart mentions a user, even if identity's
      * account event has not been handled yet; that event then brings the entry up to date.
+     * A bot is no employee: the org chart treats it as unknown.
      */
     private void ensureEntry(UserId user) {
-        UserProfile profile = users.find(user).orElseThrow(() ->
+        UserProfile profile = users.find(user).filter(found -> !found.bot()).orElseThrow(() ->
                 ChorusProblem.notFound(OrgProblems.EMPLOYEE_NOT_FOUND, "No such user: " + user));
         insertEntry(profile);
     }
@@ -264,7 +266,8 @@ public class OrgChart {
 
     /** Refuses unknown users with 422 and makes sure the known ones have directory entries, from one look-up. */
     private void requireKnown(Collection<UserId> ids) {
-        Map<UserId, UserProfile> known = users.findAll(ids);
+        Map<UserId, UserProfile> known = new HashMap<>(users.findAll(ids));
+        known.values().removeIf(UserProfile::bot);
         List<UserId> unknown = ids.stream().filter(id -> !known.containsKey(id)).toList();
         if (!unknown.isEmpty()) {
             throw ChorusProblem.unprocessable(OrgProblems.EMPLOYEE_NOT_FOUND, "Unknown users: " + unknown);

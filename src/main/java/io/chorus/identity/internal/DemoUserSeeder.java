@@ -1,7 +1,10 @@
 package io.chorus.identity.internal;
 
+import io.chorus.identity.Role;
 import io.chorus.identity.internal.local.LocalMode;
 import io.chorus.identity.internal.local.LocalTokenIssuer;
+import java.util.Optional;
+import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.ApplicationArguments;
@@ -10,8 +13,9 @@ import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 /**
- * Local mode: the demo users exist from the start, so alice can open a chat with bob before
- * bob ever signs in. Re-running it changes nothing but their last-seen time.
+ * Local mode: the demo users exist from the start, with their configured roles, so alice can
+ * open a chat with bob before bob ever signs in and dave is an org_admin approvals can escalate
+ * to before he does. Re-running it changes nothing.
  */
 @Component
 @LocalMode
@@ -30,8 +34,10 @@ class DemoUserSeeder implements ApplicationRunner {
 
     @Override
     public void run(ApplicationArguments args) {
-        properties.local().demoUsers().forEach(user -> accounts.upsert(new UserSightings.Sighting(
-                LocalTokenIssuer.subjectOf(user.username()), user.username(), user.displayName(), user.email()), false));
+        properties.local().demoUsers().forEach(user -> accounts.upsert(new AccountStore.Profile(
+                LocalTokenIssuer.subjectOf(user.username()), user.username(), user.displayName(), user.email()),
+                user.roles().stream().map(Role::fromClaim).flatMap(Optional::stream).collect(Collectors.toSet()),
+                false));
         log.info("Local mode: demo users {}", properties.local().demoUsers().stream()
                 .map(user -> user.username() + " " + user.roles()).toList());
     }

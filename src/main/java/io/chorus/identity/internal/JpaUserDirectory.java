@@ -1,9 +1,11 @@
 package io.chorus.identity.internal;
 
+import io.chorus.identity.Role;
 import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import io.chorus.identity.UserProfile;
 import java.util.Collection;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -17,9 +19,11 @@ import org.springframework.transaction.annotation.Transactional;
 class JpaUserDirectory implements UserDirectory {
 
     private final UserAccountRepository accounts;
+    private final AccountStore store;
 
-    JpaUserDirectory(UserAccountRepository accounts) {
+    JpaUserDirectory(UserAccountRepository accounts, AccountStore store) {
         this.accounts = accounts;
+        this.store = store;
     }
 
     @Override
@@ -53,14 +57,21 @@ class JpaUserDirectory implements UserDirectory {
         return byUsername(accounts.findByUsernameIn(usernames));
     }
 
+    @Override
+    public List<UserId> activeHolders(Role role) {
+        return store.activeHolders(role);
+    }
+
     private static Map<String, UserId> byUsername(List<UserAccount> found) {
-        // Keycloak usernames are unique per realm; should two sources ever share one, the first wins.
-        return found.stream().collect(Collectors.toMap(UserAccount::username, account -> UserId.of(account.id()),
-                (first, second) -> first));
+        // Keycloak usernames are unique per realm; should two sources ever share one, the first wins,
+        // except that a person always wins over a bot named the same: "@approvals" means them.
+        return found.stream().sorted(Comparator.comparing(UserAccount::bot))
+                .collect(Collectors.toMap(UserAccount::username, account -> UserId.of(account.id()),
+                        (first, second) -> first));
     }
 
     private static UserProfile profile(UserAccount account) {
         return new UserProfile(UserId.of(account.id()), account.username(), account.displayName(),
-                account.email(), account.active());
+                account.email(), account.active(), account.bot());
     }
 }

@@ -10,6 +10,7 @@ import java.util.Optional;
 import java.util.Set;
 import org.springframework.core.convert.converter.Converter;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
+import org.springframework.security.authentication.BadCredentialsException;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.stereotype.Component;
 
@@ -33,14 +34,25 @@ class KeycloakTokenConverter implements Converter<Jwt, AbstractAuthenticationTok
     public AbstractAuthenticationToken convert(Jwt jwt) {
         String username = Optional.ofNullable(jwt.getClaimAsString("preferred_username")).orElse(jwt.getSubject());
         String displayName = Optional.ofNullable(jwt.getClaimAsString("name")).orElse(username);
-        AccountStore.Stored account = sightings.seen(new UserSightings.Sighting(
-                jwt.getSubject(), username, displayName, jwt.getClaimAsString("email")));
+        Set<Role> roles = realmRoles(jwt);
+        if (jwt.getSubject().startsWith(AccountStore.BOT_SUBJECT_PREFIX)) {
+            // Checked before anything is written: a token must not create or rename a bot's account.
+            throw botRefused();
+        }
+        AccountStore.Stored account = sightings.seen(new UserSightings.Sighting(new AccountStore.Profile(
+                jwt.getSubject(), username, displayName, jwt.getClaimAsString("email")), roles))
+                .orElseThrow(KeycloakTokenConverter::botRefused);
         if (!account.active()) {
             // The token outlives the account (Keycloak disabled or removed the user): it grants nothing.
             throw new AccountDeactivatedException();
         }
         tokens.seen(jwt, account.id());
-        return new ChorusAuthentication(new CurrentUser(account.id(), username, displayName, realmRoles(jwt)));
+        return new ChorusAuthentication(new CurrentUser(account.id(), username, displayName, roles));
+    }
+
+    /** A bot posts through the module that owns it and never signs in; its subject grants nothing. */
+    private static BadCredentialsException botRefused() {
+        return new BadCredentialsException("A bot account cannot sign in.");
     }
 
     static Set<Role> realmRoles(Jwt jwt) {

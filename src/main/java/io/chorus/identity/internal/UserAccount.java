@@ -7,7 +7,7 @@ import jakarta.persistence.Table;
 import java.time.Instant;
 import java.util.UUID;
 
-/** A user as Chorus knows them: created the first time their token is seen, refreshed after. */
+/** A user as Chorus knows them: created the first time their token is seen, refreshed after; or a bot. */
 @Entity
 @Table(schema = "identity", name = "user_account")
 class UserAccount {
@@ -28,6 +28,10 @@ class UserAccount {
 
     @Column(nullable = false)
     private boolean active;
+
+    /** PERSON or BOT; written only by {@link AccountStore}. */
+    @Column(nullable = false)
+    private String kind;
 
     @Column(name = "created_at", nullable = false)
     private Instant createdAt;
@@ -56,5 +60,9 @@ class UserAccount {
 
     boolean active() {
         return active;
+    }
+
+    boolean bot() {
+        return "BOT".equals(kind);
     }
 }

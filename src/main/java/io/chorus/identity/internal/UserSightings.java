@@ -2,15 +2,18 @@ package io.chorus.identity.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import io.chorus.identity.Role;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * Records that a user was seen in a token: the first sight creates their account, a changed
- * name or email updates it. Every authenticated request passes through here, so an unchanged
- * profile is answered from memory and costs no database round trip.
+ * name, email or set of realm roles updates it. Every authenticated request passes through
+ * here, so an unchanged token is answered from memory and costs no database round trip.
  */
 @Component
 class UserSightings {
@@ -30,20 +33,26 @@ class UserSightings {
         this.accounts = accounts;
     }
 
-    /** The identity-provider facts about a user that Chorus keeps. */
-    record Sighting(String subject, String username, String displayName, String email) {
+    /** What a token says about a person: their profile and the realm roles Chorus knows. */
+    record Sighting(AccountStore.Profile profile, Set<Role> roles) {
+
+        Sighting {
+            roles = Set.copyOf(roles);
+        }
     }
 
     private record Known(Sighting sighting, AccountStore.Stored account) {
     }
 
-    AccountStore.Stored seen(Sighting sighting) {
-        Known cached = known.getIfPresent(sighting.subject());
+    /** The person's account; empty when the subject is a bot's, which no token may use. */
+    Optional<AccountStore.Stored> seen(Sighting sighting) {
+        String subject = sighting.profile().subject();
+        Known cached = known.getIfPresent(subject);
         if (cached != null && cached.sighting().equals(sighting)) {
-            return cached.account();
+            return Optional.of(cached.account());
         }
-        AccountStore.Stored account = accounts.upsert(sighting, true);
-        known.put(sighting.subject(), new Known(sighting, account));
+        Optional<AccountStore.Stored> account = accounts.upsert(sighting.profile(), sighting.roles(), true);
+        account.ifPresent(stored -> known.put(subject, new Known(sighting, stored)));
         return account;
     }
 

@@ -5,7 +5,10 @@ import java.time.Clock;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
-/** Keeps each user's directory entry in step with their account, whatever order the events arrive in. */
+/**
+ * Keeps each user's directory entry in step with their account, whatever order the events arrive
+ * in. Bots get none: they are nobody's employee, so no search, department or manager chain shows them.
+ */
 @Component
 class EmployeeEntries {
 
@@ -21,6 +24,9 @@ class EmployeeEntries {
 
     @ApplicationModuleListener
     void on(UserAccountChanged changed) {
+        if (changed.bot()) {
+            return;
+        }
         employees.upsertProfile(changed.userId().value(), changed.username(), changed.displayName(), changed.email(),
                 changed.active(), changed.version(),
                 keys.keysFor(changed.username(), changed.displayName(), changed.email()), clock.instant());
