@@ -1,5 +1,7 @@
 package io.chorus.identity;
 
+import com.fasterxml.jackson.annotation.JsonSetter;
+import com.fasterxml.jackson.annotation.Nulls;
 import java.time.Instant;
 
 /**
@@ -15,10 +17,11 @@ public final class IdentityEvents {
      * An account was created, or its profile or active flag changed. Carries the whole new state
      * and its {@code version}, which grows with every change: a copy keeps the highest it saw.
      * {@code bot} marks a system account, which is no employee; publications stored before bots
-     * existed lack the field and read as {@code false}, which they were.
+     * existed lack the field and read as {@code false}, which they were (Jackson 3 would refuse
+     * a missing primitive otherwise).
      */
     public record UserAccountChanged(UserId userId, String username, String displayName, String email,
-            boolean active, long version, boolean bot) {
+            boolean active, long version, @JsonSetter(nulls = Nulls.AS_EMPTY) boolean bot) {
     }
 
     /** The account may no longer sign in: its live sessions end, its history stays. */

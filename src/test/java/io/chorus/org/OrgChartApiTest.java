@@ -4,6 +4,8 @@ import static io.chorus.support.RestApi.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chorus.identity.IdentityEvents;
+import io.chorus.identity.UserAccounts;
 import io.chorus.identity.UserId;
 import io.chorus.platform.ProblemCodes;
 import io.chorus.support.ChorusIntegrationTest;
@@ -49,6 +51,9 @@ class OrgChartApiTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    UserAccounts accounts;
 
     private RestApi admin;
 
@@ -291,6 +296,34 @@ class OrgChartApiTest {
             cursor = page.get("nextCursor").isNull() ? null : page.get("nextCursor").asString();
         } while (cursor != null);
         assertThat(seen).containsExactlyInAnyOrderElementsOf(made).doesNotHaveDuplicates();
+    }
+
+    @Test
+    void aBotIsNoEmployeeSearchFindsItNotAndTheChartRefusesIt() {
+        String tag = "Robo" + UUID.randomUUID().toString().substring(0, 8);
+        UserId bot = accounts.provisionBot("bot-" + tag.toLowerCase(), tag + " Approvals");
+        TestUser person = clients.named("human", tag + " Human");
+        // The bot's account event has reached the directory's listener, which had its chance to copy it.
+        await().atMost(Duration.ofSeconds(15)).until(() -> jdbc.sql("""
+                SELECT count(*) FROM event_publication WHERE event_type = :type AND serialized_event LIKE :id
+                  AND listener_id LIKE '%EmployeeEntries%' AND completion_date IS NOT NULL
+                """).param("type", IdentityEvents.UserAccountChanged.class.getName())
+                .param("id", "%" + bot + "%").query(Long.class).single() == 1);
+        await().atMost(Duration.ofSeconds(15)).until(() -> search(tag).contains(person.id()));
+
+        assertThat(search(tag)).containsExactly(person.id());
+        assertThat(directory.employee(bot)).isEmpty();
+        admin.get("/api/v1/org/users/" + bot).problem(404, OrgProblems.EMPLOYEE_NOT_FOUND);
+        String department = department("Bots", null);
+        admin.exchange(HttpMethod.PUT, DEPARTMENTS + "/" + department + "/members/" + bot, body())
+                .problem(404, OrgProblems.EMPLOYEE_NOT_FOUND);
+        admin.exchange(HttpMethod.PUT, DEPARTMENTS + "/" + department + "/heads", body("userIds", List.of(bot.value())))
+                .problem(422, OrgProblems.EMPLOYEE_NOT_FOUND);
+        admin.exchange(HttpMethod.PUT, "/api/v1/org/users/" + person.id() + "/manager", body("managerId", bot.value()))
+                .problem(422, OrgProblems.EMPLOYEE_NOT_FOUND);
+        assertThat(memberIds(department, false, 50)).isEmpty();
+        assertThat(jdbc.sql("SELECT count(*) FROM org.employee WHERE user_id = :id").param("id", bot.value())
+                .query(Long.class).single()).isZero();
     }
 
     @Test
