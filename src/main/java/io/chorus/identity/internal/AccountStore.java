@@ -28,7 +28,7 @@ class AccountStore {
      */
     static final String BOT_SUBJECT_PREFIX = "bot:";
 
-    /** Named so a test can EXPLAIN exactly what runs. */
+    /** Matches the partial GIN index user_account_roles (V16): its predicate must stay the same. */
     static final String ACTIVE_HOLDERS_SQL = """
             SELECT id FROM identity.user_account
             WHERE roles @> ARRAY[:role]::text[] AND active AND kind = 'PERSON'

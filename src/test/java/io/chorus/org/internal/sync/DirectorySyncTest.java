@@ -3,6 +3,7 @@ package io.chorus.org.internal.sync;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import io.chorus.identity.Role;
 import io.chorus.identity.UserAccounts;
 import io.chorus.identity.UserAccounts.AccountSummary;
 import io.chorus.identity.UserDirectory;
@@ -182,11 +183,15 @@ class DirectorySyncTest {
             succeeds(sync.run(SyncReport.Trigger.REQUEST));
             assertThat(account(username).active()).isTrue();
 
+            // Keycloak has never heard of a bot: a sync must not take that for the bot having left.
+            UserId bot = accounts.provisionBot("sync-bot-" + username, "Sync Bot");
+
             realm.users().delete(subject).close();
             SyncReport report = succeeds(sync.run(SyncReport.Trigger.REQUEST));
 
             assertThat(report.accountsDeactivated()).isEqualTo(1);
             assertThat(account(username).active()).isFalse();
+            assertThat(users.find(bot).orElseThrow().active()).as("the bot stays active").isTrue();
             assertThat(employee(username).departments()).as("they left the Keycloak group with their account").isEmpty();
         }
     }
@@ -353,7 +358,9 @@ class DirectorySyncTest {
         succeeds(sync.run(SyncReport.Trigger.REQUEST));
         RestApi carol = new RestApi("http://localhost:" + port,
                 KeycloakServer.accessToken("carol.wu", "carol.wu-password"), json);
-        carol.get("/api/v1/me").ok();
+        UserId carolsId = UserId.parse(carol.get("/api/v1/me").ok().json().get("id").asString());
+        // Her Keycloak token's realm roles are remembered, and a sync (which knows no roles) keeps them.
+        assertThat(users.activeHolders(Role.EMPLOYEE)).contains(carolsId);
         await().atMost(SOON).until(() -> jdbc.sql("SELECT count(*) FROM event_publication WHERE completion_date IS NULL")
                 .query(Long.class).single() == 0);
         Map<String, String> before = rowVersions();
@@ -365,6 +372,7 @@ class DirectorySyncTest {
         // Still remembered: her next request is answered from memory and writes nothing either.
         carol.get("/api/v1/me").ok();
         assertThat(rowVersions()).isEqualTo(before);
+        assertThat(users.activeHolders(Role.EMPLOYEE)).contains(carolsId);
     }
 
     @Test
