@@ -58,6 +58,9 @@ class CardsTest {
     @Autowired
     ConfigurableApplicationContext context;
 
+    @Autowired
+    MessageRetention retention;
+
     private ChatSetup chat;
     private final ActionListener listener = new ActionListener();
 
@@ -253,6 +256,34 @@ class CardsTest {
         assertThat(recalled.get("kind").asString()).isEqualTo("CARD");
         assertThat(ChatSetup.absent(recalled, "card")).isTrue();
         assertThat(ChatSetup.absent(recalled, "text")).isTrue();
+    }
+
+    @Test
+    void retentionErasesACardWithEveryEarlierVersion() {
+        TestUser bot = clients.user("approvals");
+        TestUser alice = clients.user("alice");
+        String conversation = direct(bot, alice);
+        MessageView posted = post(bot, conversation, "old-1", leaveRequest("Leave request", "Pending", approve()));
+        cards.update(UserId.of(bot.id()), ConversationId.of(UUID.fromString(conversation)), posted.id(),
+                leaveRequest("Leave request", "Approved"));
+        RetentionSetup setup = new RetentionSetup(clients, jdbc);
+        setup.override(setup.orgAdmin(), conversation, 30);
+        setup.ageDays(posted.id(), 31);
+
+        retention.purgeExpired();
+
+        JsonNode purged = chat.message(alice, conversation, posted.seq());
+        assertThat(purged.get("purged").asBoolean()).isTrue();
+        assertThat(purged.get("kind").asString()).isEqualTo("CARD");
+        assertThat(ChatSetup.absent(purged, "card")).isTrue();
+        assertThat(jdbc.sql("SELECT count(*) FROM chat.message m WHERE m.id = :id AND m.card IS NULL AND m.body = ''"
+                        + " AND NOT EXISTS (SELECT 1 FROM chat.message_revision r WHERE r.message_id = m.id)")
+                .param("id", posted.id()).query(Long.class).single()).as("card and revisions erased where stored")
+                .isEqualTo(1);
+        assertThatThrownBy(() -> cards.update(UserId.of(bot.id()), ConversationId.of(UUID.fromString(conversation)),
+                posted.id(), leaveRequest("Leave request", "Reopened")))
+                .isInstanceOfSatisfying(ChorusProblem.class,
+                        problem -> assertThat(problem.code()).isEqualTo(ChatProblems.MESSAGE_PURGED));
     }
 
     @Test
