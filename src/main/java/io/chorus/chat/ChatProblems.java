@@ -27,6 +27,13 @@ public final class ChatProblems {
     /** Retention erased the message's content; it takes no edits, recalls or reactions. */
     public static final String MESSAGE_PURGED = "MESSAGE_PURGED";
 
+    /** A card changes only through its poster ({@link Cards#update}), never by a text edit. */
+    public static final String CARD_NOT_EDITABLE = "CARD_NOT_EDITABLE";
+    /** The message is not a card, or its current version has no action of that id (it changed meanwhile). */
+    public static final String CARD_ACTION_UNAVAILABLE = "CARD_ACTION_UNAVAILABLE";
+    /** {@link Cards#update} named a text message. */
+    public static final String NOT_A_CARD = "NOT_A_CARD";
+
     public static final String LEGAL_HOLD_NOT_FOUND = "LEGAL_HOLD_NOT_FOUND";
     public static final String LEGAL_HOLD_RELEASED = "LEGAL_HOLD_RELEASED";
     /** A legal hold names a user or a conversation Chorus does not know. */

@@ -9,7 +9,9 @@ import java.util.UUID;
  * {@code recalled} set and no text; compliance keeps the text elsewhere. A purged message
  * (its retention period ran out) keeps its place with {@code purged} set and no text; its
  * content is gone for everyone. {@code version} grows with every change, so a client applying
- * the same state twice can tell.
+ * the same state twice can tell. A {@code CARD} message carries its {@link Card} and, as
+ * {@code text}, the card's plain-text summary for clients that show no cards; a recalled or
+ * purged card shows neither.
  */
 public record MessageView(
         long id,
@@ -18,6 +20,8 @@ public record MessageView(
         UUID senderId,
         String clientMessageId,
         String text,
+        MessageKind kind,
+        Card card,
         ReplyPreview replyTo,
         List<UUID> mentions,
         boolean mentionsAll,

@@ -113,9 +113,9 @@ public class Messages {
         Instant now = clock.instant();
         // A conflict means this client message id was used before (or concurrently): roll back.
         MessageStore.Posted posted = messages.post(conversationId, sender, command.clientMessageId(), command.text(),
-                command.replyToMessageId(), mentions.users(), mentions.all(), now).orElseThrow(AlreadySent::new);
+                null, command.replyToMessageId(), mentions.users(), mentions.all(), now).orElseThrow(AlreadySent::new);
         MessageView view = new MessageView(posted.id(), conversationId, posted.seq(), sender,
-                command.clientMessageId(), command.text(), reply, mentions.users(), mentions.all(), List.of(), now,
+                command.clientMessageId(), command.text(), MessageKind.TEXT, null, reply, mentions.users(), mentions.all(), List.of(), now,
                 null, false, null, false, 1);
         events.publishEvent(new ChatEvents.MessagePosted(command.conversationId(), posted.id(), posted.seq(),
                 command.sender(), command.text(), now));
@@ -134,7 +134,8 @@ public class Messages {
     private SendResult retried(SendMessage command, MessageCore original) {
         // Once a message has changed (version > 1) its text may differ from the first attempt's.
         boolean sameText = original.version() > 1 || original.body().equals(command.text());
-        if (!original.conversationId().equals(command.conversationId().value()) || !sameText) {
+        if (!original.conversationId().equals(command.conversationId().value()) || !sameText
+                || original.kind() != MessageKind.TEXT) {
             throw ChorusProblem.conflict(ChatProblems.CLIENT_MESSAGE_ID_REUSED,
                     "This clientMessageId was already used for a different message.");
         }
@@ -199,13 +200,20 @@ public class Messages {
         return new MessagePage(more ? items.subList(0, size) : items, more, row.conversation().lastSeq());
     }
 
-    /** Author only. The text it replaces is kept as a revision. */
+    /**
+     * Author only, and text only: a card changes through its poster ({@link Cards#update}). The
+     * text it replaces is kept as a revision.
+     */
     @Transactional
     public MessageView edit(UserId me, ConversationId id, long messageId, String text) {
         String newText = SendMessage.validText(text);
         changeable(membership.member(me, id));
         long stamp = conversations.lockedLastSeq(id.value());
         MessageCore message = existing(id, messageId);
+        if (message.kind() == MessageKind.CARD) {
+            throw ChorusProblem.conflict(ChatProblems.CARD_NOT_EDITABLE,
+                    "A card is not edited as text; it changes only when its poster updates it.");
+        }
         if (!message.senderId().equals(me.value())) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_THE_AUTHOR, "Only the author may edit a message.");
         }
@@ -285,7 +293,7 @@ public class Messages {
     }
 
     /** An archived group is read-only: its messages are no longer edited, recalled or reacted to. */
-    private static ViewerRow changeable(ViewerRow row) {
+    static ViewerRow changeable(ViewerRow row) {
         if (row.conversation().archived()) {
             throw Conversations.archived();
         }
@@ -298,14 +306,14 @@ public class Messages {
     }
 
     /** Retention erased the content: nothing is left to edit, recall or react to. */
-    private static void notPurged(MessageCore message) {
+    static void notPurged(MessageCore message) {
         if (message.purged()) {
             throw ChorusProblem.conflict(ChatProblems.MESSAGE_PURGED,
                     "This message's retention period ran out; its content was erased.");
         }
     }
 
-    private static ChorusProblem noSuchMessage() {
+    static ChorusProblem noSuchMessage() {
         return ChorusProblem.notFound(ChatProblems.MESSAGE_NOT_FOUND, "No such message in this conversation.");
     }
 

@@ -17,11 +17,16 @@ public record SendMessage(ConversationId conversationId, UserId sender, String c
     private static final Pattern CLIENT_MESSAGE_ID = Pattern.compile("[A-Za-z0-9._:-]{1,64}");
 
     public SendMessage {
+        validClientMessageId(clientMessageId);
+        text = validText(text);
+    }
+
+    /** A client message id: 1 to 64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'. */
+    static void validClientMessageId(String clientMessageId) {
         if (clientMessageId == null || !CLIENT_MESSAGE_ID.matcher(clientMessageId).matches()) {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
                     "clientMessageId must be 1 to 64 characters of A-Z, a-z, 0-9, '.', '_', ':' or '-'.");
         }
-        text = validText(text);
     }
 
     /** Message text: not blank, at most {@value #MAX_TEXT_LENGTH} characters, surrounding blank lines dropped. */

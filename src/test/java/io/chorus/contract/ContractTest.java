@@ -6,7 +6,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.chorus.audit.AuditProblems;
 import io.chorus.audit.AuditTrail;
+import io.chorus.chat.Card;
+import io.chorus.chat.Cards;
 import io.chorus.chat.ChatProblems;
+import io.chorus.chat.ConversationId;
+import io.chorus.chat.MessageView;
+import io.chorus.chat.PostCard;
 import io.chorus.chat.LiveEvent;
 import io.chorus.chat.stomp.StompDestinations;
 import io.chorus.identity.UserAccounts;
@@ -106,6 +111,19 @@ class ContractTest {
 
     @Autowired
     DataSource dataSource;
+
+    @Autowired
+    Cards cards;
+
+    /** A card with every optional part both present and absent. */
+    private static Card contractCard(String status) {
+        return new Card("Expense claim", status, List.of(new Card.Field("Amount", "120 EUR"), new Card.Field("Note", "")),
+                List.of(new Card.Action("approve", "Approve", Card.ActionStyle.PRIMARY, "task-1", "POST",
+                                "/api/v1/approvals/tasks/1/approve", null),
+                        new Card.Action("reject", "Reject", Card.ActionStyle.DANGER, "task-1", "POST",
+                                "/api/v1/approvals/tasks/1/reject", new Card.Input("reason", "Reason", true, 200)),
+                        new Card.Action("later", "Later", Card.ActionStyle.DEFAULT, null, null, null, null)));
+    }
 
     @BeforeAll
     static void loadDocuments() {
@@ -353,6 +371,19 @@ class ContractTest {
         alice.patch(helloPath, body("text", "Back")).problem(409, ChatProblems.MESSAGE_RECALLED);
         bob.put(helloPath + "/reactions/👍").problem(409, ChatProblems.MESSAGE_RECALLED);
         bob.delete(helloPath + "/reactions/👍").problem(409, ChatProblems.MESSAGE_RECALLED);
+
+        // cards: posted by another module, shown in history, never edited as text
+        MessageView card = cards.post(new PostCard(ConversationId.of(UUID.fromString(group)), UserId.of(aliceUser.id()),
+                "card-1", contractCard("Pending")));
+        String cardPath = messages + "/" + card.id();
+        var shown = alice.get(messages + "?afterSeq=" + (card.seq() - 1) + "&limit=1").ok().json().at("/items/0");
+        assertThat(shown.get("kind").asString()).isEqualTo("CARD");
+        assertThat(shown.at("/card/actions/1/input/name").asString()).isEqualTo("reason");
+        alice.patch(cardPath, body("text", "Approved")).problem(409, ChatProblems.CARD_NOT_EDITABLE);
+        cards.update(UserId.of(aliceUser.id()), ConversationId.of(UUID.fromString(group)), card.id(),
+                new Card("Expense claim", null, List.of(), List.of()));
+        assertThat(alice.get(conversation + "/catch-up?sinceSeq=" + card.seq()).ok().json().at("/items/0/card/status")
+                .isNull()).isTrue();
 
         // leaving and removing
         alice.delete(conversation + "/members/" + aliceUser.id()).problem(409, ChatProblems.OWNER_MUST_TRANSFER);
@@ -1277,6 +1308,24 @@ class ContractTest {
                 sent(aliceLive, app + "/read", "ReadFrame", body("seq", 2));
                 awaitEvent(bobLive, "read.updated");
 
+                // A card, live, and one of its actions: a RECEIPT when handled, a StompError when refused.
+                MessageView card = cards.post(new PostCard(ConversationId.of(UUID.fromString(group)),
+                        UserId.of(aliceUser.id()), "live-card-1", contractCard("Pending")));
+                assertThat(awaitEvent(bobLive, "message.posted").at("/message/card/title").asText())
+                        .isEqualTo("Expense claim");
+                String actions = app + "/messages/" + card.id() + "/actions/";
+                receipted(bobLive, actions + "reject", body("input", "Too much"));
+                receipted(bobLive, actions + "approve", body());
+                sent(bobLive, actions + "reject", "CardAction", body("input", 42), false);
+                assertThat(payload("StompError", bobLive.awaitError()).get("code").asString())
+                        .isEqualTo("MALFORMED_REQUEST");
+                cards.update(UserId.of(aliceUser.id()), ConversationId.of(UUID.fromString(group)), card.id(),
+                        contractCard("Approved"));
+                assertThat(awaitEvent(bobLive, "message.updated").at("/message/card/status").asText()).isEqualTo("Approved");
+                sent(bobLive, actions + "escalate", "CardAction", body());
+                assertThat(payload("StompError", bobLive.awaitError()).get("code").asString())
+                        .isEqualTo(ChatProblems.CARD_ACTION_UNAVAILABLE);
+
                 String message = "/api/v1/conversations/" + group + "/messages/" + posted.at("/message/id").asLong();
                 alice.put(message + "/reactions/🎉").ok();
                 awaitEvent(bobLive, "message.updated");
@@ -1354,6 +1403,19 @@ class ContractTest {
         assertThat(difference(expected, asyncApi.checkedMessages())).as("messages of %s the walkthrough never "
                 + "checked: produce them, or remove them if the application cannot send them", AsyncApiContract.LOCATION)
                 .isEmpty();
+    }
+
+    /** Sends a card action with a {@code receipt} header and waits for the RECEIPT that says it was handled. */
+    private void receipted(StompTestClient client, String destination, Map<String, Object> frame) {
+        asyncApi.checkPayload("CardAction", clients.json().writeValueAsString(frame));
+        StompHeaders headers = new StompHeaders();
+        headers.setDestination(destination);
+        headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
+        headers.setReceipt("act-" + UUID.randomUUID());
+        java.util.concurrent.CompletableFuture<Void> receipt = new java.util.concurrent.CompletableFuture<>();
+        client.session().send(headers, frame).addReceiptTask(() -> receipt.complete(null));
+        assertThat(receipt).as("RECEIPT for %s", destination)
+                .succeedsWithin(StompTestClient.WAIT);
     }
 
     private static boolean isPresence(tools.jackson.databind.JsonNode event, TestUser user, boolean online) {

@@ -1,5 +1,7 @@
 package io.chorus.chat.internal;
 
+import io.chorus.chat.Card;
+import io.chorus.chat.MessageKind;
 import io.chorus.chat.MessageView;
 import io.chorus.chat.MessageView.ReactionView;
 import io.chorus.chat.MessageView.ReplyPreview;
@@ -18,6 +20,7 @@ import java.util.Optional;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Messages in PostgreSQL. Pages are read in two statements whatever their size: the
@@ -30,7 +33,7 @@ public class MessageStore {
     public static final int REPLY_EXCERPT_LENGTH = 200;
 
     private static final String SELECT_VIEW = """
-            SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.body, m.reply_to_id,
+            SELECT m.id, m.conversation_id, m.seq, m.sender_id, m.client_message_id, m.body, m.kind, m.card, m.reply_to_id,
                    m.mentions, m.mentions_all, m.created_at, m.edited_at, m.recalled_at, m.purged_at, m.version,
                    r.seq AS reply_seq, r.sender_id AS reply_sender, left(r.body, %d) AS reply_body,
                    r.recalled_at AS reply_recalled_at, r.purged_at AS reply_purged_at
@@ -66,7 +69,7 @@ public class MessageStore {
 
     /**
      * Erases up to {@code :n} unheld messages of the scope sent before {@code :cutoff}: empty
-     * text, no revisions, no reactions; row, seq and metadata stay. Rows another transaction
+     * text, no card, no revisions, no reactions; row, seq and metadata stay. Rows another transaction
      * holds (another node's purge, an edit in progress) are skipped, never waited for. The
      * version and catch-up stamp move, so clients holding the old state learn of it. The batch's
      * ids go in as an array, so each row is found by its key however large the table.
@@ -82,7 +85,7 @@ public class MessageStore {
                 DELETE FROM chat.reaction WHERE message_id = ANY (ARRAY(SELECT id FROM doomed))
             )
             UPDATE chat.message m
-            SET body = '', purged_at = :now, version = m.version + 1,
+            SET body = '', card = NULL, purged_at = :now, version = m.version + 1,
                 changed_at_seq = (SELECT c.last_seq FROM chat.conversation c WHERE c.id = m.conversation_id)
             WHERE m.id = ANY (ARRAY(SELECT id FROM doomed))
             RETURNING m.conversation_id, m.seq
@@ -94,15 +97,20 @@ public class MessageStore {
             "NOT EXISTS (SELECT 1 FROM chat.retention_policy o WHERE o.conversation_id = m.conversation_id)",
             NOT_HELD);
 
-    private final JdbcClient jdbc;
+    private static final String SELECT_CORE = "SELECT id, conversation_id, seq, sender_id, body, kind, card, "
+            + "created_at, recalled_at, purged_at, version FROM chat.message";
 
-    MessageStore(JdbcClient jdbc) {
+    private final JdbcClient jdbc;
+    private final JsonMapper json;
+
+    MessageStore(JdbcClient jdbc, JsonMapper json) {
         this.jdbc = jdbc;
+        this.json = json;
     }
 
-    /** The facts the rules about editing, recalling and retrying need. */
-    public record MessageCore(long id, UUID conversationId, long seq, UUID senderId, String body, Instant createdAt,
-            Instant recalledAt, Instant purgedAt, int version) {
+    /** The facts the rules about editing, recalling and retrying need; {@code card} is null but for a card. */
+    public record MessageCore(long id, UUID conversationId, long seq, UUID senderId, String body, MessageKind kind,
+            Card card, Instant createdAt, Instant recalledAt, Instant purgedAt, int version) {
 
         public boolean recalled() {
             return recalledAt != null;
@@ -114,25 +122,22 @@ public class MessageStore {
     }
 
     public Optional<MessageCore> findBySenderAndClientId(UUID senderId, String clientMessageId) {
-        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, purged_at, version "
-                        + "FROM chat.message WHERE sender_id = :s AND client_message_id = :cm")
+        return jdbc.sql(SELECT_CORE + " WHERE sender_id = :s AND client_message_id = :cm")
                 .param("s", senderId).param("cm", clientMessageId)
-                .query(MessageStore::core).optional();
+                .query(this::core).optional();
     }
 
     public Optional<MessageCore> find(UUID conversationId, long messageId) {
-        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, purged_at, version "
-                        + "FROM chat.message WHERE id = :id AND conversation_id = :c")
+        return jdbc.sql(SELECT_CORE + " WHERE id = :id AND conversation_id = :c")
                 .param("id", messageId).param("c", conversationId)
-                .query(MessageStore::core).optional();
+                .query(this::core).optional();
     }
 
     /** As {@link #find}, locking the row against concurrent edits and recalls. */
     public Optional<MessageCore> findForUpdate(UUID conversationId, long messageId) {
-        return jdbc.sql("SELECT id, conversation_id, seq, sender_id, body, created_at, recalled_at, purged_at, version "
-                        + "FROM chat.message WHERE id = :id AND conversation_id = :c FOR UPDATE")
+        return jdbc.sql(SELECT_CORE + " WHERE id = :id AND conversation_id = :c FOR UPDATE")
                 .param("id", messageId).param("c", conversationId)
-                .query(MessageStore::core).optional();
+                .query(this::core).optional();
     }
 
     /** Where a newly stored message landed. */
@@ -144,10 +149,11 @@ public class MessageStore {
      * statement: the conversation row lock that serialises senders is held for as short a time
      * as possible. Empty when this sender already used this client message id, or when the group
      * was archived after the caller checked (the archive holds the same row lock); the caller then
-     * rolls back, so the seq drawn here is not consumed and no gap appears.
+     * rolls back, so the seq drawn here is not consumed and no gap appears. A card's body is its
+     * summary.
      */
     public Optional<Posted> post(UUID conversationId, UUID senderId, String clientMessageId, String body,
-            Long replyToId, List<UUID> mentions, boolean mentionsAll, Instant now) {
+            Card card, Long replyToId, List<UUID> mentions, boolean mentionsAll, Instant now) {
         return jdbc.sql("""
                 WITH next AS (
                     UPDATE chat.conversation SET last_seq = last_seq + 1, last_activity_at = :now
@@ -156,14 +162,16 @@ public class MessageStore {
                     UPDATE chat.member SET read_seq = (SELECT last_seq FROM next)
                     WHERE conversation_id = :c AND user_id = :sender
                 )
-                INSERT INTO chat.message (conversation_id, seq, sender_id, client_message_id, body, reply_to_id,
-                                          mentions, mentions_all, created_at)
-                SELECT :c, next.last_seq, :sender, :cm, :body, :reply, :mentions, :all, :now FROM next
+                INSERT INTO chat.message (conversation_id, seq, sender_id, client_message_id, body, kind, card,
+                                          reply_to_id, mentions, mentions_all, created_at)
+                SELECT :c, next.last_seq, :sender, :cm, :body, :kind, CAST(:card AS jsonb), :reply, :mentions, :all,
+                       :now FROM next
                 ON CONFLICT (sender_id, client_message_id) DO NOTHING
                 RETURNING id, seq
                 """)
                 .param("c", conversationId).param("sender", senderId).param("cm", clientMessageId)
-                .param("body", body).param("reply", replyToId).param("mentions", mentions.toArray(UUID[]::new))
+                .param("body", body).param("kind", (card == null ? MessageKind.TEXT : MessageKind.CARD).name())
+                .param("card", card == null ? null : json.writeValueAsString(card)).param("reply", replyToId).param("mentions", mentions.toArray(UUID[]::new))
                 .param("all", mentionsAll).param("now", Timestamp.from(now))
                 .query((rs, n) -> new Posted(rs.getLong("id"), rs.getLong("seq"))).optional();
     }
@@ -184,6 +192,28 @@ public class MessageStore {
                 """)
                 .param("id", messageId).param("body", newBody).param("now", Timestamp.from(now))
                 .param("changedAt", changedAtSeq)
+                .query(Integer.class).single();
+    }
+
+    /**
+     * Keeps the card being replaced (and its summary) as the next revision, then writes the new
+     * card and summary: compliance sees every version a card had.
+     */
+    public int replaceCard(long messageId, Card card, Instant now, long changedAtSeq) {
+        jdbc.sql("""
+                INSERT INTO chat.message_revision (message_id, revision, body, card, written_at)
+                SELECT m.id, (SELECT count(*) + 1 FROM chat.message_revision WHERE message_id = m.id),
+                       m.body, m.card, coalesce(m.edited_at, m.created_at)
+                FROM chat.message m WHERE m.id = :id
+                """)
+                .param("id", messageId).update();
+        return jdbc.sql("""
+                UPDATE chat.message SET body = :body, card = CAST(:card AS jsonb), edited_at = :now,
+                                        version = version + 1, changed_at_seq = :changedAt
+                WHERE id = :id AND kind = 'CARD' RETURNING version
+                """)
+                .param("id", messageId).param("body", card.summary()).param("card", json.writeValueAsString(card))
+                .param("now", Timestamp.from(now)).param("changedAt", changedAtSeq)
                 .query(Integer.class).single();
     }
 
@@ -221,7 +251,7 @@ public class MessageStore {
 
     public MessageView view(long messageId) {
         List<MessageView> views = withReactions(jdbc.sql(SELECT_VIEW + " WHERE m.id = :id")
-                .param("id", messageId).query(MessageStore::view).list());
+                .param("id", messageId).query(this::viewOf).list());
         return views.getFirst();
     }
 
@@ -231,12 +261,12 @@ public class MessageStore {
         if (afterSeq != null) {
             rows = jdbc.sql(PAGE_AFTER)
                     .param("c", conversationId).param("after", afterSeq).param("n", limit)
-                    .query(MessageStore::view).list();
+                    .query(this::viewOf).list();
         } else {
             rows = new ArrayList<>(jdbc.sql(PAGE_BEFORE)
                     .param("c", conversationId).param("before", beforeSeq == null ? Long.MAX_VALUE : beforeSeq)
                     .param("n", limit)
-                    .query(MessageStore::view).list());
+                    .query(this::viewOf).list());
             Collections.reverse(rows);
         }
         return withReactions(rows);
@@ -250,7 +280,7 @@ public class MessageStore {
     public List<MessageView> catchUp(UUID conversationId, long sinceSeq, long afterSeq, int limit) {
         return withReactions(jdbc.sql(CATCH_UP)
                 .param("c", conversationId).param("since", sinceSeq).param("after", afterSeq).param("n", limit)
-                .query(MessageStore::view).list());
+                .query(this::viewOf).list());
     }
 
     /** A message whose content a purge erased. */
@@ -319,11 +349,11 @@ public class MessageStore {
 
     private static MessageView withReactions(MessageView m, List<ReactionView> reactions) {
         return new MessageView(m.id(), m.conversationId(), m.seq(), m.senderId(), m.clientMessageId(), m.text(),
-                m.replyTo(), m.mentions(), m.mentionsAll(), reactions, m.createdAt(), m.editedAt(), m.recalled(),
+                m.kind(), m.card(), m.replyTo(), m.mentions(), m.mentionsAll(), reactions, m.createdAt(), m.editedAt(), m.recalled(),
                 m.recalledAt(), m.purged(), m.version());
     }
 
-    private static MessageView view(ResultSet rs, int rowNum) throws SQLException {
+    private MessageView viewOf(ResultSet rs, int rowNum) throws SQLException {
         boolean recalled = rs.getTimestamp("recalled_at") != null;
         boolean purged = rs.getTimestamp("purged_at") != null;
         long replyTo = rs.getLong("reply_to_id");
@@ -338,6 +368,8 @@ public class MessageStore {
                 rs.getObject("sender_id", UUID.class),
                 rs.getString("client_message_id"),
                 recalled || purged ? null : rs.getString("body"),
+                MessageKind.valueOf(rs.getString("kind")),
+                recalled || purged ? null : card(rs.getString("card")),
                 reply,
                 uuids(rs.getArray("mentions")),
                 rs.getBoolean("mentions_all"),
@@ -350,11 +382,15 @@ public class MessageStore {
                 rs.getInt("version"));
     }
 
-    private static MessageCore core(ResultSet rs, int rowNum) throws SQLException {
+    private MessageCore core(ResultSet rs, int rowNum) throws SQLException {
         return new MessageCore(rs.getLong("id"), rs.getObject("conversation_id", UUID.class), rs.getLong("seq"),
-                rs.getObject("sender_id", UUID.class), rs.getString("body"),
-                rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("recalled_at")),
+                rs.getObject("sender_id", UUID.class), rs.getString("body"), MessageKind.valueOf(rs.getString("kind")),
+                card(rs.getString("card")), rs.getTimestamp("created_at").toInstant(), instant(rs.getTimestamp("recalled_at")),
                 instant(rs.getTimestamp("purged_at")), rs.getInt("version"));
+    }
+
+    private Card card(String stored) {
+        return stored == null ? null : json.readValue(stored, Card.class);
     }
 
     private static List<UUID> uuids(Array array) throws SQLException {

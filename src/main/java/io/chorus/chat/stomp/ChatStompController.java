@@ -1,5 +1,6 @@
 package io.chorus.chat.stomp;
 
+import io.chorus.chat.Cards;
 import io.chorus.chat.ConversationId;
 import io.chorus.chat.Conversations;
 import io.chorus.chat.Messages;
@@ -42,14 +43,19 @@ class ChatStompController {
 
     private final Messages messages;
     private final Conversations conversations;
+    private final Cards cards;
     private final JsonMapper json;
     private final SessionReplies replies;
+    private final StompReceipts receipts;
 
-    ChatStompController(Messages messages, Conversations conversations, JsonMapper json, SessionReplies replies) {
+    ChatStompController(Messages messages, Conversations conversations, Cards cards, JsonMapper json,
+            SessionReplies replies, StompReceipts receipts) {
         this.messages = messages;
         this.conversations = conversations;
+        this.cards = cards;
         this.json = json;
         this.replies = replies;
+        this.receipts = receipts;
     }
 
     record SendMessageFrame(String clientMessageId, String text, Long replyToMessageId) {
@@ -67,6 +73,27 @@ class ChatStompController {
                 frame.clientMessageId(), frame.text(), frame.replyToMessageId()));
         replies.send(sessionId, ACKS, new SendAck(result.message().clientMessageId(), conversationId,
                 result.message().id(), result.message().seq(), result.message().createdAt(), result.duplicate()));
+    }
+
+    /** What the member typed for an action with an input; absent (or no body at all) for one without. */
+    record CardActionFrame(String input) {
+    }
+
+    /**
+     * Invokes a card's action; the card's poster handles it while this frame waits. Success is a
+     * RECEIPT when the frame asked for one (there is no message to acknowledge); a refusal, by
+     * chat or by the poster, is an error event like any other.
+     */
+    @MessageMapping("/conversations/{conversationId}/messages/{messageId}/actions/{actionId}")
+    void act(@DestinationVariable UUID conversationId, @DestinationVariable long messageId,
+            @DestinationVariable String actionId, @Payload(required = false) CardActionFrame frame,
+            Principal principal, SimpMessageHeaderAccessor headers) {
+        cards.invoke(CurrentUser.of(principal).id(), ConversationId.of(conversationId), messageId, actionId,
+                frame == null ? null : frame.input());
+        String receipt = headers.getFirstNativeHeader("receipt");
+        if (receipt != null) {
+            receipts.send(headers.getSessionId(), receipt);
+        }
     }
 
     @MessageMapping("/conversations/{conversationId}/typing")
@@ -110,7 +137,7 @@ class ChatStompController {
         }
         if (failure instanceof MethodArgumentTypeMismatchException || failure instanceof ConversionException) {
             return new StompError(ProblemCodes.VALIDATION_FAILED, 400,
-                    "The destination names an invalid conversation id.", destination, clientMessageId);
+                    "The destination names an invalid conversation or message id.", destination, clientMessageId);
         }
         if (failure instanceof AccessDeniedException) {
             return new StompError(ProblemCodes.FORBIDDEN, 403, "You may not do this.", destination, clientMessageId);

@@ -23,7 +23,8 @@ class StompSecurityConfiguration {
 
     static final String[] USER_QUEUES = {"/user/queue/events", "/user/queue/acks", "/user/queue/errors"};
     static final String[] APP_DESTINATIONS = {
-            "/app/conversations/*/messages", "/app/conversations/*/typing", "/app/conversations/*/read"};
+            "/app/conversations/*/messages", "/app/conversations/*/typing", "/app/conversations/*/read",
+            "/app/conversations/*/messages/*/actions/*"};
     /** Any connected caller may keep their session alive, whatever their roles. */
     static final String TOKEN_REFRESH = "/app/token";
 
