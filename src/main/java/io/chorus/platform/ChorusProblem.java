@@ -1,5 +1,6 @@
 package io.chorus.platform;
 
+import java.util.List;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -10,11 +11,26 @@ public class ChorusProblem extends RuntimeException {
 
     private final HttpStatus status;
     private final String code;
+    private final List<FieldError> errors;
 
     public ChorusProblem(HttpStatus status, String code, String detail) {
+        this(status, code, detail, List.of());
+    }
+
+    public ChorusProblem(HttpStatus status, String code, String detail, List<FieldError> errors) {
         super(detail);
         this.status = status;
         this.code = code;
+        this.errors = List.copyOf(errors);
+    }
+
+    /** One invalid part of a request: where it is ({@code items[2].amount}) and what is wrong with it. */
+    public record FieldError(String field, String message) {
+    }
+
+    /** A 400 that lists every invalid field, so a client can mark all of them at once. */
+    public static ChorusProblem invalidFields(String code, String detail, List<FieldError> errors) {
+        return new ChorusProblem(HttpStatus.BAD_REQUEST, code, detail, errors);
     }
 
     public static ChorusProblem badRequest(String code, String detail) {
@@ -43,5 +59,10 @@ public class ChorusProblem extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** The invalid fields, when the refusal is about several of them; otherwise empty. */
+    public List<FieldError> errors() {
+        return errors;
     }
 }

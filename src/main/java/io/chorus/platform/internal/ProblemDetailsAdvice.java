@@ -38,7 +38,12 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
 
     @ExceptionHandler(ChorusProblem.class)
     ResponseEntity<ProblemDetail> chorusProblem(ChorusProblem problem) {
-        return problem(problem.status(), problem.code(), problem.getMessage());
+        ResponseEntity<ProblemDetail> response = problem(problem.status(), problem.code(), problem.getMessage());
+        if (!problem.errors().isEmpty() && response.getBody() != null) {
+            response.getBody().setProperty("errors", problem.errors().stream()
+                    .map(error -> Map.of("field", error.field(), "message", error.message())).toList());
+        }
+        return response;
     }
 
     @ExceptionHandler(AccessDeniedException.class)

@@ -1,0 +1,136 @@
+package io.chorus.approval.internal;
+
+import io.chorus.approval.ApprovalEvents;
+import io.chorus.approval.TemplateView;
+import io.chorus.chat.Card;
+import io.chorus.chat.Cards;
+import io.chorus.chat.ConversationId;
+import io.chorus.chat.Conversations;
+import io.chorus.chat.MessageView;
+import io.chorus.chat.Messages;
+import io.chorus.chat.PostCard;
+import io.chorus.chat.SendMessage;
+import io.chorus.identity.UserDirectory;
+import io.chorus.identity.UserId;
+import io.chorus.identity.UserProfile;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Approvals in chat: each participant (requester, approvers, CC'd, mentioned) has one card per
+ * request in their direct chat with the Approvals bot, updated in place as the request moves.
+ * A card shows the state of the instance when it is rendered, never an event's payload, so a
+ * redelivered or late event cannot roll a card back; {@code rendered_version} stops an older
+ * rendering from overwriting a newer one.
+ */
+@Component
+class ApprovalCards {
+
+    private final ApprovalInstances instances;
+    private final TemplateStore templates;
+    private final ApprovalBot bot;
+    private final Conversations conversations;
+    private final Cards cards;
+    private final Messages messages;
+    private final UserDirectory users;
+    private final JdbcClient jdbc;
+
+    ApprovalCards(ApprovalInstances instances, TemplateStore templates, ApprovalBot bot, Conversations conversations,
+            Cards cards, Messages messages, UserDirectory users, JdbcClient jdbc) {
+        this.instances = instances;
+        this.templates = templates;
+        this.bot = bot;
+        this.conversations = conversations;
+        this.cards = cards;
+        this.messages = messages;
+        this.users = users;
+        this.jdbc = jdbc;
+    }
+
+    @ApplicationModuleListener
+    void on(ApprovalEvents.InstanceEvent event) {
+        refresh(event.instanceId());
+    }
+
+    /** A reminder is a new message, so the approver's client notifies them; the card itself stays where it is. */
+    @ApplicationModuleListener
+    void on(ApprovalEvents.ApprovalReminded event) {
+        ApprovalInstance instance = instances.load(event.instanceId());
+        String who = event.by() == null ? "This request is waiting for you"
+                : users.find(event.by()).map(UserProfile::displayName).orElse("The requester") + " reminds you";
+        for (UserId approver : event.approvers()) {
+            ConversationId chat = ConversationId.of(conversations.openDirect(bot.id(), approver).conversation().id());
+            messages.send(new SendMessage(chat, bot.id(), "approval-remind-" + event.instanceId() + "-"
+                    + event.at().toEpochMilli() + "-" + approver.value().toString().substring(0, 8),
+                    who + ": " + instance.title(), null));
+        }
+    }
+
+    void refresh(UUID instanceId) {
+        ApprovalInstance instance = instances.load(instanceId);
+        TemplateView template = templates.version(instance.templateId(), instance.templateVersion()).orElseThrow();
+        Map<UUID, UserProfile> people = people(instance);
+        for (UUID user : audience(instance)) {
+            if (!people.containsKey(user) || !people.get(user).active()) {
+                continue;
+            }
+            Card card = CardLayout.render(instance, template.form(), user, people);
+            show(instance, user, card);
+        }
+    }
+
+    private void show(ApprovalInstance instance, UUID user, Card card) {
+        record Shown(UUID conversationId, long messageId, long renderedVersion) {
+        }
+        Optional<Shown> shown = jdbc.sql("""
+                SELECT conversation_id, message_id, rendered_version FROM approval.card
+                WHERE instance_id = :instance AND user_id = :user FOR UPDATE
+                """).param("instance", instance.id()).param("user", user).query(Shown.class).optional();
+        if (shown.isPresent()) {
+            if (shown.get().renderedVersion() >= instance.version()) {
+                return;
+            }
+            cards.update(bot.id(), ConversationId.of(shown.get().conversationId()), shown.get().messageId(), card);
+            jdbc.sql("UPDATE approval.card SET rendered_version = :version WHERE instance_id = :instance"
+                            + " AND user_id = :user AND rendered_version < :version")
+                    .param("version", instance.version()).param("instance", instance.id()).param("user", user)
+                    .update();
+            return;
+        }
+        UUID conversation = conversations.openDirect(bot.id(), UserId.of(user)).conversation().id();
+        MessageView posted = cards.post(new PostCard(ConversationId.of(conversation), bot.id(),
+                "approval-" + instance.id() + "-" + user, card));
+        jdbc.sql("""
+                INSERT INTO approval.card (instance_id, user_id, conversation_id, message_id, rendered_version)
+                VALUES (:instance, :user, :conversation, :message, :version)
+                ON CONFLICT (instance_id, user_id) DO UPDATE
+                    SET rendered_version = GREATEST(card.rendered_version, excluded.rendered_version)
+                """)
+                .param("instance", instance.id()).param("user", user).param("conversation", conversation)
+                .param("message", posted.id()).param("version", instance.version()).update();
+    }
+
+    /** Who gets a card: the requester, every approver who has had a task, the CC'd and the mentioned. */
+    private static List<UUID> audience(ApprovalInstance instance) {
+        Map<UUID, Boolean> audience = new LinkedHashMap<>();
+        audience.put(instance.requesterId(), true);
+        instance.tasks().forEach(task -> audience.put(task.approverId(), true));
+        instance.participants().forEach(participant -> audience.put(participant.userId(), true));
+        return new ArrayList<>(audience.keySet());
+    }
+
+    private Map<UUID, UserProfile> people(ApprovalInstance instance) {
+        List<UserId> ids = new ArrayList<>();
+        audience(instance).forEach(user -> ids.add(UserId.of(user)));
+        Map<UUID, UserProfile> people = new LinkedHashMap<>();
+        users.findAll(ids).forEach((id, profile) -> people.put(id.value(), profile));
+        return people;
+    }
+}
