@@ -104,8 +104,9 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
     @Column(name = "updated_at", nullable = false)
     private Instant updatedAt;
 
+    /** Null until first stored: Spring Data then persists (not merges) a new instance. */
     @Version
-    private long version;
+    private Long version;
 
     @OneToMany(mappedBy = "instance", cascade = CascadeType.ALL)
     @OrderBy("step, position")
@@ -662,7 +663,7 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
     }
 
     long version() {
-        return version;
+        return version == null ? 0 : version;
     }
 
     Plan plan() {
