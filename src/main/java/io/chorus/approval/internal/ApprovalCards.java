@@ -67,9 +67,8 @@ class ApprovalCards {
                 : users.find(event.by()).map(UserProfile::displayName).orElse("The requester") + " reminds you";
         for (UserId approver : event.approvers()) {
             ConversationId chat = ConversationId.of(conversations.openDirect(bot.id(), approver).conversation().id());
-            messages.send(new SendMessage(chat, bot.id(), "approval-remind-" + event.instanceId() + "-"
-                    + event.at().toEpochMilli() + "-" + approver.value().toString().substring(0, 8),
-                    who + ": " + instance.title(), null));
+            messages.send(new SendMessage(chat, bot.id(), clientMessageId("remind", event.instanceId(),
+                    approver.value(), event.at().toEpochMilli()), who + ": " + instance.title(), null));
         }
     }
 
@@ -106,7 +105,7 @@ class ApprovalCards {
         }
         UUID conversation = conversations.openDirect(bot.id(), UserId.of(user)).conversation().id();
         MessageView posted = cards.post(new PostCard(ConversationId.of(conversation), bot.id(),
-                "approval-" + instance.id() + "-" + user, card));
+                clientMessageId("card", instance.id(), user, 0), card));
         jdbc.sql("""
                 INSERT INTO approval.card (instance_id, user_id, conversation_id, message_id, rendered_version)
                 VALUES (:instance, :user, :conversation, :message, :version)
@@ -115,6 +114,19 @@ class ApprovalCards {
                 """)
                 .param("instance", instance.id()).param("user", user).param("conversation", conversation)
                 .param("message", posted.id()).param("version", instance.version()).update();
+    }
+
+    /**
+     * The bot's client message id for one card or reminder: the same inputs give the same id,
+     * so a redelivered event finds the message it already posted. Compact, to fit the 64
+     * characters chat allows.
+     */
+    static String clientMessageId(String kind, UUID instance, UUID user, long at) {
+        java.nio.ByteBuffer bytes = java.nio.ByteBuffer.allocate(40);
+        bytes.putLong(instance.getMostSignificantBits()).putLong(instance.getLeastSignificantBits())
+                .putLong(user.getMostSignificantBits()).putLong(user.getLeastSignificantBits()).putLong(at);
+        return "apv." + kind.charAt(0) + "." + java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(bytes.array());
     }
 
     /** Who gets a card: the requester, every approver who has had a task, the CC'd and the mentioned. */
