@@ -85,6 +85,15 @@ public final class ApprovalEvents {
             implements InstanceEvent {
     }
 
+    /**
+     * The engine noted something about routing that no person did: the requester was skipped as
+     * an approver, a step found nobody at all, an escalation or a replacement found nobody.
+     * {@code userId} is the person concerned, if any.
+     */
+    public record ApprovalRoutingNoted(UUID instanceId, Integer step, String note, UserId userId, Instant at)
+            implements InstanceEvent {
+    }
+
     /** A template was created or edited: {@code version} is its new current version. */
     public record TemplatePublished(UUID templateId, int version, String name, String category, UserId by,
             Instant at) {

@@ -306,7 +306,7 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
         touch(now);
         if (successor.isEmpty()) {
             task.noFurtherEscalation();
-            record(now, null, "ESCALATION_FOUND_NOBODY", task.step(), task.id(), null, null, List.of());
+            record(now, null, "ESCALATION_FOUND_NOBODY", task.step(), task.id(), task.approverId(), null, List.of());
             return true;
         }
         ApprovalTask next = handOver(task, successor.get(), Origin.ESCALATED, Handover.ESCALATION, null, null, now);
@@ -584,7 +584,15 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
             String comment, List<UUID> mentions) {
         timeline.add(new TimelineEntry(this, timeline.size(), now, actor, action, step, taskId, target, comment,
                 mentions));
+        if (ROUTING_NOTES.contains(action)) {
+            registerEvent(new ApprovalEvents.ApprovalRoutingNoted(id, step, action,
+                    target == null ? null : UserId.of(target), now));
+        }
     }
+
+    /** Timeline entries of the engine's own that no other event tells the audit trail about. */
+    private static final Set<String> ROUTING_NOTES = Set.of("REQUESTER_SKIPPED", "NO_APPROVER",
+            "ESCALATION_FOUND_NOBODY", "REPLACEMENT_FOUND_NOBODY");
 
     Optional<ApprovalTask> task(UUID taskId) {
         return tasks.stream().filter(task -> task.id().equals(taskId)).findFirst();

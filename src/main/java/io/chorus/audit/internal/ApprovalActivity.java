@@ -11,9 +11,9 @@ import org.springframework.stereotype.Component;
 /**
  * Every step of every approval, as audit entries: compliance officers see approvals here, not
  * through the approval API. Steps of a request name the request (target {@code APPROVAL}, its
- * id) so one filter lists its whole history. Comments, decision comments and reasons are
- * recorded by length only, as chat's message texts are: the text lives with the request's
- * timeline. {@code by} null (a timer, an escalation, the engine itself) is recorded as the system.
+ * id) so one filter lists its whole history. Comments, decision comments and rejection
+ * reasons are recorded with their text: unlike chat messages (which compliance reads through
+ * compliance search), a request's reasons are business records the trail is the only window on. {@code by} null (a timer, an escalation, the engine itself) is recorded as the system.
  */
 @Component
 class ApprovalActivity {
@@ -51,7 +51,7 @@ class ApprovalActivity {
         log.record(step(action, e, e.automatic() ? null : e.approver())
                 .detail("taskId", e.taskId().toString()).detail("step", e.step())
                 .detail("approverId", e.approver()).detail("automatic", e.automatic())
-                .detail("commentLength", length(e.comment())));
+                .detail("comment", e.comment()));
     }
 
     @ApplicationModuleListener
@@ -75,7 +75,7 @@ class ApprovalActivity {
         log.record(step(action, e, e.by())
                 .detail("fromTaskId", e.fromTaskId().toString()).detail("toTaskId", e.toTaskId().toString())
                 .detail("fromApproverId", e.from()).detail("toApproverId", e.to())
-                .detail("reason", e.reason().name()).detail("commentLength", length(e.comment())));
+                .detail("reason", e.reason().name()).detail("comment", e.comment()));
     }
 
     @ApplicationModuleListener
@@ -83,18 +83,24 @@ class ApprovalActivity {
         log.record(step("approval.sign_added", e, e.by())
                 .detail("taskId", e.taskId().toString()).detail("addedTaskId", e.addedTaskId().toString())
                 .detail("addedApproverId", e.added()).detail("position", e.before() ? "BEFORE" : "AFTER")
-                .detail("commentLength", length(e.comment())));
+                .detail("comment", e.comment()));
     }
 
     @ApplicationModuleListener
     void on(ApprovalEvents.ApprovalReturned e) {
         log.record(step("approval.returned", e, e.by()).detail("fromStep", e.fromStep())
-                .detail("toStep", e.toStep()).detail("commentLength", length(e.comment())));
+                .detail("toStep", e.toStep()).detail("comment", e.comment()));
+    }
+
+    @ApplicationModuleListener
+    void on(ApprovalEvents.ApprovalRoutingNoted e) {
+        log.record(step("approval.routing_noted", e, null).detail("step", e.step()).detail("note", e.note())
+                .detail("userId", e.userId()));
     }
 
     @ApplicationModuleListener
     void on(ApprovalEvents.ApprovalCommented e) {
-        log.record(step("approval.commented", e, e.by()).detail("length", length(e.comment()))
+        log.record(step("approval.commented", e, e.by()).detail("comment", e.comment())
                 .detail("mentionIds", ids(e.mentions())));
     }
 
@@ -141,7 +147,4 @@ class ApprovalActivity {
         return id == null ? null : id.toString();
     }
 
-    private static Integer length(String text) {
-        return text == null ? null : text.length();
-    }
 }
