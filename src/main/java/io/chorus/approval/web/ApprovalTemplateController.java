@@ -46,7 +46,10 @@ class ApprovalTemplateController {
         this.bodies = bodies;
     }
 
-    /** What an org_admin writes to create a template or publish its next version. */
+    /**
+     * What an org_admin writes to create a template or publish its next version. Flags and a
+     * branch's priority may be left out (false, 0); answers always carry them.
+     */
     record Definition(String name, String category, String description, @Valid Form form,
             List<@NotNull @Valid Node> flow, Settings settings) {
     }
@@ -54,7 +57,7 @@ class ApprovalTemplateController {
     record Form(List<@NotNull @Valid Field> fields) {
     }
 
-    record Field(String key, String label, FieldType type, boolean required, Integer minLength, Integer maxLength,
+    record Field(String key, String label, FieldType type, Boolean required, Integer minLength, Integer maxLength,
             BigDecimal min, BigDecimal max, Integer scale, List<@NotNull String> options, Integer minItems,
             Integer maxItems, List<@NotNull String> currencies, List<@NotNull @Valid Field> columns) {
     }
@@ -65,7 +68,7 @@ class ApprovalTemplateController {
             List<@NotNull @Valid Branch> branches) {
     }
 
-    record Branch(String name, int priority, @Valid When when, List<@NotNull @Valid Node> nodes) {
+    record Branch(String name, Integer priority, @Valid When when, List<@NotNull @Valid Node> nodes) {
     }
 
     record Approvers(ApproverRule.Type type, List<@NotNull UUID> userIds, UUID roleId, Integer level, UUID departmentId,
@@ -77,7 +80,7 @@ class ApprovalTemplateController {
             Condition.Operator op, BigDecimal number, List<@NotNull String> values) {
     }
 
-    record Settings(TemplateSettings.RequesterAsApprover requesterAsApprover, boolean dedupeConsecutive) {
+    record Settings(TemplateSettings.RequesterAsApprover requesterAsApprover, Boolean dedupeConsecutive) {
     }
 
     /** A template at one of its versions. */
