@@ -3,7 +3,12 @@ package io.chorus.contract;
 import io.chorus.support.RestApi;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
+import org.springframework.http.MediaType;
+import org.springframework.web.client.RestClient;
 
 /**
  * A REST client for one caller whose every exchange is checked against the OpenAPI document.
@@ -16,20 +21,30 @@ final class ContractClient {
     private final OpenApiContract contract;
     private final String token;
     private final boolean conforming;
+    private final Map<String, String> headers;
 
-    private ContractClient(TestClients clients, OpenApiContract contract, String token, boolean conforming) {
+    private ContractClient(TestClients clients, OpenApiContract contract, String token, boolean conforming,
+            Map<String, String> headers) {
         this.clients = clients;
         this.contract = contract;
         this.token = token;
         this.conforming = conforming;
+        this.headers = headers;
     }
 
     static ContractClient as(TestClients clients, OpenApiContract contract, TestUser user) {
-        return new ContractClient(clients, contract, user.token(), true);
+        return new ContractClient(clients, contract, user.token(), true, Map.of());
     }
 
     static ContractClient anonymous(TestClients clients, OpenApiContract contract) {
-        return new ContractClient(clients, contract, null, true);
+        return new ContractClient(clients, contract, null, true, Map.of());
+    }
+
+    /** The same caller sending {@code name: value} with every request (an Idempotency-Key, say). */
+    ContractClient withHeader(String name, String value) {
+        Map<String, String> more = new LinkedHashMap<>(headers);
+        more.put(name, value);
+        return new ContractClient(clients, contract, token, conforming, Map.copyOf(more));
     }
 
     /**
@@ -37,7 +52,7 @@ final class ContractClient {
      * then demands that the document rejects them too, so its constraints match the server's.
      */
     ContractClient violating() {
-        return new ContractClient(clients, contract, token, false);
+        return new ContractClient(clients, contract, token, false, headers);
     }
 
     RestApi.Response get(String path) {
@@ -66,12 +81,31 @@ final class ContractClient {
 
     RestApi.Response call(HttpMethod method, String path, Object body) {
         String json = body == null ? null : body instanceof String raw ? raw : clients.json().writeValueAsString(body);
-        RestApi api = token == null ? clients.anonymous() : clients.rest(token);
-        RestApi.Response response = api.exchange(method, path, json);
+        RestApi.Response response = headers.isEmpty()
+                ? (token == null ? clients.anonymous() : clients.rest(token)).exchange(method, path, json)
+                : exchangeWithHeaders(method, path, json);
         String contentType = response.headers().getContentType() == null ? null
                 : response.headers().getContentType().toString();
         contract.check(new OpenApiContract.Exchange(method.name(), path, token == null ? null : "Bearer " + token,
-                json, response.status(), contentType, response.body()), conforming);
+                headers, json, response.status(), contentType, response.body()), conforming);
         return response;
+    }
+
+    /** As {@link RestApi#exchange}, which sends no headers of the caller's choosing. */
+    private RestApi.Response exchangeWithHeaders(HttpMethod method, String path, String json) {
+        RestClient.RequestBodySpec spec = RestClient.builder().baseUrl("http://localhost:" + clients.port()).build()
+                .method(method).uri(path);
+        if (token != null) {
+            spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
+        }
+        headers.forEach(spec::header);
+        if (json != null) {
+            spec.contentType(MediaType.APPLICATION_JSON).body(json);
+        }
+        return spec.exchange((request, response) -> {
+            String body = response.bodyTo(String.class);
+            return new RestApi.Response(response.getStatusCode().value(), response.getHeaders(),
+                    body == null ? "" : body, clients.json());
+        });
     }
 }

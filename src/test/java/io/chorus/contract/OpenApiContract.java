@@ -54,9 +54,12 @@ final class OpenApiContract {
         }
     }
 
-    /** One HTTP exchange as the client made and saw it; {@code pathAndQuery} is not percent-encoded. */
-    record Exchange(String method, String pathAndQuery, String authorization, String requestBody, int status,
-            String contentType, String responseBody) {
+    /**
+     * One HTTP exchange as the client made and saw it; {@code pathAndQuery} is not percent-encoded,
+     * {@code headers} are those the client chose besides Authorization.
+     */
+    record Exchange(String method, String pathAndQuery, String authorization, Map<String, String> headers,
+            String requestBody, int status, String contentType, String responseBody) {
     }
 
     private final OpenAPI api;
@@ -252,6 +255,7 @@ final class OpenApiContract {
         if (exchange.authorization() != null) {
             request.withAuthorization(exchange.authorization());
         }
+        exchange.headers().forEach(request::withHeader);
         if (exchange.requestBody() != null) {
             request.withContentType("application/json").withBody(exchange.requestBody());
         }
