@@ -76,10 +76,12 @@ public class Templates {
                 .orElseThrow(Templates::notFound);
     }
 
-    /** One published version, e.g. the one a running request follows. */
+    /**
+     * One published version, e.g. the one a running request follows: readable even after the
+     * template was disabled, so the requests still running on it can show their form.
+     */
     @Transactional(readOnly = true)
     public TemplateView version(CurrentUser caller, UUID id, int version) {
-        get(caller, id);
         return store.version(id, version).orElseThrow(Templates::notFound);
     }
 

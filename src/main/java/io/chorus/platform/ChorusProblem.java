@@ -12,6 +12,7 @@ public class ChorusProblem extends RuntimeException {
     private final HttpStatus status;
     private final String code;
     private final List<FieldError> errors;
+    private Long retryAfterSeconds;
 
     public ChorusProblem(HttpStatus status, String code, String detail) {
         this(status, code, detail, List.of());
@@ -59,6 +60,18 @@ public class ChorusProblem extends RuntimeException {
 
     public String code() {
         return code;
+    }
+
+    /** A 429: the caller may try again after {@code seconds} (sent as {@code Retry-After}). */
+    public static ChorusProblem tooManyRequests(String detail, long seconds) {
+        ChorusProblem problem = new ChorusProblem(HttpStatus.TOO_MANY_REQUESTS, ProblemCodes.RATE_LIMITED, detail);
+        problem.retryAfterSeconds = Math.max(1, seconds);
+        return problem;
+    }
+
+    /** Seconds after which a refused request may be tried again, when the refusal says so. */
+    public java.util.Optional<Long> retryAfterSeconds() {
+        return java.util.Optional.ofNullable(retryAfterSeconds);
     }
 
     /** The invalid fields, when the refusal is about several of them; otherwise empty. */

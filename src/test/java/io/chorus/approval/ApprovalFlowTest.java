@@ -223,7 +223,11 @@ class ApprovalFlowTest {
         InstanceView instance = submit(bob, List.of(node("one", Mode.ANY, lead)));
         approvals.remind(as(bob), instance.id());
         assertThatThrownBy(() -> approvals.remind(as(bob), instance.id())).isInstanceOfSatisfying(
-                ChorusProblem.class, problem -> assertThat(problem.status().value()).isEqualTo(429));
+                ChorusProblem.class, problem -> {
+                    assertThat(problem.status().value()).isEqualTo(429);
+                    assertThat(problem.retryAfterSeconds()).hasValueSatisfying(seconds ->
+                            assertThat(seconds).isBetween(1L, 600L));
+                });
         assertThatThrownBy(() -> approvals.remind(as(lead), instance.id())).isInstanceOfSatisfying(
                 ChorusProblem.class, problem -> assertThat(problem.code()).isEqualTo(ApprovalProblems.NOT_REQUESTER));
     }

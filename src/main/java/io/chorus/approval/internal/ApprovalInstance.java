@@ -35,7 +35,6 @@ import java.util.Set;
 import java.util.UUID;
 import org.hibernate.annotations.ColumnTransformer;
 import org.springframework.data.domain.AbstractAggregateRoot;
-import org.springframework.http.HttpStatus;
 
 /**
  * One request and everything that happened to it: the aggregate every command goes through.
@@ -268,8 +267,8 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
         requirePending();
         if (lastRemindedAt != null && lastRemindedAt.plus(interval).isAfter(now)) {
             long wait = Math.max(1, Duration.between(now, lastRemindedAt.plus(interval)).toSeconds());
-            throw new ChorusProblem(HttpStatus.TOO_MANY_REQUESTS, io.chorus.platform.ProblemCodes.RATE_LIMITED,
-                    "The approvers were reminded recently; try again in " + wait + " seconds.");
+            throw ChorusProblem.tooManyRequests("The approvers were reminded recently; try again in " + wait
+                    + " seconds.", wait);
         }
         touch(now);
         lastRemindedAt = now;

@@ -43,6 +43,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             response.getBody().setProperty("errors", problem.errors().stream()
                     .map(error -> Map.of("field", error.field(), "message", error.message())).toList());
         }
+        if (problem.retryAfterSeconds().isPresent()) {
+            return ResponseEntity.status(response.getStatusCode())
+                    .header(HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfterSeconds().get()))
+                    .body(response.getBody());
+        }
         return response;
     }
 
