@@ -208,7 +208,8 @@ class ApprovalContractTest {
         JsonNode b = json(bob.post(INSTANCES, submit(templateId, 1)).status(201));
         String instanceB = INSTANCES + "/" + b.get("id").asText();
         bob.post(instanceB + "/remind", null).ok();
-        bob.post(instanceB + "/remind", null).problem(429, "RATE_LIMITED");
+        assertThat(bob.post(instanceB + "/remind", null).problem(429, "RATE_LIMITED").headers()
+                .getFirst("Retry-After")).matches("[1-9][0-9]*");
         lead.post(instanceB + "/remind", null).problem(403, ApprovalProblems.NOT_REQUESTER);
         lead.post(instanceB + "/withdraw", null).problem(403, ApprovalProblems.NOT_REQUESTER);
         JsonNode c = json(bob.post(INSTANCES, submit(templateId, 1)).status(201));

@@ -5,10 +5,7 @@ import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
-import org.springframework.http.MediaType;
-import org.springframework.web.client.RestClient;
 
 /**
  * A REST client for one caller whose every exchange is checked against the OpenAPI document.
@@ -81,31 +78,12 @@ final class ContractClient {
 
     RestApi.Response call(HttpMethod method, String path, Object body) {
         String json = body == null ? null : body instanceof String raw ? raw : clients.json().writeValueAsString(body);
-        RestApi.Response response = headers.isEmpty()
-                ? (token == null ? clients.anonymous() : clients.rest(token)).exchange(method, path, json)
-                : exchangeWithHeaders(method, path, json);
+        RestApi.Response response = (token == null ? clients.anonymous() : clients.rest(token))
+                .exchange(method, path, json, headers);
         String contentType = response.headers().getContentType() == null ? null
                 : response.headers().getContentType().toString();
         contract.check(new OpenApiContract.Exchange(method.name(), path, token == null ? null : "Bearer " + token,
                 headers, json, response.status(), contentType, response.body()), conforming);
         return response;
-    }
-
-    /** As {@link RestApi#exchange}, which sends no headers of the caller's choosing. */
-    private RestApi.Response exchangeWithHeaders(HttpMethod method, String path, String json) {
-        RestClient.RequestBodySpec spec = RestClient.builder().baseUrl("http://localhost:" + clients.port()).build()
-                .method(method).uri(path);
-        if (token != null) {
-            spec.header(HttpHeaders.AUTHORIZATION, "Bearer " + token);
-        }
-        headers.forEach(spec::header);
-        if (json != null) {
-            spec.contentType(MediaType.APPLICATION_JSON).body(json);
-        }
-        return spec.exchange((request, response) -> {
-            String body = response.bodyTo(String.class);
-            return new RestApi.Response(response.getStatusCode().value(), response.getHeaders(),
-                    body == null ? "" : body, clients.json());
-        });
     }
 }

@@ -7,6 +7,8 @@ import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpMethod;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.MediaType;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.springframework.http.client.HttpComponentsClientHttpRequestFactory;
 import org.springframework.web.client.RestClient;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -14,12 +16,19 @@ import tools.jackson.databind.json.JsonMapper;
 /** A thin REST client for tests: never throws on an error status, returns status, headers and parsed body. */
 public final class RestApi {
 
+    /**
+     * One connection pool for every test client, without automatic retries: a test must see a
+     * 429 or 503 as the server sent it, not wait out its Retry-After and see the retry's answer.
+     */
+    private static final HttpComponentsClientHttpRequestFactory REQUESTS = new HttpComponentsClientHttpRequestFactory(
+            HttpClients.custom().disableAutomaticRetries().build());
+
     private final RestClient client;
     private final JsonMapper json;
 
     public RestApi(String baseUrl, String token, JsonMapper json) {
         this.json = json;
-        RestClient.Builder builder = RestClient.builder().baseUrl(baseUrl)
+        RestClient.Builder builder = RestClient.builder().baseUrl(baseUrl).requestFactory(REQUESTS)
                 .defaultStatusHandler(HttpStatusCode::isError, (request, response) -> { });
         if (token != null) {
             builder.defaultHeader(HttpHeaders.AUTHORIZATION, "Bearer " + token);
@@ -82,7 +91,13 @@ public final class RestApi {
     }
 
     public Response exchange(HttpMethod method, String path, Object body) {
+        return exchange(method, path, body, Map.of());
+    }
+
+    /** As {@link #exchange(HttpMethod, String, Object)}, with headers of the caller's choosing (an Idempotency-Key, say). */
+    public Response exchange(HttpMethod method, String path, Object body, Map<String, String> headers) {
         RestClient.RequestBodySpec spec = client.method(method).uri(path);
+        headers.forEach(spec::header);
         if (body != null) {
             spec.contentType(MediaType.APPLICATION_JSON).body(body instanceof String text ? text : json.writeValueAsString(body));
         }
