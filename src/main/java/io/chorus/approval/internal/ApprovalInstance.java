@@ -369,11 +369,13 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
     private void createTasks(int step, Routing.Resolution resolution, Instant now) {
         Set<UUID> approvedBefore = settings().dedupeConsecutive() ? approvedInPreviousApprovalStep(step) : Set.of();
         int position = 0;
+        List<ApprovalTask> created = new ArrayList<>();
         for (Routing.Resolved approver : resolution.approvers()) {
             boolean deduped = approvedBefore.contains(approver.userId());
             ApprovalTask task = new ApprovalTask(this, step, position++, approver.userId(),
                     deduped ? Origin.DEDUPED : approver.origin(), null, now);
             tasks.add(task);
+            created.add(task);
             registerEvent(new ApprovalEvents.ApprovalTaskAssigned(id, task.id(), step, UserId.of(approver.userId()),
                     task.origin().name(), now));
             if (deduped) {
@@ -383,9 +385,11 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
                         Outcome.APPROVED, null, true, now));
             }
         }
-        if (mode(step) == FlowNode.Mode.ANY && stepTasks(step).stream()
+        // Only this pass's tasks count: after a return the step still holds the approvals of the
+        // earlier pass, and those must not decide the node again.
+        if (mode(step) == FlowNode.Mode.ANY && created.stream()
                 .anyMatch(task -> task.state() == ApprovalTask.State.APPROVED)) {
-            stepTasks(step).stream().filter(task -> task.state().live())
+            created.stream().filter(task -> task.state().live())
                     .forEach(task -> task.close(ApprovalTask.State.CANCELLED, now));
         }
     }
