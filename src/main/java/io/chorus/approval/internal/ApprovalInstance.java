@@ -510,18 +510,31 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
                 .forEach(task -> task.close(ApprovalTask.State.CANCELLED, now));
     }
 
+    /**
+     * Who approved the previous approval step in its latest pass: after a return, the approvals
+     * of the pass before do not count.
+     */
     private Set<UUID> approvedInPreviousApprovalStep(int step) {
         for (int previous = step - 1; previous >= 0; previous--) {
             if (plan.step(previous).kind() == FlowNode.Kind.APPROVAL) {
                 int index = previous;
+                Instant passStart = tasks.stream().filter(task -> task.step() == index && PASS_ORIGINS.contains(
+                        task.origin())).map(ApprovalTask::createdAt).max(Comparator.naturalOrder()).orElse(Instant.MIN);
                 Set<UUID> approved = new HashSet<>();
-                tasks.stream().filter(task -> task.step() == index && task.state() == ApprovalTask.State.APPROVED)
-                        .forEach(task -> approved.add(task.approverId()));
+                tasks.stream().filter(task -> task.step() == index && task.state() == ApprovalTask.State.APPROVED
+                        && !task.createdAt().isBefore(passStart)).forEach(task -> approved.add(task.approverId()));
                 return approved;
             }
         }
         return Set.of();
     }
+
+    /**
+     * Origins only a step's pass starts with, as opposed to tasks added or handed over later
+     * (REPLACED is both, so it does not mark a pass).
+     */
+    private static final Set<Origin> PASS_ORIGINS = java.util.EnumSet.of(Origin.RESOLVED, Origin.FALLBACK,
+            Origin.DEDUPED);
 
     // ----- checks and small helpers --------------------------------------------------------------
 

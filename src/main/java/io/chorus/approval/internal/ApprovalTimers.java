@@ -73,9 +73,15 @@ class ApprovalTimers implements SchedulingConfigurer {
         int fired = 0;
         for (Due task : due) {
             boolean[] changed = {false};
-            instances.system(task.instanceId(), instance -> {
-                changed[0] = instance.remindByTimer(task.id(), now) | instance.escalateByTimer(task.id(), routing, now);
-            });
+            try {
+                instances.system(task.instanceId(), instance -> {
+                    changed[0] = instance.remindByTimer(task.id(), now)
+                            | instance.escalateByTimer(task.id(), routing, now);
+                });
+            } catch (RuntimeException oneFailed) {
+                // One request that keeps losing races must not hold up the others; it is due again next run.
+                log.warn("Approval timer of task {} failed; trying again next run", task.id(), oneFailed);
+            }
             fired += changed[0] ? 1 : 0;
         }
         return fired;
