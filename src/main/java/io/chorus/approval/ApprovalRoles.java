@@ -1,5 +1,6 @@
 package io.chorus.approval;
 
+import io.chorus.approval.internal.PlainText;
 import io.chorus.approval.internal.RoleStore;
 import io.chorus.identity.CurrentUser;
 import io.chorus.identity.UserDirectory;
@@ -96,7 +97,7 @@ public class ApprovalRoles {
 
     private static String name(String name) {
         if (name == null || name.isBlank() || name.strip().length() > 100
-                || name.codePoints().anyMatch(Character::isISOControl)) {
+                || !PlainText.singleLine(name)) {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
                     "name must be 1 to 100 characters without control characters.");
         }

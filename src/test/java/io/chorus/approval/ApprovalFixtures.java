@@ -33,6 +33,32 @@ final class ApprovalFixtures {
         this.admin = clients.orgAdmin();
     }
 
+    /**
+     * A small company: the CEO heads the top department; Engineering below it is headed by
+     * {@code head}; Bob works there with {@code lead} as his explicit manager, so Bob's manager
+     * chain is lead, head, ceo.
+     */
+    record Company(TestUser ceo, TestUser head, TestUser lead, TestUser bob, DepartmentId top,
+            DepartmentId engineering) {
+    }
+
+    Company company() {
+        TestUser ceo = person("ceo");
+        TestUser head = person("head");
+        TestUser lead = person("lead");
+        TestUser bob = person("bob");
+        DepartmentId top = department("Company", null);
+        DepartmentId engineering = department("Engineering", top);
+        member(ceo, top);
+        heads(top, ceo);
+        member(head, engineering);
+        member(lead, engineering);
+        member(bob, engineering);
+        heads(engineering, head);
+        manager(bob, lead);
+        return new Company(ceo, head, lead, bob, top, engineering);
+    }
+
     TestUser person(String prefix) {
         return clients.user(prefix);
     }

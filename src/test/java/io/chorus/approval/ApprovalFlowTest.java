@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chorus.approval.FlowNode.Mode;
-import io.chorus.org.DepartmentId;
 import io.chorus.org.OrgChart;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.support.ChorusIntegrationTest;
@@ -37,25 +36,15 @@ class ApprovalFlowTest {
     TestUser head;
     TestUser lead;
     TestUser bob;
-    DepartmentId company;
-    DepartmentId engineering;
 
     @BeforeEach
     void company() {
         fixtures = new ApprovalFixtures(clients, chart, templates);
-        ceo = fixtures.person("ceo");
-        head = fixtures.person("head");
-        lead = fixtures.person("lead");
-        bob = fixtures.person("bob");
-        company = fixtures.department("Company", null);
-        engineering = fixtures.department("Engineering", company);
-        fixtures.member(ceo, company);
-        fixtures.heads(company, ceo);
-        fixtures.member(head, engineering);
-        fixtures.member(lead, engineering);
-        fixtures.member(bob, engineering);
-        fixtures.heads(engineering, head);
-        fixtures.manager(bob, lead);
+        ApprovalFixtures.Company company = fixtures.company();
+        ceo = company.ceo();
+        head = company.head();
+        lead = company.lead();
+        bob = company.bob();
     }
 
     @Test

@@ -60,22 +60,17 @@ class ApprovalRoutingTest {
     @BeforeEach
     void company() {
         fixtures = new ApprovalFixtures(clients, chart, templates);
-        ceo = fixtures.person("ceo");
-        head = fixtures.person("head");
-        lead = fixtures.person("lead");
-        bob = fixtures.person("bob");
+        ApprovalFixtures.Company people = fixtures.company();
+        ceo = people.ceo();
+        head = people.head();
+        lead = people.lead();
+        bob = people.bob();
+        company = people.top();
+        engineering = people.engineering();
+        // Platform, below Engineering, has no head of its own.
         carol = fixtures.person("carol");
-        company = fixtures.department("Company", null);
-        engineering = fixtures.department("Engineering", company);
         platform = fixtures.department("Platform", engineering);
-        fixtures.member(ceo, company);
-        fixtures.heads(company, ceo);
-        fixtures.member(head, engineering);
-        fixtures.member(lead, engineering);
-        fixtures.member(bob, engineering);
         fixtures.member(carol, platform);
-        fixtures.heads(engineering, head);
-        fixtures.manager(bob, lead);
     }
 
     private InstanceView submit(TestUser requester, TemplateView template, Map<String, List<UUID>> chosen) {

@@ -401,7 +401,7 @@ class ApprovalInstances implements Approvals {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
                     field + " may have at most " + MAX_COMMENT_LENGTH + " characters.");
         }
-        if (stripped.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t')) {
+        if (!PlainText.multiLine(stripped)) {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
                     field + " must not contain control characters.");
         }

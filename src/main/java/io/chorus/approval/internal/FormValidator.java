@@ -139,7 +139,7 @@ class FormValidator {
             errors.add(new FieldError(path, "needs at least " + min + " characters."));
         } else if (field.type() == FieldType.TEXT && (text.contains("\n") || text.contains("\r"))) {
             errors.add(new FieldError(path, "must be a single line."));
-        } else if (text.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n' && c != '\t' && c != '\r')) {
+        } else if (!PlainText.multiLine(text)) {
             errors.add(new FieldError(path, "must not contain control characters."));
         } else {
             return Optional.of(NODES.stringNode(text));

@@ -60,7 +60,7 @@ public class TemplateRules {
         text(definition.name(), "name", 1, 100, errors);
         text(definition.category(), "category", 1, 50, errors);
         if (definition.description() != null) {
-            text(definition.description(), "description", 0, 2000, errors);
+            text(definition.description(), "description", 0, 2000, errors, true);
         }
         FormSchema form = definition.form() == null ? new FormSchema(List.of()) : definition.form();
         if (definition.form() == null) {
@@ -381,11 +381,16 @@ public class TemplateRules {
     }
 
     private static void text(String value, String at, int min, int max, List<FieldError> errors) {
+        text(value, at, min, max, errors, false);
+    }
+
+    private static void text(String value, String at, int min, int max, List<FieldError> errors,
+            boolean multiLine) {
         if (value == null || value.strip().length() < min) {
             errors.add(new FieldError(at, "is required."));
         } else if (value.length() > max) {
             errors.add(new FieldError(at, "may have at most " + max + " characters."));
-        } else if (value.codePoints().anyMatch(c -> Character.isISOControl(c) && c != '\n')) {
+        } else if (multiLine ? !PlainText.multiLine(value) : !PlainText.singleLine(value)) {
             errors.add(new FieldError(at, "must not contain control characters."));
         }
     }

@@ -135,8 +135,9 @@ class QueryPlanTest {
         String plan = explain(io.chorus.chat.MessageArchive.ARCHIVE,
                 io.chorus.chat.MessageArchive.parameters(query).getValues());
         // PostgreSQL 18 may skip-scan the sender index by period when the sample has few senders.
+        // "message " with its space: a small message_revision table may well be scanned.
         assertThat(plan).containsAnyOf("message_by_conversation_time", "message_by_sender_time")
-                .doesNotContain("Seq Scan on message");
+                .doesNotContain("Seq Scan on message ");
     }
 
     /**
@@ -151,7 +152,7 @@ class QueryPlanTest {
         String plan = explain(io.chorus.chat.MessageArchive.ARCHIVE,
                 io.chorus.chat.MessageArchive.parameters(query).getValues());
         assertThat(plan).containsAnyOf("message_by_sender_time", "message_by_conversation_time")
-                .doesNotContain("Seq Scan on message");
+                .doesNotContain("Seq Scan on message ");
     }
 
     private String explain(String sql, Map<String, ?> params) {
