@@ -11,6 +11,6 @@ public record FormSchema(List<FormField> fields) {
     }
 
     public Optional<FormField> field(String key) {
-        return fields.stream().filter(field -> field.key().equals(key)).findFirst();
+        return fields.stream().filter(field -> key != null && key.equals(field.key())).findFirst();
     }
 }

@@ -1,7 +1,6 @@
 package io.chorus.approval;
 
 import static io.chorus.approval.ApprovalFixtures.as;
-import static io.chorus.approval.ApprovalFixtures.leave;
 import static io.chorus.approval.ApprovalFlowTest.pendingTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -45,8 +44,9 @@ class ApprovalCardsTest {
     }
 
     private InstanceView submit(List<FlowNode> flow) {
-        return approvals.submit(as(bob), new SubmitApproval(fixtures.template(flow).id(), leave("Annual", 2),
-                Map.of(), null, null), null).instance();
+        return approvals.submit(as(bob), new SubmitApproval(fixtures.template(flow).id(), ApprovalFixtures.json("""
+                {"type": "Annual", "period": {"start": "2027-01-04", "end": "2027-01-05"}, "buddy": "%s"}
+                """.formatted(head.id())), Map.of(), null, null), null).instance();
     }
 
     private static JsonNode cardOf(StompTestClient client, String type, String status) {
@@ -66,7 +66,8 @@ class ApprovalCardsTest {
             assertThat(card.at("/card/actions/0/id").asString()).isEqualTo("approve");
             assertThat(card.at("/card/actions/0/value").asString()).isEqualTo(pendingTask(instance, lead).toString());
             assertThat(card.at("/card/actions/1/id").asString()).isEqualTo("reject");
-            assertThat(card.at("/card/fields").toString()).contains("Annual");
+            assertThat(card.at("/card/fields").toString()).contains("Annual", "(2 days)",
+                    "Test " + head.username());
             JsonNode requesterCard = cardOf(bobLive, "message.posted", "Pending");
             assertThat(requesterCard.at("/card/actions/0/id").asString()).isEqualTo("withdraw");
 

@@ -178,6 +178,41 @@ class ApprovalFlowTest {
     }
 
     @Test
+    void anAddedApproverWhoHandsTheirTaskOnIsStillAnAddition() {
+        TestUser carol = fixtures.person("carol");
+        TestUser dave = fixtures.person("dave");
+        InstanceView instance = submit(bob, List.of(node("any", Mode.ANY, lead, head)));
+        instance = approvals.addSign(as(lead), pendingTask(instance, lead), carol.id(), true, null);
+        UUID leads = instance.tasks().stream().filter(task -> task.approverId().equals(lead.id())).findFirst()
+                .orElseThrow().id();
+        assertThat(instance.tasks()).filteredOn(task -> task.id().equals(leads))
+                .allMatch(task -> task.state().equals("WAITING") && task.activatedAt() == null);
+        instance = approvals.transfer(as(carol), pendingTask(instance, carol), dave.id(), null);
+        assertThat(instance.tasks()).anyMatch(task -> task.approverId().equals(dave.id())
+                && task.origin().equals("ADDED_BEFORE"));
+
+        // Dave's approval is the addition's, not the ANY node's decision: lead decides again, and head still may.
+        instance = approvals.approve(as(dave), pendingTask(instance, dave), null);
+        assertThat(instance.state()).isEqualTo(InstanceView.State.PENDING);
+        assertThat(pendingApprovers(instance)).containsExactlyInAnyOrder(lead.id(), head.id());
+    }
+
+    @Test
+    void textIsStoredWithLineFeedsAndListsShowNoStepForFinishedRequests() {
+        TemplateView template = fixtures.template(List.of(node("one", Mode.ANY, lead)));
+        InstanceView instance = approvals.submit(as(bob), new SubmitApproval(template.id(), ApprovalFixtures.json("""
+                {"type": "Annual", "period": {"start": "2027-01-04", "end": "2027-01-04"},
+                 "reason": "line one\\r\\nline two\\rline three"}
+                """), Map.of(), null, null), null).instance();
+        assertThat(instance.form().get("reason").asString()).isEqualTo("line one\nline two\nline three");
+        approvals.withdraw(as(bob), instance.id());
+        InstanceSummary listed = approvals.instances(as(bob), new InstanceQuery(InstanceQuery.View.SUBMITTED,
+                template.id(), null, null, null, null, 10)).items().getFirst();
+        assertThat(listed.state()).isEqualTo(InstanceView.State.WITHDRAWN);
+        assertThat(listed.currentStep()).isNull();
+    }
+
+    @Test
     void anApproverReturnsTheRequestToAnEarlierStep() {
         InstanceView instance = submit(bob, List.of(node("one", Mode.ANY, lead), node("two", Mode.ANY, head)));
         instance = approvals.approve(as(lead), pendingTask(instance, lead), null);
@@ -205,6 +240,13 @@ class ApprovalFlowTest {
         assertThat(commented.timeline().getLast().mentions()).containsExactly(carol.id());
         assertThat(approvals.get(as(carol), instance.id()).timeline().getLast().comment())
                 .isEqualTo("@carol can you cover?");
+        // A mentioned reader may answer, but not pass the request on to others.
+        TestUser dave = fixtures.person("dave");
+        approvals.comment(as(carol), instance.id(), "Sure", List.of());
+        assertThatThrownBy(() -> approvals.comment(as(carol), instance.id(), "@dave look", List.of(dave.id())))
+                .isInstanceOfSatisfying(ChorusProblem.class, problem -> assertThat(problem.status().value())
+                        .isEqualTo(403));
+        assertThatThrownBy(() -> approvals.get(as(dave), instance.id())).isInstanceOf(ChorusProblem.class);
     }
 
     @Test

@@ -216,6 +216,24 @@ class ApprovalAuditTest {
                 .containsExactlyElementsOf(first.stream().map(entry -> entry.get("seq").asLong()).toList());
     }
 
+    @Test
+    void aRequesterSkippedAsTheirOwnApproverIsAnEntryToo() {
+        TemplateView self = templates.create(as(admin, Role.ORG_ADMIN), new TemplateDefinition("Self "
+                + UUID.randomUUID().toString().substring(0, 6), "HR", null, leaveForm(), List.of(
+                FlowNode.approval("own", "Own", ApproverRule.users(List.of(bob.id(), lead.id())),
+                        FlowNode.Mode.ANY)), TemplateSettings.defaults()));
+        InstanceView instance = approvals.submit(as(bob), new SubmitApproval(self.id(), leave(), Map.of(), null,
+                null), null).instance();
+
+        List<JsonNode> entries = entriesOf(instance.id(), 3);
+        assertThat(audit.actions(entries)).containsExactlyInAnyOrder("approval.submitted",
+                "approval.routing_noted", "approval.task_assigned");
+        JsonNode note = only(entries, "approval.routing_noted");
+        assertThat(note.get("actorType").asString()).isEqualTo("SYSTEM");
+        assertThat(note.get("detail").get("note").asString()).isEqualTo("REQUESTER_SKIPPED");
+        assertThat(note.get("detail").get("userId").asString()).isEqualTo(bob.id().toString());
+    }
+
     private InstanceView submit() {
         return approvals.submit(as(bob), new SubmitApproval(template.id(), leave(), Map.of(), null, null), null)
                 .instance();

@@ -1,6 +1,7 @@
 package io.chorus.approval.internal;
 
 import io.chorus.approval.ApprovalEvents;
+import io.chorus.approval.FieldType;
 import io.chorus.approval.TemplateView;
 import io.chorus.chat.Card;
 import io.chorus.chat.Cards;
@@ -13,15 +14,21 @@ import io.chorus.chat.SendMessage;
 import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import io.chorus.identity.UserProfile;
+import io.chorus.org.DepartmentId;
+import io.chorus.org.OrgDirectory;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Approvals in chat: each participant (requester, approvers, CC'd, mentioned) has one card per
@@ -33,6 +40,8 @@ import org.springframework.stereotype.Component;
 @Component
 class ApprovalCards {
 
+    private static final Logger log = LoggerFactory.getLogger(ApprovalCards.class);
+
     private final ApprovalInstances instances;
     private final TemplateStore templates;
     private final ApprovalBot bot;
@@ -40,10 +49,11 @@ class ApprovalCards {
     private final Cards cards;
     private final Messages messages;
     private final UserDirectory users;
+    private final OrgDirectory org;
     private final JdbcClient jdbc;
 
     ApprovalCards(ApprovalInstances instances, TemplateStore templates, ApprovalBot bot, Conversations conversations,
-            Cards cards, Messages messages, UserDirectory users, JdbcClient jdbc) {
+            Cards cards, Messages messages, UserDirectory users, OrgDirectory org, JdbcClient jdbc) {
         this.instances = instances;
         this.templates = templates;
         this.bot = bot;
@@ -51,6 +61,7 @@ class ApprovalCards {
         this.cards = cards;
         this.messages = messages;
         this.users = users;
+        this.org = org;
         this.jdbc = jdbc;
     }
 
@@ -74,20 +85,36 @@ class ApprovalCards {
 
     void refresh(UUID instanceId) {
         ApprovalInstance instance = instances.load(instanceId);
+        List<UUID> audience = audience(instance);
+        long upToDate = jdbc.sql("SELECT count(*) FROM approval.card WHERE instance_id = :instance"
+                        + " AND rendered_version >= :version")
+                .param("instance", instanceId).param("version", instance.version()).query(Long.class).single();
+        if (upToDate >= audience.size()) {
+            // Several events of one transaction each ask for a refresh; the first one did it.
+            return;
+        }
         TemplateView template = templates.version(instance.templateId(), instance.templateVersion()).orElseThrow();
-        Map<UUID, UserProfile> people = people(instance);
-        for (UUID user : audience(instance)) {
+        Map<UUID, UserProfile> people = people(instance, template);
+        Map<UUID, String> departments = departments(instance, template);
+        for (UUID user : audience) {
             if (!people.containsKey(user) || !people.get(user).active()) {
                 continue;
             }
-            Card card = CardLayout.render(instance, template.form(), user, people);
-            show(instance, user, card);
+            try {
+                show(instance, user, CardLayout.render(instance, template.form(), user, people, departments));
+            } catch (RuntimeException oneCard) {
+                // One person's card that cannot be shown must not keep everyone else's stale.
+                log.warn("Could not show the card of request {} to {}", instanceId, user, oneCard);
+            }
         }
     }
 
     private void show(ApprovalInstance instance, UUID user, Card card) {
         record Shown(UUID conversationId, long messageId, long renderedVersion) {
         }
+        // One refresh at a time per card, also before the card's row exists (FOR UPDATE cannot lock that).
+        jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended('approval.card:' || :instance || ':' || :user, 0))")
+                .param("instance", instance.id().toString()).param("user", user.toString()).query().singleValue();
         Optional<Shown> shown = jdbc.sql("""
                 SELECT conversation_id, message_id, rendered_version FROM approval.card
                 WHERE instance_id = :instance AND user_id = :user FOR UPDATE
@@ -106,6 +133,10 @@ class ApprovalCards {
         UUID conversation = conversations.openDirect(bot.id(), UserId.of(user)).conversation().id();
         MessageView posted = cards.post(new PostCard(ConversationId.of(conversation), bot.id(),
                 clientMessageId("card", instance.id(), user, 0), card));
+        if (!card.equals(posted.card())) {
+            // A concurrent refresh posted it first, from an older state of the request.
+            posted = cards.update(bot.id(), ConversationId.of(conversation), posted.id(), card);
+        }
         jdbc.sql("""
                 INSERT INTO approval.card (instance_id, user_id, conversation_id, message_id, rendered_version)
                 VALUES (:instance, :user, :conversation, :message, :version)
@@ -138,11 +169,28 @@ class ApprovalCards {
         return new ArrayList<>(audience.keySet());
     }
 
-    private Map<UUID, UserProfile> people(ApprovalInstance instance) {
+    /** Everyone a card names: the audience, and the people the form's USER fields name. */
+    private Map<UUID, UserProfile> people(ApprovalInstance instance, TemplateView template) {
         List<UserId> ids = new ArrayList<>();
         audience(instance).forEach(user -> ids.add(UserId.of(user)));
+        formValues(instance, template, FieldType.USER).forEach(user -> ids.add(UserId.of(user)));
         Map<UUID, UserProfile> people = new LinkedHashMap<>();
         users.findAll(ids).forEach((id, profile) -> people.put(id.value(), profile));
         return people;
+    }
+
+    private Map<UUID, String> departments(ApprovalInstance instance, TemplateView template) {
+        Map<UUID, String> names = new LinkedHashMap<>();
+        formValues(instance, template, FieldType.DEPARTMENT).forEach(id -> org.department(DepartmentId.of(id))
+                .ifPresent(department -> names.put(id, department.name())));
+        return names;
+    }
+
+    /** The ids the form's top-level fields of {@code type} hold. */
+    private static List<UUID> formValues(ApprovalInstance instance, TemplateView template, FieldType type) {
+        JsonNode form = JsonMapper.shared().readTree(instance.form());
+        return template.form().fields().stream().filter(field -> field.type() == type)
+                .map(field -> form.get(field.key())).filter(value -> value != null && value.isString())
+                .map(value -> UUID.fromString(value.asString())).toList();
     }
 }

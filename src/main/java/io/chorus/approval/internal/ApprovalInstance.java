@@ -300,8 +300,7 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
             return false;
         }
         ApprovalTask task = due.get();
-        Optional<UUID> successor = routing.successor(this, task.approverId())
-                .filter(candidate -> !liveApprovers(task.step()).contains(candidate));
+        Optional<UUID> successor = routing.successor(this, task.approverId(), liveApprovers(task.step()));
         touch(now);
         if (successor.isEmpty()) {
             task.noFurtherEscalation();
@@ -318,8 +317,7 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
         List<ApprovalTask> theirs = tasks.stream()
                 .filter(task -> task.approverId().equals(approver) && task.state().live()).toList();
         for (ApprovalTask task : theirs) {
-            Optional<UUID> successor = routing.successor(this, approver)
-                    .filter(candidate -> !liveApprovers(task.step()).contains(candidate));
+            Optional<UUID> successor = routing.successor(this, approver, liveApprovers(task.step()));
             touch(now);
             if (successor.isPresent()) {
                 handOver(task, successor.get(), Origin.REPLACED, Handover.DEACTIVATION, null, null, now);
@@ -466,7 +464,9 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
 
     private ApprovalTask handOver(ApprovalTask task, UUID to, Origin origin, Handover reason, UUID actor,
             String comment, Instant now) {
-        ApprovalTask next = new ApprovalTask(this, task.step(), task.position(), to, origin, task.addedBy(), now);
+        // An added task handed on stays an addition (before or after its adder); the reason is in the timeline.
+        ApprovalTask next = new ApprovalTask(this, task.step(), task.position(), to,
+                task.added() ? task.origin() : origin, task.addedBy(), now);
         ApprovalTask.State was = task.state();
         task.close(ApprovalTask.State.TRANSFERRED, now);
         tasks.stream().filter(other -> task.id().equals(other.addedBy()) && other.state().live())
@@ -613,6 +613,12 @@ class ApprovalInstance extends AbstractAggregateRoot<ApprovalInstance> {
     List<UUID> pendingApprovers() {
         return tasks.stream().filter(task -> task.state() == ApprovalTask.State.PENDING)
                 .map(ApprovalTask::approverId).distinct().toList();
+    }
+
+    /** Whether {@code user} is responsible for the request: its requester, submitter or one of its approvers. */
+    boolean requesterOrApprover(UUID user) {
+        return user.equals(requesterId) || user.equals(submittedBy)
+                || tasks.stream().anyMatch(task -> task.approverId().equals(user));
     }
 
     /** Whether {@code user} takes part: requester, submitter, approver (past, current or next), CC'd or mentioned. */

@@ -169,8 +169,7 @@ class ApprovalInstances implements Approvals {
     }
 
     private static String title(TemplateView template, UserProfile requester) {
-        String title = template.name() + " · " + requester.displayName();
-        return title.length() <= 200 ? title : title.substring(0, 200);
+        return PlainText.clip(template.name() + " · " + requester.displayName(), 200);
     }
 
     private UUID resubmission(CurrentUser caller, UUID requester, SubmitApproval command) {
@@ -282,8 +281,16 @@ class ApprovalInstances implements Approvals {
                     "A comment may mention at most " + MAX_MENTIONS + " people.");
         }
         mentioned.forEach(user -> requireEmployee(user, "mentions"));
-        return onInstance(caller, instanceId, (instance, now) -> instance.comment(caller.id().value(), comment,
-                mentioned, now));
+        return onInstance(caller, instanceId, (instance, now) -> {
+            // A mention lets someone see the request: only those responsible for it may widen its audience,
+            // so a CC'd or mentioned reader cannot pass it on.
+            if (!mentioned.isEmpty() && !caller.has(Role.ORG_ADMIN)
+                    && !instance.requesterOrApprover(caller.id().value())) {
+                throw ChorusProblem.forbidden(ProblemCodes.FORBIDDEN,
+                        "Only the requester and the approvers may mention people on a request.");
+            }
+            instance.comment(caller.id().value(), comment, mentioned, now);
+        });
     }
 
     @Override
@@ -396,7 +403,7 @@ class ApprovalInstances implements Approvals {
         if (text == null || text.isBlank()) {
             return null;
         }
-        String stripped = text.strip();
+        String stripped = PlainText.lineFeeds(text).strip();
         if (stripped.length() > MAX_COMMENT_LENGTH) {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
                     field + " may have at most " + MAX_COMMENT_LENGTH + " characters.");

@@ -188,8 +188,13 @@ class ApprovalTask {
         }
     }
 
+    /** Not this approver's turn any more (someone was added before them): their timeouts start again when it is. */
     void suspend() {
         state = State.WAITING;
+        activatedAt = null;
+        remindAt = null;
+        remindedAt = null;
+        escalateAt = null;
     }
 
     void decide(State outcome, String comment, Instant now) {

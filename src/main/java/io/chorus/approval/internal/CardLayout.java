@@ -1,6 +1,5 @@
 package io.chorus.approval.internal;
 
-import io.chorus.approval.FieldType;
 import io.chorus.approval.FlowNode;
 import io.chorus.approval.FormField;
 import io.chorus.approval.FormSchema;
@@ -27,14 +26,15 @@ final class CardLayout {
     private CardLayout() {
     }
 
-    static Card render(ApprovalInstance instance, FormSchema form, UUID viewer, Map<UUID, UserProfile> people) {
+    static Card render(ApprovalInstance instance, FormSchema form, UUID viewer, Map<UUID, UserProfile> people,
+            Map<UUID, String> departments) {
         List<Card.Field> fields = new ArrayList<>();
         fields.add(new Card.Field("Requester", name(instance.requesterId(), people)));
         JsonNode values = JsonMapper.shared().readTree(instance.form());
         for (FormField field : form.fields()) {
             JsonNode value = values.get(field.key());
             if (value != null && fields.size() < MAX_FIELDS) {
-                fields.add(new Card.Field(field.label(), clip(text(field, value, people))));
+                fields.add(new Card.Field(field.label(), clip(text(field, value, people, departments))));
             }
         }
         List<Card.Action> actions = new ArrayList<>();
@@ -47,7 +47,8 @@ final class CardLayout {
                 FlowNode node = instance.plan().step(step);
                 String deciders = String.join(", ", instance.pendingApprovers().stream()
                         .map(id -> name(id, people)).toList());
-                fields.add(new Card.Field("Current step", node.name() + (deciders.isEmpty() ? "" : " (" + deciders + ")")));
+                fields.add(new Card.Field("Current step",
+                        clip(node.name() + (deciders.isEmpty() ? "" : " (" + deciders + ")"))));
             }
             mine.ifPresent(task -> {
                 String base = "/api/v1/approvals/tasks/" + task.id();
@@ -73,7 +74,8 @@ final class CardLayout {
         };
     }
 
-    private static String text(FormField field, JsonNode value, Map<UUID, UserProfile> people) {
+    private static String text(FormField field, JsonNode value, Map<UUID, UserProfile> people,
+            Map<UUID, String> departments) {
         return switch (field.type()) {
             case MONEY -> value.get("currency").asString() + " " + value.get("amount").asString();
             case DATE_RANGE -> value.get("start").asString() + " – " + value.get("end").asString() + " ("
@@ -93,7 +95,8 @@ final class CardLayout {
                 yield summary.toString();
             }
             case NUMBER -> value.decimalValue().toPlainString();
-            default -> field.type() == FieldType.DEPARTMENT ? value.asString() : value.asString();
+            case DEPARTMENT -> departments.getOrDefault(UUID.fromString(value.asString()), value.asString());
+            default -> value.asString();
         };
     }
 
@@ -103,6 +106,6 @@ final class CardLayout {
     }
 
     private static String clip(String text) {
-        return text.length() <= MAX_VALUE ? text : text.substring(0, MAX_VALUE - 1) + "…";
+        return PlainText.clip(text, MAX_VALUE);
     }
 }

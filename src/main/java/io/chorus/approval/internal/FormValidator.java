@@ -129,7 +129,7 @@ class FormValidator {
             errors.add(new FieldError(path, "must be text."));
             return Optional.empty();
         }
-        String text = value.asString().strip();
+        String text = PlainText.lineFeeds(value.asString()).strip();
         int max = field.maxLength() != null ? field.maxLength()
                 : field.type() == FieldType.LONG_TEXT ? DEFAULT_LONG_TEXT_LENGTH : DEFAULT_TEXT_LENGTH;
         int min = field.minLength() == null ? 0 : field.minLength();

@@ -137,11 +137,10 @@ class InstanceQueries {
     }
 
     private static InstanceSummary summary(ResultSet rs) throws SQLException {
-        int step = rs.getInt("current_step");
         return new InstanceSummary(rs.getObject("id", UUID.class), rs.getObject("template_id", UUID.class),
                 rs.getString("title"), rs.getObject("requester_id", UUID.class),
                 rs.getObject("submitted_by", UUID.class), InstanceView.State.valueOf(rs.getString("state")),
-                rs.wasNull() ? null : step, instant(rs, "submitted_at"), instant(rs, "completed_at"));
+                rs.getObject("current_step", Integer.class), instant(rs, "submitted_at"), instant(rs, "completed_at"));
     }
 
     private static Timestamp timestamp(Instant instant) {

@@ -86,11 +86,7 @@ class OrgRouting implements Routing {
     }
 
     @Override
-    public Optional<UUID> successor(ApprovalInstance instance, UUID approver) {
-        return successor(instance, approver, Set.of());
-    }
-
-    private Optional<UUID> successor(ApprovalInstance instance, UUID approver, Collection<UUID> exclude) {
+    public Optional<UUID> successor(ApprovalInstance instance, UUID approver, Set<UUID> exclude) {
         List<UUID> chain = org.managerChain(UserId.of(approver), 5).stream().map(EmployeeSummary::userId).toList();
         Map<UUID, UserProfile> profiles = profiles(chain);
         Optional<UUID> manager = chain.stream().filter(user -> !exclude.contains(user)

@@ -22,6 +22,9 @@ interface Routing {
 
     Resolution resolve(ApprovalInstance instance, FlowNode node);
 
-    /** Who takes over a task from {@code approver}: their manager, or the fallbacks after that. */
-    Optional<UUID> successor(ApprovalInstance instance, UUID approver);
+    /**
+     * Who takes over a task from {@code approver}: their manager (or the next one up), else the
+     * fallbacks; never anyone in {@code exclude} (those who already have a task in the step).
+     */
+    Optional<UUID> successor(ApprovalInstance instance, UUID approver, java.util.Set<UUID> exclude);
 }
