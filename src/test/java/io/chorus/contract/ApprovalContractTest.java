@@ -196,6 +196,8 @@ class ApprovalContractTest {
         bob.post(instanceA + "/withdraw", null).problem(409, ApprovalProblems.INSTANCE_NOT_PENDING);
         carol.post(instanceA + "/comments", body("text", "Noted", "mentions", List.of(outsiderUser.id()))).ok();
         outsider.get(instanceA).ok();
+        outsider.post(instanceA + "/comments", body("text", "Passing it on", "mentions", List.of(oaUser.id())))
+                .problem(403, "FORBIDDEN");
         carol.post(instanceA + "/comments", body("text", "Who?", "mentions", List.of(NOBODY)))
                 .problem(422, ApprovalProblems.INVALID_APPROVER);
         carol.violating().post(instanceA + "/comments", body("mentions", List.of())).problem(400, "VALIDATION_FAILED");
