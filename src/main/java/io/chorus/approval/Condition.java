@@ -14,9 +14,11 @@ import java.util.List;
  * <li>{@code requester.department} with IN or NOT_IN and department ids as {@code values}: the
  *     requester's primary department is one of them or lies below one.</li>
  * </ul>
+ * A comparison of money names its {@code currency} (required unless the field allows exactly one):
+ * an amount in another currency does not satisfy it, so JPY 6,000 is not "more than 5,000 CNY".
  */
 public record Condition(List<Condition> all, List<Condition> any, String field, Operator op, BigDecimal number,
-        List<String> values) {
+        List<String> values, String currency) {
 
     public Condition {
         all = all == null ? null : List.copyOf(all);
@@ -35,18 +37,23 @@ public record Condition(List<Condition> all, List<Condition> any, String field, 
     }
 
     public static Condition compare(String field, Operator op, BigDecimal number) {
-        return new Condition(null, null, field, op, number, null);
+        return new Condition(null, null, field, op, number, null, null);
+    }
+
+    /** A comparison of a money field's amount in {@code currency}. */
+    public static Condition compare(String field, Operator op, BigDecimal number, String currency) {
+        return new Condition(null, null, field, op, number, null, currency);
     }
 
     public static Condition in(String field, List<String> values) {
-        return new Condition(null, null, field, Operator.IN, null, values);
+        return new Condition(null, null, field, Operator.IN, null, values, null);
     }
 
     public static Condition allOf(List<Condition> conditions) {
-        return new Condition(conditions, null, null, null, null, null);
+        return new Condition(conditions, null, null, null, null, null, null);
     }
 
     public static Condition anyOf(List<Condition> conditions) {
-        return new Condition(null, conditions, null, null, null, null);
+        return new Condition(null, conditions, null, null, null, null, null);
     }
 }

@@ -153,6 +153,35 @@ class ApprovalRoutingTest {
     }
 
     @Test
+    void moneyIsComparedInTheConditionsCurrencyOnly() {
+        FlowNode condition = FlowNode.condition("size", "By amount", List.of(
+                new FlowNode.Branch("Large", 1, Condition.compare("amount", Condition.Operator.GT,
+                        BigDecimal.valueOf(5000), "CNY"), List.of(FlowNode.approval("ceo", "CEO",
+                        ApproverRule.users(List.of(ceo.id())), Mode.SEQUENTIAL))),
+                new FlowNode.Branch("Otherwise", 0, null, List.of(FlowNode.approval("lead", "Lead",
+                        ApproverRule.manager(1), Mode.SEQUENTIAL)))));
+        TemplateView template = fixtures.template(List.of(condition));
+        java.util.function.Function<String, InstanceView> claim = money -> approvals.submit(as(bob),
+                new SubmitApproval(template.id(), json("""
+                        {"type": "Annual", "period": {"start": "2027-01-04", "end": "2027-01-04"}, "amount": %s}
+                        """.formatted(money)), Map.of(), null, null), null).instance();
+
+        assertThat(pendingApprovers(claim.apply("{\"currency\": \"CNY\", \"amount\": \"6000.00\"}")))
+                .containsExactly(ceo.id());
+        assertThat(pendingApprovers(claim.apply("{\"currency\": \"JPY\", \"amount\": \"6000\"}")))
+                .as("6,000 yen is not more than 5,000 yuan").containsExactly(lead.id());
+
+        FlowNode ambiguous = FlowNode.condition("size", "By amount", List.of(
+                new FlowNode.Branch("Large", 1, Condition.compare("amount", Condition.Operator.GT,
+                        BigDecimal.valueOf(5000)), List.of()),
+                new FlowNode.Branch("Otherwise", 0, null, List.of())));
+        assertThatThrownBy(() -> fixtures.template(List.of(ambiguous, FlowNode.approval("m", "M",
+                ApproverRule.manager(1), Mode.ANY)))).isInstanceOfSatisfying(ChorusProblem.class, problem ->
+                assertThat(problem.errors()).extracting(ChorusProblem.FieldError::field)
+                        .contains("flow[0].branches[0].when.currency"));
+    }
+
+    @Test
     void theRequesterAmongTheApproversIsSkippedOrHandedToTheirManager() {
         InstanceView skipped = submit(head, List.of(
                 FlowNode.approval("heads", "Heads", ApproverRule.departmentHead(engineering.value()), Mode.ANY),

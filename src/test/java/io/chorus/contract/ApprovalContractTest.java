@@ -334,7 +334,7 @@ class ApprovalContractTest {
                                 "remindAfter", "PT24H", "escalateAfter", "PT72H"),
                         body("id", "size", "kind", "CONDITION", "name", "How much", "branches", List.of(
                                 body("name", "Large", "priority", 1, "when", body("any", List.of(
-                                                body("field", "total", "op", "GT", "number", 5000),
+                                                body("field", "total", "op", "GT", "number", 5000, "currency", "CNY"),
                                                 body("all", List.of(body("field", "kind", "op", "IN",
                                                         "values", List.of("Travel"))))), "op", null),
                                         "nodes", List.of(body("id", "hr", "kind", "APPROVAL", "name", "HR",

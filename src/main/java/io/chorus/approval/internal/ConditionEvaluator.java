@@ -48,6 +48,20 @@ final class ConditionEvaluator {
         return Optional.empty();
     }
 
+    /** The MONEY field (or detail-table money column) a condition's field compares, if it compares money. */
+    static Optional<FormField> moneyField(FormSchema form, String field) {
+        String[] parts = field.split("\\.", -1);
+        Optional<FormField> first = form.field(parts[0]);
+        if (parts.length == 1) {
+            return first.filter(found -> found.type() == FieldType.MONEY);
+        }
+        if (parts.length == 3 && first.isPresent() && first.get().columns() != null) {
+            return first.get().columns().stream()
+                    .filter(column -> column.key().equals(parts[1]) && column.type() == FieldType.MONEY).findFirst();
+        }
+        return Optional.empty();
+    }
+
     /**
      * @param requesterDepartments the requester's primary department and its ancestors, as ids
      */
@@ -60,7 +74,8 @@ final class ConditionEvaluator {
         }
         Operand operand = operand(form, condition.field()).orElseThrow();
         return switch (operand) {
-            case NUMBER -> number(values, condition.field()).map(number -> compare(number, condition)).orElse(false);
+            case NUMBER -> number(values, condition.field(), condition.currency())
+                    .map(number -> compare(number, condition)).orElse(false);
             case CHOICE -> {
                 JsonNode chosen = values.get(condition.field());
                 boolean anyListed = false;
@@ -80,7 +95,8 @@ final class ConditionEvaluator {
         };
     }
 
-    private static Optional<BigDecimal> number(JsonNode values, String field) {
+    /** The value to compare; a money value only in {@code currency} (when given), else none. */
+    private static Optional<BigDecimal> number(JsonNode values, String field, String currency) {
         String[] parts = field.split("\\.");
         JsonNode value = values.get(parts[0]);
         if (value == null) {
@@ -95,6 +111,9 @@ final class ConditionEvaluator {
             }
         }
         if (value.isObject()) {
+            if (currency != null && !currency.equals(value.path("currency").asString())) {
+                return Optional.empty();
+            }
             value = value.get("amount");
         }
         return FormValidator.decimal(value);

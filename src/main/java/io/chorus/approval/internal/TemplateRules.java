@@ -275,7 +275,7 @@ public class TemplateRules {
             }
             return;
         }
-        if (condition.op() == null) {
+        if (condition.op() == null || condition.field() == null) {
             errors.add(new FieldError(at + ".op", "is required."));
             return;
         }
@@ -290,6 +290,7 @@ public class TemplateRules {
                 if (!condition.op().numeric() || condition.number() == null || condition.values() != null) {
                     errors.add(new FieldError(at, "compares a number: use GT, GE, LT, LE, EQ or NE with 'number'."));
                 }
+                currency(condition, ConditionEvaluator.moneyField(form, condition.field()), at, errors);
             }
             case CHOICE -> {
                 if (condition.op().numeric() || condition.values() == null || condition.values().isEmpty()
@@ -316,6 +317,26 @@ public class TemplateRules {
                     }
                 }
             }
+        }
+    }
+
+    /** Money is compared in one currency: the condition's, or the only one the field allows. */
+    private static void currency(Condition condition, Optional<FormField> money, String at, List<FieldError> errors) {
+        if (money.isEmpty()) {
+            if (condition.currency() != null) {
+                errors.add(new FieldError(at + ".currency", "only a comparison of money takes a currency."));
+            }
+            return;
+        }
+        List<String> allowed = money.get().currencies();
+        if (condition.currency() == null) {
+            if (allowed == null || allowed.size() != 1) {
+                errors.add(new FieldError(at + ".currency", "is required: " + condition.field()
+                        + " may hold several currencies."));
+            }
+        } else if (!currency(condition.currency()) || allowed != null && !allowed.contains(condition.currency())) {
+            errors.add(new FieldError(at + ".currency", condition.currency() + " is not a currency "
+                    + condition.field() + " allows."));
         }
     }
 

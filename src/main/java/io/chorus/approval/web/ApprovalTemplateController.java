@@ -77,7 +77,7 @@ class ApprovalTemplateController {
 
     /** A branch condition, as {@link Condition} describes it. */
     record When(List<@NotNull @Valid When> all, List<@NotNull @Valid When> any, String field,
-            Condition.Operator op, BigDecimal number, List<@NotNull String> values) {
+            Condition.Operator op, BigDecimal number, List<@NotNull String> values, String currency) {
     }
 
     record Settings(TemplateSettings.RequesterAsApprover requesterAsApprover, Boolean dedupeConsecutive) {
