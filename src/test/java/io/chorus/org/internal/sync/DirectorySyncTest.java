@@ -378,6 +378,10 @@ class DirectorySyncTest {
     @Test
     void anUnreachableKeycloakFailsTheRunAndChangesNothing() {
         succeeds(sync.run(SyncReport.Trigger.REQUEST));
+        // The directory's copies (active flags, member counts) follow account changes through events:
+        // let them settle, so "before" is what the failed run must leave alone.
+        await().atMost(SOON).until(() -> jdbc.sql("SELECT count(*) FROM event_publication WHERE completion_date IS NULL")
+                .query(Long.class).single() == 0);
         List<DepartmentNode> before = org.tree();
         List<AccountSummary> accountsBefore = accounts.all();
         OrgProperties.Sync settings = properties.sync();
