@@ -53,8 +53,8 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>It makes {@code users} users (dev tokens, so the instance must be in local mode and know
  * them: see {@link ChatLoadUsers}), opens conversations by {@code mix}, connects
  * {@code sessions} STOMP sessions per user, then sends Poisson-distributed messages at
- * {@code rate} per second in total, each from a random member (one of its sessions) to one of
- * its conversations. Sends follow the schedule whatever the server does: a send's latency is
+ * {@code rate} per second in total, each to a random conversation from a random member (one
+ * of its sessions). Sends follow the schedule whatever the server does: a send's latency is
  * counted from the time it was <em>scheduled</em>, so a server that falls behind is charged for
  * the queue it builds (no coordinated omission). Latencies count only sends scheduled after
  * the warm-up; delivery checks count every send.
@@ -202,6 +202,9 @@ public final class ChatLoad {
                                 "name", "Load " + runId + " #" + (++number),
                                 "memberIds", members.stream().skip(1).map(user -> user.id).toList()));
                 Conversation conversation = new Conversation(created.get("id").asString(), members);
+                if (conversations.stream().anyMatch(existing -> existing.id.equals(conversation.id))) {
+                    continue; // a direct chat of a pair met before: there is only one per pair
+                }
                 conversations.add(conversation);
                 for (User member : members) {
                     member.conversations.add(conversation);
@@ -218,7 +221,6 @@ public final class ChatLoad {
 
     /** The open loop: one thread, exponential gaps, each send stamped with its scheduled time. */
     private void sendOnSchedule(long start, long measureFrom, long end) {
-        List<User> senders = users.stream().filter(user -> !user.conversations.isEmpty()).toList();
         ThreadLocalRandom random = ThreadLocalRandom.current();
         String text = text(settings.textBytes);
         double meanGapNanos = 1e9 / settings.rate;
@@ -233,8 +235,10 @@ public final class ChatLoad {
             if (wait > 0) {
                 LockSupport.parkNanos(wait);
             }
-            User sender = senders.get(random.nextInt(senders.size()));
-            Conversation conversation = sender.conversations.get(random.nextInt(sender.conversations.size()));
+            // The conversation first, then one of its members: the mix's shares are shares of the
+            // traffic, and a group of 500 does not take most of it just because most users are in it.
+            Conversation conversation = conversations.get(random.nextInt(conversations.size()));
+            User sender = conversation.members.get(random.nextInt(conversation.members.size()));
             Session session = sender.sessions.get(random.nextInt(sender.sessions.size()));
             String clientMessageId = "load-" + runId + "-" + (++number);
             Send send = new Send(scheduled, scheduled >= measureFrom, conversation.members.size() * settings.sessions);
@@ -385,6 +389,8 @@ public final class ChatLoad {
         serverCost.put("postgresCpuSeconds", round(pgCpu, 2));
         serverCost.put("postgresCores", round(pgCpu / cpu.windowSeconds(), 2));
         serverCost.put("cpuMsPerMessage", measuredSends == 0 ? null : round((jvmCpu + pgCpu) * 1000 / measuredSends, 2));
+        // The generator shares the machine: what it takes, the server cannot have.
+        serverCost.put("generatorCores", round((cpu.generatorEnd - cpu.generatorStart) / cpu.windowSeconds(), 2));
         serverCost.put("jvmRssMbStart", round(cpu.rssStartKb / 1024.0, 1));
         serverCost.put("jvmRssMbEnd", round(cpu.rssEndKb / 1024.0, 1));
         serverCost.put("jvmRssMbPeak", round(cpu.rssPeakKb / 1024.0, 1));
@@ -814,7 +820,7 @@ public final class ChatLoad {
         private final ServerProcesses server;
         private final long from;
         private final long to;
-        double jvmStart, jvmEnd, pgStart, pgEnd;
+        double jvmStart, jvmEnd, pgStart, pgEnd, generatorStart, generatorEnd;
         long startedAt, endedAt;
         long rssStartKb, rssEndKb, rssPeakKb;
 
@@ -831,6 +837,7 @@ public final class ChatLoad {
             LockSupport.parkNanos(from - System.nanoTime());
             startedAt = System.nanoTime();
             jvmStart = server.jvmCpuSeconds();
+            generatorStart = ServerProcesses.cpuSeconds(ProcessHandle.current().pid(), false);
             pgStart = server.postgresCpuSeconds();
             rssStartKb = server.rssKb();
             rssPeakKb = rssStartKb;
@@ -840,6 +847,7 @@ public final class ChatLoad {
             }
             endedAt = System.nanoTime();
             jvmEnd = server.jvmCpuSeconds();
+            generatorEnd = ServerProcesses.cpuSeconds(ProcessHandle.current().pid(), false);
             pgEnd = server.postgresCpuSeconds();
             rssEndKb = server.rssKb();
         }
