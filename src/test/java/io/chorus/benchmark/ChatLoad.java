@@ -391,6 +391,11 @@ public final class ChatLoad {
         serverCost.put("cpuMsPerMessage", measuredSends == 0 ? null : round((jvmCpu + pgCpu) * 1000 / measuredSends, 2));
         // The generator shares the machine: what it takes, the server cannot have.
         serverCost.put("generatorCores", round((cpu.generatorEnd - cpu.generatorStart) / cpu.windowSeconds(), 2));
+        // Everything else that ran meanwhile (another build, say): the figures are only as good as this is small.
+        double machine = cpu.machineEnd - cpu.machineStart;
+        serverCost.put("machineBusyCores", round(machine / cpu.windowSeconds(), 2));
+        serverCost.put("otherCores", round((machine - jvmCpu - pgCpu - (cpu.generatorEnd - cpu.generatorStart))
+                / cpu.windowSeconds(), 2));
         serverCost.put("jvmRssMbStart", round(cpu.rssStartKb / 1024.0, 1));
         serverCost.put("jvmRssMbEnd", round(cpu.rssEndKb / 1024.0, 1));
         serverCost.put("jvmRssMbPeak", round(cpu.rssPeakKb / 1024.0, 1));
@@ -820,7 +825,7 @@ public final class ChatLoad {
         private final ServerProcesses server;
         private final long from;
         private final long to;
-        double jvmStart, jvmEnd, pgStart, pgEnd, generatorStart, generatorEnd;
+        double jvmStart, jvmEnd, pgStart, pgEnd, generatorStart, generatorEnd, machineStart, machineEnd;
         long startedAt, endedAt;
         long rssStartKb, rssEndKb, rssPeakKb;
 
@@ -838,6 +843,7 @@ public final class ChatLoad {
             startedAt = System.nanoTime();
             jvmStart = server.jvmCpuSeconds();
             generatorStart = ServerProcesses.cpuSeconds(ProcessHandle.current().pid(), false);
+            machineStart = machineBusySeconds();
             pgStart = server.postgresCpuSeconds();
             rssStartKb = server.rssKb();
             rssPeakKb = rssStartKb;
@@ -848,12 +854,30 @@ public final class ChatLoad {
             endedAt = System.nanoTime();
             jvmEnd = server.jvmCpuSeconds();
             generatorEnd = ServerProcesses.cpuSeconds(ProcessHandle.current().pid(), false);
+            machineEnd = machineBusySeconds();
             pgEnd = server.postgresCpuSeconds();
             rssEndKb = server.rssKb();
         }
 
         double windowSeconds() {
             return (endedAt - startedAt) / 1e9;
+        }
+
+        /** CPU seconds the whole machine was busy (all but idle and I/O wait), from /proc/stat. */
+        static double machineBusySeconds() {
+            try {
+                String[] f = Files.readAllLines(Path.of("/proc/stat")).getFirst().trim().split("\\s+");
+                long busy = 0;
+                for (int i = 1; i < f.length; i++) {
+                    // user nice system idle iowait irq softirq steal guest guest_nice; guests are in user already.
+                    if (i != 4 && i != 5 && i < 9) {
+                        busy += Long.parseLong(f[i]);
+                    }
+                }
+                return busy / 100.0;
+            } catch (IOException | RuntimeException unavailable) {
+                return 0;
+            }
         }
 
         double jvmCpuSeconds() {
