@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,11 +29,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.HdrHistogram.Recorder;
+import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.StringMessageConverter;
 import org.springframework.messaging.simp.stomp.StompFrameHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
@@ -103,7 +108,7 @@ public final class ChatLoad {
         // Frames stay text: JSON is parsed here, and sent as written (the server wants application/json).
         stompClient.setMessageConverter(new StringMessageConverter() {
             @Override
-            protected boolean supportsMimeType(org.springframework.messaging.MessageHeaders headers) {
+            protected boolean supportsMimeType(MessageHeaders headers) {
                 return true;
             }
         });
@@ -176,7 +181,7 @@ public final class ChatLoad {
             String username = ChatLoadUsers.PREFIX + i;
             String token = token(username);
             JsonNode me = rest("GET", "/api/v1/me", token, null);
-            users.add(new User(i - 1, username, token, me.get("id").asString()));
+            users.add(new User(username, token, me.get("id").asString()));
         }
         // Members are taken in turn from a shuffled ring of users, so memberships spread evenly
         // (20 groups of 10 out of 200 users: everyone in exactly one group).
@@ -359,7 +364,7 @@ public final class ChatLoad {
         counts.put("ackedAsDuplicate", ackedDuplicate.sum());
         counts.put("errors", errorTotal);
         counts.put("errorsByCode", new TreeMap<>(errors.entrySet().stream()
-                .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().sum()))));
+                .collect(Collectors.toMap(Map.Entry::getKey, entry -> entry.getValue().sum()))));
         counts.put("unanswered", sends.values().stream().filter(send -> !send.settled.get()).count());
         counts.put("expectedCopies", expected);
         counts.put("deliveredCopies", deliveredSum);
@@ -543,7 +548,7 @@ public final class ChatLoad {
         return session;
     }
 
-    private void subscribe(StompSession stomp, String destination, java.util.function.Consumer<JsonNode> handler,
+    private void subscribe(StompSession stomp, String destination, Consumer<JsonNode> handler,
             CountDownLatch subscribed) {
         StompHeaders headers = new StompHeaders();
         headers.setDestination(destination);
@@ -563,15 +568,13 @@ public final class ChatLoad {
     }
 
     private static final class User {
-        final int index;
         final String username;
         final String token;
         final String id;
         final List<Conversation> conversations = new ArrayList<>();
         final List<Session> sessions = new ArrayList<>();
 
-        User(int index, String username, String token, String id) {
-            this.index = index;
+        User(String username, String token, String id) {
             this.username = username;
             this.token = token;
             this.id = id;
@@ -608,7 +611,7 @@ public final class ChatLoad {
         final long scheduled;
         final boolean measured;
         final int expectedCopies;
-        final java.util.concurrent.atomic.AtomicBoolean settled = new java.util.concurrent.atomic.AtomicBoolean();
+        final AtomicBoolean settled = new AtomicBoolean();
         volatile boolean acked;
         final AtomicInteger copies = new AtomicInteger();
 
@@ -733,7 +736,7 @@ public final class ChatLoad {
          * (another user's process, say): then pass {@code -Dpid}.
          */
         static long listening(int port) throws IOException {
-            Set<String> inodes = new java.util.HashSet<>();
+            Set<String> inodes = new HashSet<>();
             for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
                 Path file = Path.of(table);
                 if (!Files.exists(file)) {
