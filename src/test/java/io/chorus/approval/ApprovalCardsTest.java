@@ -1,7 +1,7 @@
 package io.chorus.approval;
 
 import static io.chorus.approval.ApprovalFixtures.as;
-import static io.chorus.approval.ApprovalFlowTest.pendingTask;
+import static io.chorus.approval.ApprovalFixtures.pendingTask;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chorus.approval.FlowNode.Mode;

@@ -19,7 +19,7 @@ import tools.jackson.databind.json.JsonMapper;
  * departments, heads and managers through the org module's API, templates through the approval
  * module's. Each test builds its own small company, so tests never see each other's data.
  */
-final class ApprovalFixtures {
+public final class ApprovalFixtures {
 
     private final TestClients clients;
     private final OrgChart chart;
@@ -63,10 +63,24 @@ final class ApprovalFixtures {
         return clients.user(prefix);
     }
 
-    static CurrentUser as(TestUser user, Role... roles) {
+    /** {@code user} as a caller, an employee with {@code roles} besides. */
+    public static CurrentUser as(TestUser user, Role... roles) {
         Set<Role> all = new java.util.HashSet<>(Arrays.asList(roles));
         all.add(Role.EMPLOYEE);
         return new CurrentUser(UserId.of(user.id()), user.username(), "Test " + user.username(), all);
+    }
+
+    /** The id of {@code approver}'s pending task on the request; fails the test when there is none. */
+    public static UUID pendingTask(InstanceView instance, TestUser approver) {
+        return instance.tasks().stream().filter(task -> task.state().equals("PENDING")
+                && task.approverId().equals(approver.id())).findFirst()
+                .orElseThrow(() -> new AssertionError(approver.username() + " has no pending task in " + instance))
+                .id();
+    }
+
+    public static List<UUID> pendingApprovers(InstanceView instance) {
+        return instance.tasks().stream().filter(task -> task.state().equals("PENDING"))
+                .map(InstanceView.Task::approverId).toList();
     }
 
     CurrentUser adminUser() {

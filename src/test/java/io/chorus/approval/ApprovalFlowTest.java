@@ -1,6 +1,8 @@
 package io.chorus.approval;
 
 import static io.chorus.approval.ApprovalFixtures.as;
+import static io.chorus.approval.ApprovalFixtures.pendingApprovers;
+import static io.chorus.approval.ApprovalFixtures.pendingTask;
 import static io.chorus.approval.ApprovalFixtures.leave;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -280,15 +282,5 @@ class ApprovalFlowTest {
         InstanceView done = approvals.approve(as(lead), pendingTask(running, lead), null);
         assertThat(done.templateVersion()).isEqualTo(1);
         assertThat(done.state()).isEqualTo(InstanceView.State.APPROVED);
-    }
-
-    static List<UUID> pendingApprovers(InstanceView instance) {
-        return instance.tasks().stream().filter(task -> task.state().equals("PENDING"))
-                .map(InstanceView.Task::approverId).toList();
-    }
-
-    static UUID pendingTask(InstanceView instance, TestUser approver) {
-        return instance.tasks().stream().filter(task -> task.state().equals("PENDING")
-                && task.approverId().equals(approver.id())).findFirst().orElseThrow().id();
     }
 }

@@ -3,8 +3,8 @@ package io.chorus.approval;
 import static io.chorus.approval.ApprovalFixtures.as;
 import static io.chorus.approval.ApprovalFixtures.json;
 import static io.chorus.approval.ApprovalFixtures.leave;
-import static io.chorus.approval.ApprovalFlowTest.pendingApprovers;
-import static io.chorus.approval.ApprovalFlowTest.pendingTask;
+import static io.chorus.approval.ApprovalFixtures.pendingApprovers;
+import static io.chorus.approval.ApprovalFixtures.pendingTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,5 +1,7 @@
 package io.chorus.audit;
 
+import static io.chorus.approval.ApprovalFixtures.as;
+import static io.chorus.approval.ApprovalFixtures.pendingTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -17,7 +19,6 @@ import io.chorus.approval.TemplateDefinition;
 import io.chorus.approval.TemplateSettings;
 import io.chorus.approval.TemplateView;
 import io.chorus.approval.Templates;
-import io.chorus.identity.CurrentUser;
 import io.chorus.identity.Role;
 import io.chorus.identity.UserId;
 import io.chorus.org.DepartmentId;
@@ -27,10 +28,8 @@ import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -257,17 +256,6 @@ class ApprovalAuditTest {
         assertThat(entry.get("actorType").asString()).as("%s actor type", entry.get("action")).isEqualTo("USER");
         assertThat(entry.get("actorId").asString()).as("%s actor", entry.get("action"))
                 .isEqualTo(user.id().toString());
-    }
-
-    private static UUID pendingTask(InstanceView instance, TestUser approver) {
-        return instance.tasks().stream().filter(task -> task.state().equals("PENDING")
-                && task.approverId().equals(approver.id())).findFirst().orElseThrow().id();
-    }
-
-    private static CurrentUser as(TestUser user, Role... extra) {
-        Set<Role> all = new HashSet<>(List.of(extra));
-        all.add(Role.EMPLOYEE);
-        return new CurrentUser(UserId.of(user.id()), user.username(), "Test " + user.username(), all);
     }
 
     private static FormSchema leaveForm() {

@@ -1,8 +1,8 @@
 package io.chorus.approval.internal;
 
-import static io.chorus.approval.internal.Company.as;
+import static io.chorus.approval.ApprovalFixtures.as;
 import static io.chorus.approval.internal.Company.count;
-import static io.chorus.approval.internal.Company.pendingTask;
+import static io.chorus.approval.ApprovalFixtures.pendingTask;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.groups.Tuple.tuple;
 

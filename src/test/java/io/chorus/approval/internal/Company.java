@@ -1,5 +1,6 @@
 package io.chorus.approval.internal;
 
+import io.chorus.approval.ApprovalFixtures;
 import io.chorus.approval.Approvals;
 import io.chorus.approval.FieldType;
 import io.chorus.approval.FlowNode;
@@ -18,11 +19,8 @@ import io.chorus.org.DepartmentId;
 import io.chorus.org.OrgChart;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
-import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.json.JsonMapper;
@@ -65,14 +63,8 @@ final class Company {
         chart.setManager(UserId.of(user.id()), UserId.of(manager.id()), null);
     }
 
-    static CurrentUser as(TestUser user, Role... roles) {
-        Set<Role> all = new HashSet<>(Arrays.asList(roles));
-        all.add(Role.EMPLOYEE);
-        return new CurrentUser(UserId.of(user.id()), user.username(), "Test " + user.username(), all);
-    }
-
     CurrentUser admin() {
-        return as(admin, Role.ORG_ADMIN);
+        return ApprovalFixtures.as(admin, Role.ORG_ADMIN);
     }
 
     TemplateView template(List<FlowNode> flow) {
@@ -82,20 +74,13 @@ final class Company {
     }
 
     InstanceView submit(TestUser requester, TemplateView template) {
-        return approvals.submit(as(requester), new SubmitApproval(template.id(),
+        return approvals.submit(ApprovalFixtures.as(requester), new SubmitApproval(template.id(),
                 JsonMapper.shared().readTree("{\"reason\": \"Family visit\"}"), Map.of(), null, null), null).instance();
     }
 
     /** The instance as an org_admin sees it: everything, whoever took part. */
     InstanceView reload(UUID instanceId) {
         return approvals.get(admin(), instanceId);
-    }
-
-    static UUID pendingTask(InstanceView instance, TestUser approver) {
-        return instance.tasks().stream().filter(task -> task.state().equals("PENDING")
-                && task.approverId().equals(approver.id())).findFirst()
-                .orElseThrow(() -> new AssertionError(approver.username() + " has no pending task in " + instance))
-                .id();
     }
 
     static long count(InstanceView instance, String action) {
