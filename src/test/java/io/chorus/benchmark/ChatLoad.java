@@ -1,5 +1,7 @@
 package io.chorus.benchmark;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
 import java.lang.reflect.Type;
 import java.net.URI;
@@ -31,11 +33,14 @@ import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
+import org.awaitility.core.ConditionTimeoutException;
 import org.HdrHistogram.Recorder;
 import org.springframework.messaging.MessageHeaders;
 import org.springframework.messaging.converter.StringMessageConverter;
@@ -72,7 +77,8 @@ import tools.jackson.databind.json.JsonMapper;
  * its main class {@code io.chorus.ChorusApplication} when not given) and CPU of the PostgreSQL
  * server and its backends (the postmaster of {@code dataDir}); commits and row writes from
  * {@code pg_stat_database} / {@code pg_stat_user_tables} over the whole send period (warm-up
- * included, after a {@code settle} wait so that after-commit work and lagging statistics are in),
+ * included, once the table statistics stayed still for {@code settle}, so that after-commit work and
+ * lagging statistics are in),
  * divided by the messages acknowledged in it.
  *
  * <p>Run against a local instance started with the load users:
@@ -154,9 +160,9 @@ public final class ChatLoad {
         sendOnSchedule(start, measureFrom, end);
         long lastSend = System.nanoTime();
         cpu.join();
-        boolean complete = drain(lastSend);
+        boolean complete = drain();
         long drained = System.nanoTime() - lastSend;
-        Thread.sleep(settings.settle.toMillis());
+        awaitQuietStatistics(server.dbUrl());
         DbStats dbAfter = DbStats.sample(server.dbUrl());
 
         Map<String, Object> report = report(cpu, dbBefore, dbAfter, complete, drained);
@@ -259,15 +265,32 @@ public final class ChatLoad {
     }
 
     /** Waits until every send is answered and every copy arrived, or {@code drain} has passed. */
-    private boolean drain(long lastSend) throws InterruptedException {
-        long deadline = lastSend + settings.drain.toNanos();
-        while (System.nanoTime() < deadline) {
-            if (outstanding() == 0) {
-                return true;
-            }
-            Thread.sleep(50);
+    private boolean drain() {
+        try {
+            await("every answer and every copy").atMost(settings.drain).pollInterval(Duration.ofMillis(50))
+                    .until(() -> outstanding() == 0);
+            return true;
+        } catch (ConditionTimeoutException stillOutstanding) {
+            return false;
         }
-        return outstanding() == 0;
+    }
+
+    /**
+     * Waits until the table write counters have not moved for {@code settle}: after-commit work
+     * (audit, search) is done and PostgreSQL, which reports an idle backend's statistics up to
+     * 10 s late, has reported it. (Commit counters move with every sample, so they cannot tell.)
+     */
+    private void awaitQuietStatistics(String dbUrl) {
+        AtomicReference<Map<String, Long>> last = new AtomicReference<>(DbStats.sample(dbUrl).writesByTable());
+        AtomicLong quietSince = new AtomicLong(System.nanoTime());
+        await("table statistics at rest").atMost(settings.settle.multipliedBy(10)).pollInterval(Duration.ofSeconds(1))
+                .until(() -> {
+                    Map<String, Long> now = DbStats.sample(dbUrl).writesByTable();
+                    if (!now.equals(last.getAndSet(now))) {
+                        quietSince.set(System.nanoTime());
+                    }
+                    return System.nanoTime() - quietSince.get() >= settings.settle.toNanos();
+                });
     }
 
     private long outstanding() {
