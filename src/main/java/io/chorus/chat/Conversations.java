@@ -295,7 +295,7 @@ public class Conversations {
     /** Tells the other members' open sessions that the caller is typing; nothing is stored. */
     public void typing(UserId me, ConversationId id) {
         member(me, id);
-        List<UUID> others = members.memberIds(id.value()).stream().filter(user -> !user.equals(me.value())).toList();
+        List<UUID> others = members.recipients(id.value()).stream().filter(user -> !user.equals(me.value())).toList();
         events.publishEvent(LiveDelivery.toUsers(id.value(), others, new LiveEvent.Typing(id.value(), me.value())));
     }
 

@@ -8,12 +8,14 @@ import io.chorus.support.TestUser;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Predicate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
 /** Steps the audit tests share: officers, queries that walk every page, waiting for entries to be chained. */
-final class AuditSetup {
+public final class AuditSetup {
 
     private final TestClients clients;
     private final AuditTrail trail;
@@ -58,6 +60,17 @@ final class AuditSetup {
     List<String> actions(List<JsonNode> entries) {
         return entries.stream().map(entry -> entry.get("action").asString()).toList();
     }
+
+    /**
+     * The first of a range of message ids no real message has (far above them) and no other
+     * caller gets: a made-up MessagePosted must not share its audit key with a real one.
+     */
+    public static long unusedMessageIds() {
+        return FAKE_IDS.addAndGet(1_000_000);
+    }
+
+    private static final AtomicLong FAKE_IDS = new AtomicLong(
+            ThreadLocalRandom.current().nextLong(1L << 40, 1L << 50));
 
     long pending() {
         return jdbc.sql("SELECT count(*) FROM audit.pending_entry").query(Long.class).single();

@@ -18,6 +18,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.stream.LongStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -119,6 +120,7 @@ class AuditTrailTest {
         UUID conversation = UUID.randomUUID();
         int threads = 16;
         int perThread = 625;
+        long ids = AuditSetup.unusedMessageIds();
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> done = new ArrayList<>();
         for (int t = 0; t < threads; t++) {
@@ -127,7 +129,7 @@ class AuditTrailTest {
                 for (int i = 0; i < perThread; i++) {
                     long n = (long) thread * perThread + i + 1;
                     transactions.executeWithoutResult(status -> events.publishEvent(new ChatEvents.MessagePosted(
-                            ConversationId.of(conversation), n, n, UserId.of(UUID.randomUUID()), "load " + n,
+                            ConversationId.of(conversation), ids + n, n, UserId.of(UUID.randomUUID()), "load " + n,
                             Instant.now())));
                 }
             }));
@@ -157,18 +159,20 @@ class AuditTrailTest {
     void aRedeliveredEventIsRecordedOnce() {
         TestUser officer = audit.officer();
         UUID conversation = UUID.randomUUID();
-        var posted = new ChatEvents.MessagePosted(ConversationId.of(conversation), 1, 1,
+        long ids = AuditSetup.unusedMessageIds();
+        var posted = new ChatEvents.MessagePosted(ConversationId.of(conversation), ids + 1, 1,
                 UserId.of(UUID.randomUUID()), "twice", Instant.now());
         transactions.executeWithoutResult(status -> events.publishEvent(posted));
         audit.awaitEntries(officer, "conversationId=" + conversation, found -> found.size() == 1);
         transactions.executeWithoutResult(status -> events.publishEvent(posted));
         transactions.executeWithoutResult(status -> events.publishEvent(new ChatEvents.MessagePosted(
-                ConversationId.of(conversation), 2, 2, posted.sender(), "other", Instant.now())));
+                ConversationId.of(conversation), ids + 2, 2, posted.sender(), "other", Instant.now())));
 
         List<JsonNode> entries = audit.awaitEntries(officer, "conversationId=" + conversation,
                 found -> found.size() >= 2);
 
-        assertThat(entries).extracting(entry -> entry.get("targetId").asString()).containsExactly("1", "2");
+        assertThat(entries).extracting(entry -> entry.get("targetId").asString())
+                .containsExactly(Long.toString(ids + 1), Long.toString(ids + 2));
     }
 
     @Test
@@ -229,10 +233,11 @@ class AuditTrailTest {
     void pagesFollowTheChainWithoutRepeatsOrGaps() {
         TestUser officer = audit.officer();
         UUID conversation = UUID.randomUUID();
+        long ids = AuditSetup.unusedMessageIds();
         for (int i = 1; i <= 7; i++) {
             long n = i;
             transactions.executeWithoutResult(status -> events.publishEvent(new ChatEvents.MessagePosted(
-                    ConversationId.of(conversation), n, n, UserId.of(UUID.randomUUID()), "m", Instant.now())));
+                    ConversationId.of(conversation), ids + n, n, UserId.of(UUID.randomUUID()), "m", Instant.now())));
         }
         audit.awaitEntries(officer, "conversationId=" + conversation, found -> found.size() == 7);
 
@@ -248,6 +253,7 @@ class AuditTrailTest {
         } while (cursor != null);
 
         assertThat(pages).isEqualTo(3);
-        assertThat(seen).containsExactlyInAnyOrder("1", "2", "3", "4", "5", "6", "7").doesNotHaveDuplicates();
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(LongStream.rangeClosed(ids + 1, ids + 7)
+                .mapToObj(Long::toString).toList()).doesNotHaveDuplicates();
     }
 }

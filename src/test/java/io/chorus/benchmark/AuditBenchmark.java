@@ -25,6 +25,7 @@ import java.util.UUID;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -70,13 +71,15 @@ public final class AuditBenchmark {
         ExecutorService pool = Executors.newFixedThreadPool(threads);
         List<Future<?>> done = new ArrayList<>();
         int perThread = events / threads;
+        // Audit keys a message's entry by its id: ids far above real ones, fresh on every run.
+        long ids = ThreadLocalRandom.current().nextLong(1L << 40, 1L << 60);
         for (int t = 0; t < threads; t++) {
             int thread = t;
             done.add(pool.submit(() -> {
                 for (int i = 0; i < perThread; i++) {
                     long n = (long) thread * perThread + i + 1;
                     transactions.executeWithoutResult(status -> publisher.publishEvent(new ChatEvents.MessagePosted(
-                            ConversationId.of(conversation), n, n, UserId.of(UUID.randomUUID()), "bench " + n,
+                            ConversationId.of(conversation), ids + n, n, UserId.of(UUID.randomUUID()), "bench " + n,
                             Instant.now())));
                 }
             }));

@@ -35,6 +35,12 @@ class StompLiveEventsTest {
         try (StompTestClient aliceLive = clients.stomp(alice);
                 StompTestClient bobLive = clients.stomp(bob);
                 StompTestClient carolLive = clients.stomp(carol)) {
+            // A message first: fan-out now knows the group's members, and must forget Bob.
+            aliceLive.sendMessage(group, "before", "before the removal");
+            assertThat(bobLive.awaitEvent("message.posted").get("message").get("text").asString())
+                    .isEqualTo("before the removal");
+            carolLive.awaitEvent("message.posted");
+            aliceLive.awaitAck();
             clients.rest(alice).delete("/api/v1/conversations/" + group + "/members/" + bob.id()).status(204);
 
             JsonNode removed = bobLive.awaitEvent("member.removed");
@@ -48,6 +54,29 @@ class StompLiveEventsTest {
             bobLive.sendMessage(group, "still-here", "can I still post?");
             assertThat(bobLive.awaitError().get("code").asString()).isEqualTo(ChatProblems.NOT_A_MEMBER);
             assertThat(bobLive.drainAcks()).isEmpty();
+        }
+    }
+
+    @Test
+    void aMemberAddedToABusyGroupReceivesItsNextMessage() {
+        TestUser alice = clients.user("alice");
+        TestUser bob = clients.user("bob");
+        TestUser dave = clients.user("dave");
+        String group = group(alice, "Growing", bob);
+
+        try (StompTestClient aliceLive = clients.stomp(alice);
+                StompTestClient bobLive = clients.stomp(bob);
+                StompTestClient daveLive = clients.stomp(dave)) {
+            aliceLive.sendMessage(group, "first", "before Dave");
+            bobLive.awaitEvent("message.posted");
+            clients.rest(alice).post("/api/v1/conversations/" + group + "/members",
+                    body("userIds", List.of(dave.id()))).ok();
+            aliceLive.sendMessage(group, "second", "Dave is in");
+
+            assertThat(daveLive.awaitEvent("message.posted").get("message").get("text").asString())
+                    .isEqualTo("Dave is in");
+            assertThat(bobLive.awaitEvent("message.posted").get("message").get("text").asString())
+                    .isEqualTo("Dave is in");
         }
     }
 

@@ -22,35 +22,43 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.jdbc.core.simple.JdbcClient;
 
 /**
- * The application goes down after a message committed but before the audit listener could
- * record it (the listener is held on a table lock when the context stops). The message's event
- * waits in the publication registry, and after the restart its audit entry is there, once.
+ * The application goes down after a message committed but before its side effects were
+ * finished: the chain writer is held on the chain head's lock and the search indexer on the
+ * documents table. A message's audit entry and search document are queued in the message's own
+ * transaction, so after the restart each is there exactly once; so is the entry of the group's
+ * creation, which travels through the publication registry instead.
  */
 class AuditAfterCrashTest {
 
     @Test
-    void aMessageSentJustBeforeACrashIsAuditedAfterRestart(@TempDir Path dataDirectory) throws Exception {
+    void aMessageSentJustBeforeACrashIsAuditedAndIndexedOnceAfterRestart(@TempDir Path dataDirectory)
+            throws Exception {
         long messageId;
         UUID conversation;
         try (ConfigurableApplicationContext first = EventPublicationRecoveryTest.start(dataDirectory)) {
             JdbcClient jdbc = first.getBean(JdbcClient.class);
             Connection blocker = first.getBean(DataSource.class).getConnection();
             blocker.setAutoCommit(false);
-            try (Statement lock = blocker.createStatement()) {
-                // Reads still work; the listener's insert into pending entries waits.
-                lock.execute("LOCK TABLE audit.pending_entry IN EXCLUSIVE MODE");
-            }
             UserId author = UserId.of(UUID.randomUUID());
-            var group = first.getBean(Conversations.class).createGroup(author, "Before the crash", List.of());
-            conversation = group.id();
-            messageId = first.getBean(Messages.class).send(new SendMessage(ConversationId.of(group.id()), author,
-                    "crash-audit-1", "Sent just before the crash", null)).message().id();
-            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("""
-                    SELECT count(*) FROM pg_stat_activity
-                    WHERE wait_event_type = 'Lock' AND query LIKE '%INSERT INTO audit.pending_entry%'
-                    """).query(Long.class).single() > 0);
-            assertThat(entriesFor(jdbc, messageId)).isZero();
-            // The context closes with the listener still waiting: its transaction never commits.
+            try (Statement lock = blocker.createStatement()) {
+                // Reads and inserts still work; chaining and indexing wait.
+                lock.execute("LOCK TABLE audit.chain_head IN EXCLUSIVE MODE");
+                lock.execute("LOCK TABLE search.message_doc IN EXCLUSIVE MODE");
+                conversation = first.getBean(Conversations.class).createGroup(author, "Before the crash", List.of())
+                        .id();
+                messageId = first.getBean(Messages.class).send(new SendMessage(ConversationId.of(conversation),
+                        author, "crash-audit-1", "Sent just before the crash", null)).message().id();
+                assertThat(jdbc.sql("SELECT count(*) FROM audit.pending_entry WHERE event_key = :key")
+                        .param("key", "message.posted:" + messageId).query(Long.class).single())
+                        .as("queued with the message").isEqualTo(1);
+                assertThat(jdbc.sql("SELECT count(*) FROM search.pending_message WHERE message_id = :id")
+                        .param("id", messageId).query(Long.class).single()).as("queued with the message")
+                        .isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(30)).until(() -> waitingOn(jdbc, "audit.chain_head") > 0
+                    && waitingOn(jdbc, "search.message_doc") > 0);
+            assertThat(entriesFor(jdbc, "message.posted", Long.toString(messageId))).isZero();
+            // The context closes with the writers still waiting: their transactions never commit.
         }
 
         try (ConfigurableApplicationContext second = EventPublicationRecoveryTest.start(dataDirectory)) {
@@ -58,20 +66,32 @@ class AuditAfterCrashTest {
             AuditTrail trail = second.getBean(AuditTrail.class);
             await().atMost(Duration.ofSeconds(60)).until(() -> {
                 trail.flush();
-                return entriesFor(jdbc, messageId) == 1;
+                return entriesFor(jdbc, "message.posted", Long.toString(messageId)) == 1
+                        && entriesFor(jdbc, "conversation.created", conversation.toString()) == 1;
             });
-            assertThat(jdbc.sql("SELECT count(*) FROM audit.entry WHERE conversation_id = :c AND action = "
-                    + "'conversation.created'").param("c", conversation).query(Long.class).single())
-                    .as("the group's creation, held up the same way").isEqualTo(1);
+            await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql(
+                    "SELECT count(*) FROM search.message_doc WHERE message_id = :id").param("id", messageId)
+                    .query(Long.class).single() == 1);
             await().atMost(Duration.ofSeconds(30)).until(() -> jdbc.sql("SELECT count(*) FROM event_publication "
                     + "WHERE completion_date IS NULL AND listener_id LIKE '%ChatActivity%'")
                     .query(Long.class).single() == 0);
-            assertThat(entriesFor(jdbc, messageId)).as("recorded once").isEqualTo(1);
+            trail.flush();
+            assertThat(entriesFor(jdbc, "message.posted", Long.toString(messageId))).as("recorded once").isEqualTo(1);
+            assertThat(entriesFor(jdbc, "conversation.created", conversation.toString())).isEqualTo(1);
+            assertThat(jdbc.sql("SELECT count(*) FROM audit.pending_entry").query(Long.class).single()).isZero();
         }
     }
 
-    private static long entriesFor(JdbcClient jdbc, long messageId) {
-        return jdbc.sql("SELECT count(*) FROM audit.entry WHERE action = 'message.posted' AND target_id = :id")
-                .param("id", Long.toString(messageId)).query(Long.class).single();
+    private static long waitingOn(JdbcClient jdbc, String table) {
+        return jdbc.sql("""
+                SELECT count(*) FROM pg_locks l JOIN pg_class c ON c.oid = l.relation
+                JOIN pg_namespace n ON n.oid = c.relnamespace
+                WHERE NOT l.granted AND n.nspname || '.' || c.relname = :table
+                """).param("table", table).query(Long.class).single();
+    }
+
+    private static long entriesFor(JdbcClient jdbc, String action, String target) {
+        return jdbc.sql("SELECT count(*) FROM audit.entry WHERE action = :action AND target_id = :id")
+                .param("action", action).param("id", target).query(Long.class).single();
     }
 }

@@ -16,6 +16,12 @@ public record AuditProperties(
         @Min(1) @Max(10_000) @DefaultValue("500") int chainBatchSize,
         /** How often the chain writer looks for pending entries it was not woken for (other nodes, restarts). */
         @DefaultValue("1s") Duration chainInterval,
+        /**
+         * How long a woken chain writer waits before it drains, so that the entries of many
+         * messages go into one transaction instead of one each (a bound on how late an entry is
+         * chained, not on when it is safe: it is durable once its message commits).
+         */
+        @DefaultValue("25ms") Duration chainLinger,
         /** The largest page of entries one query returns. */
         @Min(1) @Max(1000) @DefaultValue("200") int maxPageSize,
         /**

@@ -52,29 +52,35 @@ public class ChainWriter implements SmartLifecycle {
         this.clock = clock;
     }
 
-    /** Asks for a drain soon; many wakes while one is queued make one drain. */
+    /**
+     * Asks for a drain after the linger; every wake until it starts joins that one drain, so
+     * under load one transaction chains the entries of many messages.
+     */
     void wake() {
         ScheduledExecutorService running = executor;
         if (running != null && wakeQueued.compareAndSet(false, true)) {
             try {
-                running.execute(() -> {
+                running.schedule(() -> {
                     wakeQueued.set(false);
                     drainQuietly();
-                });
+                }, properties.chainLinger().toNanos(), TimeUnit.NANOSECONDS);
             } catch (RejectedExecutionException stopping) {
                 wakeQueued.set(false);
             }
         }
     }
 
-    /** Chains everything pending now; returns how many entries were appended. */
+    /**
+     * Chains everything pending now; returns how many entries were appended. A batch smaller than
+     * the batch size took all there was, so no empty transaction follows it.
+     */
     public int drain() {
         int total = 0;
         int appended;
         do {
             appended = transactions.execute(status -> appendBatch());
             total += appended;
-        } while (appended > 0);
+        } while (appended >= properties.chainBatchSize());
         return total;
     }
 

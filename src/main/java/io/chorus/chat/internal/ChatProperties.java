@@ -21,7 +21,18 @@ public record ChatProperties(
         @Min(1) @Max(500) @DefaultValue("100") int maxPageSize,
         @Valid @DefaultValue Stomp stomp,
         @Valid @DefaultValue DepartmentGroups departmentGroups,
-        @Valid @DefaultValue Retention retention) {
+        @Valid @DefaultValue Retention retention,
+        @Valid @DefaultValue MemberCache memberCache) {
+
+    public record MemberCache(
+            /** Conversations whose member lists live fan-out keeps in memory. */
+            @Min(1) @DefaultValue("20000") int maxConversations,
+            /**
+             * How long a cached member list is trusted at most. Changes made on this node invalidate
+             * it at once; the bound matters only for changes made on another node.
+             */
+            @DefaultValue("30s") Duration timeToLive) {
+    }
 
     public record Retention(
             /** Whether this node purges expired messages on a schedule; nodes never purge the same rows twice. */

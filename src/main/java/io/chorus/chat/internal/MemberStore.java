@@ -1,5 +1,7 @@
 package io.chorus.chat.internal;
 
+import com.github.benmanes.caffeine.cache.Cache;
+import com.github.benmanes.caffeine.cache.Caffeine;
 import io.chorus.chat.ConversationId;
 import io.chorus.chat.ConversationKind;
 import io.chorus.chat.ConversationRef;
@@ -14,17 +16,32 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.stream.Collectors;
+import org.springframework.core.Ordered;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
-/** Who belongs to which conversation, in what role, and how far they have read. */
+/**
+ * Who belongs to which conversation, in what role, and how far they have read.
+ *
+ * <p>Live fan-out asks for a conversation's members once per event, hundreds of times a
+ * second; those answers come from a cache ({@link #recipients}) that every change of membership
+ * made through this store invalidates, both when it is made and right after its transaction
+ * commits (before any live event of that transaction leaves, see {@link #forget}). The cache is
+ * this node's own: membership changed through another node's store reaches it only when the
+ * entry is evicted (see {@code chorus.chat.member-cache}).
+ */
 @Repository
 public class MemberStore {
 
     private final JdbcClient jdbc;
+    private final Cache<UUID, List<UUID>> recipients;
 
-    MemberStore(JdbcClient jdbc) {
+    MemberStore(JdbcClient jdbc, ChatProperties properties) {
         this.jdbc = jdbc;
+        this.recipients = Caffeine.newBuilder().maximumSize(properties.memberCache().maxConversations())
+                .expireAfterWrite(properties.memberCache().timeToLive()).build();
     }
 
     public Optional<MemberRole> role(UUID conversationId, UUID userId) {
@@ -75,7 +92,7 @@ public class MemberStore {
         if (userIds.isEmpty()) {
             return List.of();
         }
-        return jdbc.sql("""
+        List<UUID> added = jdbc.sql("""
                 INSERT INTO chat.member (conversation_id, user_id, role, joined_at)
                 SELECT :c, u, :role, :now FROM unnest(CAST(:users AS uuid[])) AS u
                 ON CONFLICT DO NOTHING
@@ -84,11 +101,16 @@ public class MemberStore {
                 .param("c", conversationId).param("role", role.name()).param("now", Timestamp.from(now))
                 .param("users", userIds.toArray(UUID[]::new))
                 .query(UUID.class).list();
+        // Also when nobody was added: a concurrent transaction may have added them.
+        forget(conversationId);
+        return added;
     }
 
     public boolean remove(UUID conversationId, UUID userId) {
-        return jdbc.sql("DELETE FROM chat.member WHERE conversation_id = :c AND user_id = :u")
+        boolean removed = jdbc.sql("DELETE FROM chat.member WHERE conversation_id = :c AND user_id = :u")
                 .param("c", conversationId).param("u", userId).update() == 1;
+        forget(conversationId);
+        return removed;
     }
 
     public void setRole(UUID conversationId, UUID userId, MemberRole role) {
@@ -123,6 +145,43 @@ public class MemberStore {
     public List<UUID> memberIds(UUID conversationId) {
         return jdbc.sql("SELECT user_id FROM chat.member WHERE conversation_id = :c")
                 .param("c", conversationId).query(UUID.class).list();
+    }
+
+    /**
+     * The members as last committed, for delivering live events: from the cache, read once per
+     * conversation until its membership changes. Never for deciding what a user may do (use
+     * {@link #role} and the other look-ups, which read the database in the caller's transaction).
+     */
+    public List<UUID> recipients(UUID conversationId) {
+        return recipients.get(conversationId, id -> List.copyOf(memberIds(id)));
+    }
+
+    /**
+     * Drops the conversation's cached members now and again once the changing transaction has
+     * ended: a fan-out that read the old members in between (or, inside the transaction, the
+     * uncommitted ones) cannot leave them cached. The after-commit step runs first among the
+     * transaction's callbacks, so the live events it publishes go to the new members.
+     */
+    private void forget(UUID conversationId) {
+        recipients.invalidate(conversationId);
+        if (TransactionSynchronizationManager.isSynchronizationActive()) {
+            TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+                @Override
+                public int getOrder() {
+                    return Ordered.HIGHEST_PRECEDENCE;
+                }
+
+                @Override
+                public void afterCommit() {
+                    recipients.invalidate(conversationId);
+                }
+
+                @Override
+                public void afterCompletion(int status) {
+                    recipients.invalidate(conversationId);
+                }
+            });
+        }
     }
 
     public List<MemberRow> members(UUID conversationId) {

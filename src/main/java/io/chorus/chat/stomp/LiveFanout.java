@@ -88,7 +88,7 @@ class LiveFanout {
         // one conversation, which run one after another, are only the sends themselves.
         Set<UUID> recipients = new LinkedHashSet<>();
         if (delivery.toMembers()) {
-            recipients.addAll(members.memberIds(delivery.conversationId()));
+            recipients.addAll(members.recipients(delivery.conversationId()));
         }
         recipients.addAll(delivery.users());
         byte[] payload = json.writeValueAsBytes(delivery.event());

@@ -21,9 +21,9 @@ class EventRedelivery implements SchedulingConfigurer {
     private static final Logger log = LoggerFactory.getLogger(EventRedelivery.class);
 
     private final FailedEventPublications failed;
-    private final EventRedeliveryProperties properties;
+    private final EventRegistryProperties properties;
 
-    EventRedelivery(FailedEventPublications failed, EventRedeliveryProperties properties) {
+    EventRedelivery(FailedEventPublications failed, EventRegistryProperties properties) {
         this.failed = failed;
         this.properties = properties;
     }

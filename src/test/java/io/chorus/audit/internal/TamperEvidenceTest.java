@@ -3,6 +3,7 @@ package io.chorus.audit.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.chorus.audit.AuditTrail;
+import io.chorus.audit.AuditSetup;
 import io.chorus.chat.ChatEvents;
 import io.chorus.chat.ConversationId;
 import io.chorus.identity.UserId;
@@ -56,10 +57,11 @@ class TamperEvidenceTest {
     void someEntries() {
         officer = clients.user("officer", List.of("employee", "compliance_officer"));
         UUID conversation = UUID.randomUUID();
+        long ids = AuditSetup.unusedMessageIds();
         for (int i = 1; i <= 6; i++) {
             long n = i;
             transactions.executeWithoutResult(status -> events.publishEvent(new ChatEvents.MessagePosted(
-                    ConversationId.of(conversation), n, n, UserId.of(UUID.randomUUID()), "m" + n, Instant.now())));
+                    ConversationId.of(conversation), ids + n, n, UserId.of(UUID.randomUUID()), "m" + n, Instant.now())));
         }
         org.awaitility.Awaitility.await().until(() -> {
             trail.flush();

@@ -6,13 +6,14 @@ import io.chorus.chat.ChatEvents.MessageRecalled;
 import io.chorus.chat.ChatEvents.MessagesPurged;
 import io.chorus.chat.MessageSnapshots;
 import java.util.List;
+import org.springframework.context.event.EventListener;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Chat's message events, as they leave the event publication registry, become queue entries.
+ * Chat's message events become queue entries.
  * The entry only says "this message changed": the indexer reads the message's current state
  * when it drains, so a redelivered or late event can never write an older state, and a
  * listener that runs twice queues the same id once.
@@ -30,17 +31,23 @@ class ChatIndexFeed {
         this.drainer = drainer;
     }
 
-    @ApplicationModuleListener
+    /*
+     * A posted, edited or recalled message is queued by a plain listener, inside the transaction
+     * that changed it: the queue entry commits with the change or not at all, with no publication
+     * to store and complete per message (the hot path). The purge, a batch job, keeps the registry.
+     */
+
+    @EventListener
     void on(MessagePosted event) {
         changed(List.of(event.messageId()));
     }
 
-    @ApplicationModuleListener
+    @EventListener
     void on(MessageEdited event) {
         changed(List.of(event.messageId()));
     }
 
-    @ApplicationModuleListener
+    @EventListener
     void on(MessageRecalled event) {
         changed(List.of(event.messageId()));
     }
@@ -52,6 +59,10 @@ class ChatIndexFeed {
 
     private void changed(List<Long> messageIds) {
         queue.add(messageIds);
+        if (!TransactionSynchronizationManager.isSynchronizationActive()) {
+            drainer.wakeUp();
+            return;
+        }
         // Woken before the commit, the drainer would not see the entries yet.
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override

@@ -103,9 +103,12 @@ class IndexDrainer implements SmartLifecycle {
                     pause(properties.idlePoll());
                     continue;
                 }
-                // Stale documents are derived again only when the queue is empty: new messages first.
-                if (drainOnce() == 0 && refreshStaleOnce() == 0) {
+                int drained = drainOnce();
+                // A full batch leaves more behind: go on at once. Stale documents are derived again
+                // only when the queue is empty: new messages first.
+                if (drained < properties.batchSize() && (drained > 0 || refreshStaleOnce() == 0)) {
                     pause(properties.idlePoll());
+                    linger();
                 }
                 if (!backoff.isZero()) {
                     log.info("Search engine {} is writable again; indexing resumed.", engine.name());
@@ -131,6 +134,13 @@ class IndexDrainer implements SmartLifecycle {
             work.drainPermits();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Lets the sends that follow a wake-up join its batch. */
+    private void linger() {
+        if (running && !properties.linger().isZero()) {
+            sleep(properties.linger());
         }
     }
 
