@@ -29,6 +29,9 @@ import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -38,6 +41,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.HdrHistogram.Histogram;
 import org.awaitility.core.ConditionTimeoutException;
@@ -147,6 +151,10 @@ public final class ChatLoad {
         ServerProcesses server = ServerProcesses.find(settings);
         System.out.println("Server JVM pid " + server.jvmPid() + ", PostgreSQL postmaster pid " + server.postmasterPid()
                 + ", database " + server.dbUrl());
+        if (settings.idle) {
+            writeReport(idleSessions(server));
+            return;
+        }
         setUp();
         System.out.printf("%d users, %d conversations, %d sessions connected%n", users.size(), conversations.size(),
                 users.stream().mapToInt(user -> user.sessions.size()).sum());
@@ -167,6 +175,11 @@ public final class ChatLoad {
 
         Map<String, Object> report = report(cpu, dbBefore, dbAfter, complete, drained);
         printSummary(report);
+        writeReport(report);
+        closeSessions();
+    }
+
+    private void writeReport(Map<String, Object> report) throws IOException {
         if (settings.out != null) {
             Path out = Path.of(settings.out);
             if (out.toAbsolutePath().getParent() != null) {
@@ -175,6 +188,9 @@ public final class ChatLoad {
             Files.writeString(out, json.writerWithDefaultPrettyPrinter().writeValueAsString(report));
             System.out.println("Report written to " + out.toAbsolutePath());
         }
+    }
+
+    private void closeSessions() {
         for (User user : users) {
             for (Session session : user.sessions) {
                 session.close();
@@ -182,13 +198,99 @@ public final class ChatLoad {
         }
     }
 
-    private void setUp() throws Exception {
+    /**
+     * What idle sessions cost the server ({@code -Didle=true}): its footprint (RSS, and heap in use
+     * after a full collection) with no session of these users open, then with {@code users} ×
+     * {@code sessions} sessions connected and subscribed, each time after a garbage collection
+     * and once the RSS has stopped moving for {@code settle}.
+     */
+    private Map<String, Object> idleSessions(ServerProcesses server) throws Exception {
+        createUsers();
+        Footprint before = Footprint.settled(server, settings.settle);
+        System.out.printf("before: RSS %.1f MB, heap used %.1f MB%n", before.rssKb / 1024.0, before.heapKb / 1024.0);
+        long started = System.nanoTime();
+        connectAll();
+        int sessions = users.stream().mapToInt(user -> user.sessions.size()).sum();
+        System.out.printf("%d sessions connected in %.1f s%n", sessions, (System.nanoTime() - started) / 1e9);
+        Footprint after = Footprint.settled(server, settings.settle);
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("benchmark", "idle-sessions");
+        report.put("time", Instant.now().toString());
+        report.put("gitCommit", gitCommit());
+        report.put("parameters", Map.of("users", settings.users, "sessionsPerUser", settings.sessions));
+        report.put("sessions", sessions);
+        report.put("errors", Map.copyOf(errors.entrySet().stream()
+                .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum()))));
+        report.put("rssMbBefore", round(before.rssKb / 1024.0, 1));
+        report.put("rssMbAfter", round(after.rssKb / 1024.0, 1));
+        report.put("heapUsedMbBefore", round(before.heapKb / 1024.0, 1));
+        report.put("heapUsedMbAfter", round(after.heapKb / 1024.0, 1));
+        report.put("rssKbPerSession", sessions == 0 ? null : round((after.rssKb - before.rssKb) / (double) sessions, 1));
+        report.put("heapKbPerSession", sessions == 0 ? null
+                : round((after.heapKb - before.heapKb) / (double) sessions, 1));
+        System.out.println("# Idle sessions (commit " + report.get("gitCommit") + ")");
+        report.forEach((key, value) -> System.out.println(key + ": " + value));
+        closeSessions();
+        return report;
+    }
+
+    /** The server's resident memory and heap in use, measured after a full collection. */
+    private record Footprint(long rssKb, long heapKb) {
+
+        static Footprint settled(ServerProcesses server, Duration settle) {
+            long heap = server.collectGarbage();
+            AtomicLong last = new AtomicLong(server.rssKb());
+            AtomicLong stillSince = new AtomicLong(System.nanoTime());
+            await("server RSS at rest").atMost(settle.multipliedBy(10)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> {
+                        long now = server.rssKb();
+                        // Moves of less than 1 MB are noise (a thread stack, a buffer).
+                        if (Math.abs(now - last.get()) > 1024) {
+                            last.set(now);
+                            stillSince.set(System.nanoTime());
+                        }
+                        return System.nanoTime() - stillSince.get() >= settle.toNanos();
+                    });
+            return new Footprint(server.rssKb(), heap);
+        }
+    }
+
+    /** Connects every user's sessions, several at a time (one at a time, 10,000 take minutes). */
+    private void connectAll() throws Exception {
+        String url = settings.wsUrl();
+        ExecutorService pool = Executors.newFixedThreadPool(16);
+        try {
+            List<Future<?>> connected = new ArrayList<>();
+            for (User user : users) {
+                for (int s = 0; s < settings.sessions; s++) {
+                    connected.add(pool.submit(() -> {
+                        Session session = connect(url, user);
+                        synchronized (user) {
+                            user.sessions.add(session);
+                        }
+                        return null;
+                    }));
+                }
+            }
+            for (var future : connected) {
+                future.get();
+            }
+        } finally {
+            pool.shutdown();
+        }
+    }
+
+    private void createUsers() throws Exception {
         for (int i = 1; i <= settings.users; i++) {
             String username = ChatLoadUsers.PREFIX + i;
             String token = token(username);
             JsonNode me = rest("GET", "/api/v1/me", token, null);
             users.add(new User(username, token, me.get("id").asString()));
         }
+    }
+
+    private void setUp() throws Exception {
+        createUsers();
         // Members are taken in turn from a shuffled ring of users, so memberships spread evenly
         // (20 groups of 10 out of 200 users: everyone in exactly one group).
         Random random = new Random(settings.seed);
@@ -222,12 +324,7 @@ public final class ChatLoad {
                 }
             }
         }
-        String url = settings.wsUrl();
-        for (User user : users) {
-            for (int s = 0; s < settings.sessions; s++) {
-                user.sessions.add(connect(url, user));
-            }
-        }
+        connectAll();
     }
 
     /** The open loop: one thread, exponential gaps, each send stamped with its scheduled time. */
@@ -649,7 +746,7 @@ public final class ChatLoad {
 
     record Settings(String host, int port, int users, int groups, int groupSize, Map<String, Double> mix,
             int sessions, double rate, Duration warmup, Duration duration, Duration drain, Duration settle,
-            int textBytes, long seed, String out, Long pid, String dataDir, String dbUrl) {
+            int textBytes, long seed, String out, Long pid, String dataDir, String dbUrl, boolean idle) {
 
         static Settings fromSystemProperties() {
             int groups = Integer.getInteger("groups", 20);
@@ -673,7 +770,8 @@ public final class ChatLoad {
                     duration(System.getProperty("warmup", "10s")), duration(System.getProperty("duration", "30s")),
                     duration(System.getProperty("drain", "10s")), duration(System.getProperty("settle", "11s")),
                     Integer.getInteger("textBytes", 100), Long.getLong("seed", 42L), System.getProperty("out"),
-                    pid == null ? null : Long.valueOf(pid), dataDir, System.getProperty("db.url"));
+                    pid == null ? null : Long.valueOf(pid), dataDir, System.getProperty("db.url"),
+                    Boolean.getBoolean("idle"));
         }
 
         /**
@@ -827,6 +925,28 @@ public final class ChatLoad {
 
         double jvmCpuSeconds() {
             return jvmPid < 0 ? 0 : cpuSeconds(jvmPid, false);
+        }
+
+        /**
+         * Runs a full collection in the server JVM ({@code jcmd GC.run}) and returns its heap in use
+         * afterwards, in KB ({@code GC.heap_info}); 0 when jcmd is not at hand.
+         */
+        long collectGarbage() {
+            if (jvmPid < 0) {
+                return 0;
+            }
+            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
+            try {
+                new ProcessBuilder(jcmd.toString(), String.valueOf(jvmPid), "GC.run").redirectErrorStream(true)
+                        .start().waitFor(60, TimeUnit.SECONDS);
+                Process info = new ProcessBuilder(jcmd.toString(), String.valueOf(jvmPid), "GC.heap_info")
+                        .redirectErrorStream(true).start();
+                String output = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                var used = Pattern.compile("used (\\d+)K").matcher(output);
+                return used.find() ? Long.parseLong(used.group(1)) : 0;
+            } catch (IOException | InterruptedException unavailable) {
+                return 0;
+            }
         }
 
         long rssKb() {

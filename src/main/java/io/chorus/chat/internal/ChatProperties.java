@@ -60,6 +60,11 @@ public record ChatProperties(
             /** ... and in one burst. */
             @Min(1) @DefaultValue("40") int sendBurst,
             /** STOMP heart-beat interval in both directions. */
-            @DefaultValue("10s") Duration heartbeat) {
+            @DefaultValue("10s") Duration heartbeat,
+            /**
+             * The size of each per-connection buffer (socket read and write, WebSocket message
+             * assembly). Larger frames are read in parts; smaller buffers make idle sessions cheap.
+             */
+            @Min(512) @DefaultValue("1024") int sessionBufferBytes) {
     }
 }

@@ -7,12 +7,10 @@ import org.springframework.core.annotation.Order;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
-import org.springframework.web.socket.WebSocketHandler;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
-import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
  * STOMP over plain WebSocket at {@code /ws}. Clients SEND to {@code /app/...} and SUBSCRIBE to
@@ -82,22 +80,8 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
         registration.setMessageSizeLimit(properties.stomp().maxFrameBytes())
                 .setSendBufferSizeLimit(1024 * 1024)
                 .setSendTimeLimit(15_000)
-                .addDecoratorFactory(StompConfiguration::acceptingPartialMessages);
-    }
-
-    /**
-     * The servlet container buffers a WebSocket message only up to about 16 KiB and closes the
-     * connection (1009, no STOMP ERROR) on a larger one unless the handler takes it in parts.
-     * STOMP's decoder reassembles the parts and enforces {@code max-frame-bytes} itself, so every
-     * frame up to that size is accepted and a larger one gets an ERROR frame naming the cause.
-     */
-    private static WebSocketHandler acceptingPartialMessages(WebSocketHandler handler) {
-        return new WebSocketHandlerDecorator(handler) {
-            @Override
-            public boolean supportsPartialMessages() {
-                return true;
-            }
-        };
+                .addDecoratorFactory(handler -> SessionFootprint.inParts(handler,
+                        properties.stomp().sessionBufferBytes()));
     }
 
     @Override
