@@ -52,9 +52,13 @@ public final class ConversationLock implements AutoCloseable {
                 .query(Long.class).single() >= count);
     }
 
+    /** Lets the held sends go on; closing again does nothing. */
     @Override
     public void close() {
         try {
+            if (connection.isClosed()) {
+                return;
+            }
             connection.rollback();
             connection.close();
         } catch (SQLException failed) {
