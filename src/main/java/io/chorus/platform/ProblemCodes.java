@@ -15,6 +15,10 @@ public final class ProblemCodes {
     public static final String METHOD_NOT_ALLOWED = "METHOD_NOT_ALLOWED";
     public static final String UNSUPPORTED_MEDIA_TYPE = "UNSUPPORTED_MEDIA_TYPE";
     public static final String RATE_LIMITED = "RATE_LIMITED";
+    /** 503: past capacity, the request was refused unprocessed; send it again after Retry-After. */
+    public static final String OVERLOADED = "OVERLOADED";
+    /** STOMP: the user has as many open sessions as allowed; the CONNECT is refused. */
+    public static final String TOO_MANY_SESSIONS = "TOO_MANY_SESSIONS";
     public static final String IDENTITY_PROVIDER_UNAVAILABLE = "IDENTITY_PROVIDER_UNAVAILABLE";
     public static final String FRAME_TOO_LARGE = "FRAME_TOO_LARGE";
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";

@@ -53,7 +53,7 @@ public final class SendBenchmark {
         ConfigurableApplicationContext app = new SpringApplicationBuilder(ChorusApplication.class)
                 .profiles("test")
                 .run("--server.port=0", "--logging.level.root=WARN", "--logging.level.io.chorus=WARN",
-                        "--chorus.chat.stomp.sends-per-second=1000000", "--chorus.chat.stomp.send-burst=1000000");
+                        "--chorus.chat.send-budget.rate=1000000", "--chorus.chat.send-budget.burst=1000000");
         JsonMapper json = app.getBean(JsonMapper.class);
         TestClients clients = new TestClients(app.getBean(LocalTokenIssuer.class), app, json);
         try {

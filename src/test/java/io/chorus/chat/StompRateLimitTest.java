@@ -22,12 +22,13 @@ import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
- * With a low limit (2 sends a second, bursts of 3), a burst of SENDs from one session is partly
+ * With a low budget (2 sends a second, bursts of 3), a burst of SENDs from one session is partly
  * accepted; every other frame is refused with RATE_LIMITED, never silently dropped, and only
- * what was acknowledged is stored.
+ * what was acknowledged is stored. (The budget is per user, shared by sessions and REST:
+ * {@link SendPressureTest}.)
  */
 @ChorusIntegrationTest
-@TestPropertySource(properties = {"chorus.chat.stomp.sends-per-second=2", "chorus.chat.stomp.send-burst=3"})
+@TestPropertySource(properties = {"chorus.chat.send-budget.rate=2", "chorus.chat.send-budget.burst=3"})
 class StompRateLimitTest {
 
     private static final int BURST = 3;
@@ -57,6 +58,7 @@ class StompRateLimitTest {
                 assertThat(refusal.get("code").asString()).isEqualTo(ProblemCodes.RATE_LIMITED);
                 assertThat(refusal.get("status").asInt()).isEqualTo(429);
                 assertThat(refusal.get("destination").asString()).isEqualTo(destination);
+                assertThat(refusal.get("retryAfterMs").asLong()).as("retry hint").isPositive();
             }
 
             // Each refusal names the send it refused, so the client knows what to send again.
@@ -82,24 +84,23 @@ class StompRateLimitTest {
     }
 
     @Test
-    void theLimitAppliesPerSession() {
+    void oneUsersSpentBudgetDoesNotHoldBackAnotherUser() {
         TestUser alice = clients.user("alice");
         TestUser bob = clients.user("bob");
         String group = group(alice, bob);
 
-        try (StompTestClient laptop = clients.stomp(alice); StompTestClient phone = clients.stomp(alice)) {
+        try (StompTestClient aliceLive = clients.stomp(alice); StompTestClient bobLive = clients.stomp(bob)) {
             for (int i = 1; i <= BURST + 2; i++) {
-                laptop.sendMessage(group, "laptop-" + i, "from the laptop " + i);
+                aliceLive.sendMessage(group, "alice-" + i, "from alice " + i);
             }
             for (int i = 0; i < BURST; i++) {
-                laptop.awaitAck();
+                aliceLive.awaitAck();
             }
-            assertThat(laptop.awaitError().get("code").asString()).isEqualTo(ProblemCodes.RATE_LIMITED);
+            assertThat(aliceLive.awaitError().get("code").asString()).isEqualTo(ProblemCodes.RATE_LIMITED);
 
-            // The laptop's exhausted allowance does not hold back the phone.
-            phone.sendMessage(group, "phone-1", "from the phone");
-            assertThat(phone.awaitAck().get("clientMessageId").asString()).isEqualTo("phone-1");
-            assertThat(phone.drainErrors()).isEmpty();
+            bobLive.sendMessage(group, "bob-1", "from bob");
+            assertThat(bobLive.awaitAck().get("clientMessageId").asString()).isEqualTo("bob-1");
+            assertThat(bobLive.drainErrors()).isEmpty();
         }
     }
 

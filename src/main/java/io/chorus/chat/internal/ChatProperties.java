@@ -20,6 +20,8 @@ public record ChatProperties(
         /** The largest page of messages one request returns. */
         @Min(1) @Max(500) @DefaultValue("100") int maxPageSize,
         @Valid @DefaultValue Stomp stomp,
+        @Valid @DefaultValue SendBudget sendBudget,
+        @Valid @DefaultValue Overload overload,
         @Valid @DefaultValue DepartmentGroups departmentGroups,
         @Valid @DefaultValue Retention retention,
         @Valid @DefaultValue MemberCache memberCache) {
@@ -55,16 +57,56 @@ public record ChatProperties(
             @NotEmpty @DefaultValue({"http://localhost:[*]", "http://127.0.0.1:[*]"}) List<String> allowedOrigins,
             /** The largest inbound STOMP frame, in bytes. */
             @Min(1024) @DefaultValue("65536") int maxFrameBytes,
-            /** SEND frames a session may make per second, sustained ... */
-            @Min(1) @DefaultValue("20") int sendsPerSecond,
-            /** ... and in one burst. */
-            @Min(1) @DefaultValue("40") int sendBurst,
             /** STOMP heart-beat interval in both directions. */
             @DefaultValue("10s") Duration heartbeat,
             /**
              * The size of each per-connection buffer (socket read and write, WebSocket message
              * assembly). Larger frames are read in parts; smaller buffers make idle sessions cheap.
              */
-            @Min(512) @DefaultValue("1024") int sessionBufferBytes) {
+            @Min(512) @DefaultValue("1024") int sessionBufferBytes,
+            /** Open sessions one user may have on this node; the next CONNECT is refused with TOO_MANY_SESSIONS. */
+            @Min(1) @DefaultValue("10") int maxSessionsPerUser,
+            /**
+             * How long writing one frame to a client may take. A client that stops reading is
+             * disconnected after this, so it never holds up what other sessions receive.
+             */
+            @DefaultValue("15s") Duration sendTimeLimit,
+            /** Bytes queued for one client while a write to it is in progress; more disconnects it. */
+            @Min(1024) @DefaultValue("1048576") int sendBufferBytes) {
+    }
+
+    /**
+     * One budget per user for everything they send: STOMP SEND frames of all their sessions and
+     * REST message sends together. Kept in this node's memory: with several nodes a user's budget
+     * is per node (a shared store is for the issue that brings several nodes).
+     */
+    public record SendBudget(
+            /** Sends a user may make per {@code period}, sustained ... */
+            @Min(1) @DefaultValue("20") int rate,
+            @DefaultValue("1s") Duration period,
+            /** ... and in one burst. */
+            @Min(1) @DefaultValue("40") int burst) {
+    }
+
+    /**
+     * Past capacity a message send is refused at once with OVERLOADED (503, retryable with the same
+     * clientMessageId) instead of waiting in a queue and being acknowledged late.
+     */
+    public record Overload(
+            /** A STOMP message SEND that waited longer than this to be handled is refused. */
+            @DefaultValue("500ms") Duration maxQueueWait,
+            /** Message sends (STOMP and REST) being stored at once on this node; bounded below the database pool. */
+            @Min(1) @DefaultValue("8") int maxConcurrentSends,
+            /** How long a send waits for one of those slots before it is refused. */
+            @DefaultValue("100ms") Duration slotWait,
+            /** The retry hint of a refusal (Retry-After, retryAfterMs). */
+            @DefaultValue("1s") Duration retryAfter,
+            /** Threads that handle inbound STOMP frames. */
+            @Min(1) @DefaultValue("8") int inboundThreads,
+            /**
+             * Frames waiting for those threads. A full queue makes the connection's own thread handle
+             * its frame, which slows that connection's reading rather than dropping a frame.
+             */
+            @Min(1) @DefaultValue("10000") int inboundQueueCapacity) {
     }
 }

@@ -6,6 +6,8 @@ import io.chorus.chat.Conversations;
 import io.chorus.chat.Messages;
 import io.chorus.chat.SendMessage;
 import io.chorus.chat.SendResult;
+import io.chorus.chat.internal.SendAdmission;
+import io.chorus.chat.internal.SendRefused;
 import io.chorus.identity.CurrentUser;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
@@ -47,9 +49,11 @@ class ChatStompController {
     private final JsonMapper json;
     private final SessionReplies replies;
     private final StompReceipts receipts;
+    private final SendAdmission admission;
 
     ChatStompController(Messages messages, Conversations conversations, Cards cards, JsonMapper json,
-            SessionReplies replies, StompReceipts receipts) {
+            SessionReplies replies, StompReceipts receipts, SendAdmission admission) {
+        this.admission = admission;
         this.messages = messages;
         this.conversations = conversations;
         this.cards = cards;
@@ -65,12 +69,19 @@ class ChatStompController {
     record ReadFrame(Long seq) {
     }
 
+    /**
+     * Past capacity ({@link SendAdmission#admit(long, java.util.function.Supplier)}) the frame is
+     * answered with OVERLOADED, unprocessed, instead of an ack long after: the client sends it
+     * again with the same clientMessageId. Refusing here, as a handler, keeps the session's later
+     * frames in their order like any other answer.
+     */
     @MessageMapping("/conversations/{conversationId}/messages")
     void send(@DestinationVariable UUID conversationId, @Payload SendMessageFrame frame, Principal principal,
-            @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String sessionId) {
+            @Header(SimpMessageHeaderAccessor.SESSION_ID_HEADER) String sessionId, Message<?> message) {
         CurrentUser me = CurrentUser.of(principal);
-        SendResult result = messages.send(new SendMessage(ConversationId.of(conversationId), me.id(),
-                frame.clientMessageId(), frame.text(), frame.replyToMessageId()));
+        SendResult result = admission.admit(FrameArrival.receivedAt(message), () -> messages.send(new SendMessage(
+                ConversationId.of(conversationId), me.id(), frame.clientMessageId(), frame.text(),
+                frame.replyToMessageId())));
         replies.send(sessionId, ACKS, new SendAck(result.message().clientMessageId(), conversationId,
                 result.message().id(), result.message().seq(), result.message().createdAt(), result.duplicate()));
     }
@@ -118,6 +129,10 @@ class ChatStompController {
     private StompError describe(Throwable failure, Message<?> message) {
         String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
         String clientMessageId = StompErrorReplies.clientMessageIdOf(message, json);
+        if (failure instanceof SendRefused refused) {
+            return new StompError(refused.code(), refused.status().value(), refused.getMessage(), destination,
+                    clientMessageId, refused.retryAfter().toMillis());
+        }
         if (failure instanceof ChorusProblem problem) {
             return new StompError(problem.code(), problem.status().value(), problem.getMessage(), destination,
                     clientMessageId);

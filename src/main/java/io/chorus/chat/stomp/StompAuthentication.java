@@ -2,6 +2,7 @@ package io.chorus.chat.stomp;
 
 import io.chorus.identity.BearerTokenAuthenticator;
 import io.chorus.identity.BearerTokenAuthenticator.Authenticated;
+import io.chorus.identity.CurrentUser;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageChannel;
 import org.springframework.messaging.simp.stomp.StompCommand;
@@ -16,7 +17,8 @@ import org.springframework.stereotype.Component;
  * Authenticates the CONNECT frame from its {@code Authorization: Bearer <jwt>} header; the
  * session then carries that user for every later frame, until the token expires
  * ({@link SessionExpiry}). A CONNECT without a valid token is refused with an ERROR frame and the
- * connection closed, and so is a SEND or SUBSCRIBE after the session's token expired.
+ * connection closed, and so is a SEND or SUBSCRIBE after the session's token expired, and a
+ * CONNECT of a user who already has as many sessions as {@link SessionCap} allows.
  */
 @Component
 class StompAuthentication implements ChannelInterceptor {
@@ -26,10 +28,12 @@ class StompAuthentication implements ChannelInterceptor {
 
     private final BearerTokenAuthenticator authenticator;
     private final SessionExpiry expiry;
+    private final SessionCap sessions;
 
-    StompAuthentication(BearerTokenAuthenticator authenticator, SessionExpiry expiry) {
+    StompAuthentication(BearerTokenAuthenticator authenticator, SessionExpiry expiry, SessionCap sessions) {
         this.authenticator = authenticator;
         this.expiry = expiry;
+        this.sessions = sessions;
     }
 
     @Override
@@ -46,6 +50,7 @@ class StompAuthentication implements ChannelInterceptor {
                 throw new AuthenticationCredentialsNotFoundException("CONNECT needs an 'Authorization: Bearer <token>' header.");
             }
             Authenticated caller = authenticator.authenticate(header.substring(BEARER.length()).strip());
+            sessions.open(CurrentUser.of(caller.authentication()).id(), accessor.getSessionId());
             expiry.connected(accessor.getSessionId(), accessor.getSessionAttributes(), caller.expiresAt());
             accessor.setUser(caller.authentication());
         } else if ((StompCommand.SEND.equals(accessor.getCommand()) || StompCommand.SUBSCRIBE.equals(accessor.getCommand()))

@@ -1,16 +1,23 @@
 package io.chorus.chat.stomp;
 
 import io.chorus.chat.internal.ChatProperties;
+import jakarta.websocket.Session;
+import java.util.concurrent.ThreadPoolExecutor;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
 import org.springframework.messaging.simp.config.ChannelRegistration;
 import org.springframework.messaging.simp.config.MessageBrokerRegistry;
+import org.springframework.scheduling.concurrent.ThreadPoolTaskExecutor;
 import org.springframework.scheduling.concurrent.ThreadPoolTaskScheduler;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.adapter.NativeWebSocketSession;
 import org.springframework.web.socket.config.annotation.EnableWebSocketMessageBroker;
 import org.springframework.web.socket.config.annotation.StompEndpointRegistry;
 import org.springframework.web.socket.config.annotation.WebSocketMessageBrokerConfigurer;
 import org.springframework.web.socket.config.annotation.WebSocketTransportRegistration;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
  * STOMP over plain WebSocket at {@code /ws}. Clients SEND to {@code /app/...} and SUBSCRIBE to
@@ -77,15 +84,57 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     @Override
     public void configureWebSocketTransport(WebSocketTransportRegistration registration) {
-        registration.setMessageSizeLimit(properties.stomp().maxFrameBytes())
-                .setSendBufferSizeLimit(1024 * 1024)
-                .setSendTimeLimit(15_000)
-                .addDecoratorFactory(handler -> SessionFootprint.inParts(handler,
-                        properties.stomp().sessionBufferBytes()));
+        var stomp = properties.stomp();
+        registration.setMessageSizeLimit(stomp.maxFrameBytes())
+                .setSendBufferSizeLimit(stomp.sendBufferBytes())
+                .setSendTimeLimit(Math.toIntExact(stomp.sendTimeLimit().toMillis()))
+                .addDecoratorFactory(this::decorate);
     }
 
+    /** Tomcat's name for how long one blocking write to a WebSocket may take (its default is 20 s). */
+    static final String BLOCKING_SEND_TIMEOUT = "org.apache.tomcat.websocket.BLOCKING_SEND_TIMEOUT";
+
+    /**
+     * Frames are taken in parts with small buffers ({@link SessionFootprint#inParts}).
+     *
+     * <p>A client that stops reading is cut off after {@code send-time-limit}. Spring checks that
+     * limit only when a second frame is handed over while a write is stuck, and with
+     * {@code preservePublishOrder} frames reach a session one at a time, so that never happens:
+     * the stuck write itself has to give up. Tomcat's blocking-send timeout is that bound; the
+     * failed write closes the session, and the outbound thread is free for other sessions again.
+     */
+    private WebSocketHandler decorate(WebSocketHandler handler) {
+        long sendTimeLimit = properties.stomp().sendTimeLimit().toMillis();
+        return SessionFootprint.inParts(new WebSocketHandlerDecorator(handler) {
+            @Override
+            public void afterConnectionEstablished(WebSocketSession session) throws Exception {
+                if (session instanceof NativeWebSocketSession nativeSession
+                        && nativeSession.getNativeSession(Session.class) instanceof Session endpoint) {
+                    endpoint.getUserProperties().put(BLOCKING_SEND_TIMEOUT, sendTimeLimit);
+                }
+                super.afterConnectionEstablished(session);
+            }
+        }, properties.stomp().sessionBufferBytes());
+    }
+
+    /**
+     * Inbound frames are handled by a fixed pool with a bounded queue instead of Spring's
+     * unbounded one. Past capacity, message SENDs that waited too long are refused with
+     * OVERLOADED by their handler ({@link ChatStompController#send}), which empties the queue
+     * fast. Should the queue still fill up, the connection's own thread handles its frame
+     * (caller runs): that connection is read more slowly, and no frame (a CONNECT, a DISCONNECT)
+     * is ever dropped.
+     */
     @Override
     public void configureClientInboundChannel(ChannelRegistration registration) {
+        var overload = properties.overload();
+        ThreadPoolTaskExecutor inbound = new ThreadPoolTaskExecutor();
+        inbound.setThreadNamePrefix("clientInboundChannel-");
+        inbound.setRejectedExecutionHandler(new ThreadPoolExecutor.CallerRunsPolicy());
+        registration.taskExecutor(inbound)
+                .corePoolSize(overload.inboundThreads())
+                .maxPoolSize(overload.inboundThreads())
+                .queueCapacity(overload.inboundQueueCapacity());
         // errorFrames first: it answers the refusals of every interceptor after it with an ERROR frame.
         registration.interceptors(errorFrames, authentication, rateLimit, receipts);
     }

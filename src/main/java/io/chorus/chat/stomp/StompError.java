@@ -2,7 +2,13 @@ package io.chorus.chat.stomp;
 
 /**
  * A refused STOMP frame, delivered on {@code /user/queue/errors} to the session that sent it.
- * {@code code} is the same stable code REST puts in its problem details.
+ * {@code code} is the same stable code REST puts in its problem details; {@code retryAfterMs},
+ * when present, is how long to wait before sending the same frame again (REST's Retry-After).
  */
-public record StompError(String code, int status, String detail, String destination, String clientMessageId) {
+public record StompError(String code, int status, String detail, String destination, String clientMessageId,
+        Long retryAfterMs) {
+
+    public StompError(String code, int status, String detail, String destination, String clientMessageId) {
+        this(code, status, detail, destination, clientMessageId, null);
+    }
 }

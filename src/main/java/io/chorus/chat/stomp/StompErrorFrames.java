@@ -102,6 +102,10 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
         String destination = client == null ? null : client.getDestination();
         boolean anonymous = client == null || client.getUser() == null;
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof SessionCap.TooManySessions tooMany) {
+                return new StompError(ProblemCodes.TOO_MANY_SESSIONS, 429,
+                        tooMany.getMessage() + " Close one before opening another.", destination, null);
+            }
             if (cause instanceof AuthenticationServiceException) {
                 return new StompError(ProblemCodes.IDENTITY_PROVIDER_UNAVAILABLE, 503,
                         "Chorus cannot reach its identity provider right now; try again shortly.", destination, null);

@@ -7,6 +7,7 @@ import io.chorus.chat.Messages;
 import io.chorus.chat.ReadReceipts;
 import io.chorus.chat.SendMessage;
 import io.chorus.chat.SendResult;
+import io.chorus.chat.internal.SendAdmission;
 import io.chorus.identity.CurrentUser;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -34,9 +35,11 @@ import org.springframework.web.bind.annotation.RestController;
 class MessageController {
 
     private final Messages messages;
+    private final SendAdmission admission;
 
-    MessageController(Messages messages) {
+    MessageController(Messages messages, SendAdmission admission) {
         this.messages = messages;
+        this.admission = admission;
     }
 
     record SendMessageRequest(String clientMessageId, String text, Long replyToMessageId) {
@@ -45,12 +48,17 @@ class MessageController {
     record EditMessageRequest(@NotNull String text) {
     }
 
-    /** 201 with the new message; 200 with the original when this clientMessageId was sent before. */
+    /**
+     * 201 with the new message; 200 with the original when this clientMessageId was sent before.
+     * The user's send budget (shared with their STOMP sessions) answers 429, a node past capacity
+     * 503; both with Retry-After, and nothing stored.
+     */
     @PostMapping("/messages")
     ResponseEntity<MessageView> send(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID conversationId,
             @RequestBody SendMessageRequest request) {
-        SendResult result = messages.send(new SendMessage(ConversationId.of(conversationId), me.id(),
-                request.clientMessageId(), request.text(), request.replyToMessageId()));
+        admission.charge(me.id());
+        SendResult result = admission.admit(() -> messages.send(new SendMessage(ConversationId.of(conversationId),
+                me.id(), request.clientMessageId(), request.text(), request.replyToMessageId())));
         return ResponseEntity.status(result.duplicate() ? HttpStatus.OK : HttpStatus.CREATED).body(result.message());
     }
 
