@@ -4,6 +4,9 @@ import io.chorus.chat.internal.ConversationStore;
 import io.chorus.chat.internal.DepartmentGroupStore;
 import io.chorus.chat.internal.DepartmentGroupStore.DepartmentGroupRow;
 import io.chorus.chat.internal.MemberStore;
+import io.chorus.chat.internal.MembershipChangeKind;
+import io.chorus.chat.internal.MembershipChanges;
+import io.chorus.chat.internal.MembershipChanges.Notice;
 import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import io.chorus.identity.UserProfile;
@@ -17,6 +20,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -37,21 +41,21 @@ import org.springframework.transaction.annotation.Transactional;
 @Service
 public class DepartmentGroups {
 
-    /** Who membership history records as having made a change the org chart caused. */
-    static final UUID ORG_CHART = new UUID(0, 0);
-
     private final ConversationStore conversations;
     private final MemberStore members;
+    private final MembershipChanges changes;
     private final DepartmentGroupStore groups;
     private final OrgDirectory org;
     private final UserDirectory users;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    DepartmentGroups(ConversationStore conversations, MemberStore members, DepartmentGroupStore groups,
-            OrgDirectory org, UserDirectory users, ApplicationEventPublisher events, Clock clock) {
+    DepartmentGroups(ConversationStore conversations, MemberStore members, MembershipChanges changes,
+            DepartmentGroupStore groups, OrgDirectory org, UserDirectory users, ApplicationEventPublisher events,
+            Clock clock) {
         this.conversations = conversations;
         this.members = members;
+        this.changes = changes;
         this.groups = groups;
         this.org = org;
         this.users = users;
@@ -83,7 +87,7 @@ public class DepartmentGroups {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         conversations.insert(id, ConversationKind.DEPARTMENT, department.name(), null,
-                by == null ? ORG_CHART : by.value(), now);
+                by == null ? MembershipChanges.ORG_CHART : by.value(), now);
         groups.insertIfAbsent(id, departmentId.value(), includeSubDepartments);
         events.publishEvent(new ChatEvents.ConversationCreated(ConversationId.of(id), ConversationKind.DEPARTMENT,
                 department.name(), by, now));
@@ -151,13 +155,13 @@ public class DepartmentGroups {
         UUID conversation = group.conversationId();
         Map<UUID, MemberRole> current = new HashMap<>();
         members.rolesAmong(conversation, wanted.keySet()).forEach(current::put);
-        List<UUID> leaving = new ArrayList<>();
+        Map<UUID, MemberRole> leaving = new LinkedHashMap<>();
         List<UUID> changing = new ArrayList<>();
         Map<MemberRole, List<UUID>> joining = new HashMap<>();
         wanted.forEach((user, role) -> {
             MemberRole now = current.get(user);
             if (role == null && now != null) {
-                leaving.add(user);
+                leaving.put(user, now);
             } else if (role != null && now == null) {
                 joining.computeIfAbsent(role, key -> new ArrayList<>()).add(user);
             } else if (role != null && role != now) {
@@ -168,44 +172,17 @@ public class DepartmentGroups {
             return;
         }
         // Member rows, then the conversation row: the order every send takes them in.
-        Set<UUID> locked = new LinkedHashSet<>(leaving);
+        Set<UUID> locked = new LinkedHashSet<>(leaving.keySet());
         locked.addAll(changing);
         members.lockMembers(conversation, locked);
         long seq = conversations.lockedLastSeq(conversation);
         Instant now = clock.instant();
-        ConversationId id = ConversationId.of(conversation);
-        int delta = 0;
-        for (UUID user : leaving) {
-            MemberRole role = current.get(user);
-            // A concurrent follow may have removed them first; only the one that did counts it.
-            if (members.remove(conversation, user)) {
-                delta--;
-                members.recordChanges(conversation, List.of(user), "REMOVED", role, ORG_CHART, now, seq);
-                events.publishEvent(new ChatEvents.MemberRemoved(id, UserId.of(user), null, now));
-                events.publishEvent(LiveDelivery.toMembersAnd(conversation, user,
-                        new LiveEvent.MemberRemoved(conversation, user)));
-            }
-        }
+        // A concurrent follow may have removed some first; only the one that did counts them.
+        changes.remove(conversation, leaving, MembershipChangeKind.REMOVED, null, now);
         for (UUID user : changing) {
-            MemberRole role = Objects.requireNonNull(wanted.get(user));
-            members.setRole(conversation, user, role);
-            members.recordChanges(conversation, List.of(user), "ROLE_CHANGED", role, ORG_CHART, now, seq);
-            events.publishEvent(LiveDelivery.toMembers(conversation,
-                    new LiveEvent.MemberRoleChanged(conversation, user, role)));
+            changes.changeRole(conversation, user, Objects.requireNonNull(wanted.get(user)), null, now, seq);
         }
-        for (var entry : joining.entrySet()) {
-            List<UUID> added = members.add(conversation, entry.getValue(), entry.getKey(), now);
-            delta += added.size();
-            members.recordChanges(conversation, added, "JOINED", entry.getKey(), ORG_CHART, now, seq);
-            for (UUID user : added) {
-                events.publishEvent(new ChatEvents.MemberAdded(id, UserId.of(user), entry.getKey(), null, now));
-                events.publishEvent(LiveDelivery.toMembers(conversation,
-                        new LiveEvent.MemberAdded(conversation, user, entry.getKey())));
-            }
-        }
-        if (delta != 0) {
-            conversations.adjustMemberCount(conversation, delta);
-        }
+        joining.forEach((role, users) -> changes.join(conversation, users, role, null, now, seq, Notice.MEMBERS));
     }
 
     /** The department was renamed: so is its group. */

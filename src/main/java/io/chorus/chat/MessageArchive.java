@@ -1,5 +1,6 @@
 package io.chorus.chat;
 
+import io.chorus.chat.internal.MembershipChangeKind;
 import io.chorus.identity.UserId;
 import java.sql.Array;
 import java.sql.ResultSet;
@@ -142,7 +143,7 @@ public class MessageArchive {
                         WHERE conversation_id = :c ORDER BY at_seq, id
                         """, new MapSqlParameterSource("c", conversationId), (rs, n) -> new Change(
                         rs.getObject("user_id", UUID.class),
-                        !List.of("LEFT", "REMOVED").contains(rs.getString("change")), rs.getLong("at_seq")));
+                        !MembershipChangeKind.valueOf(rs.getString("change")).endsMembership(), rs.getLong("at_seq")));
                 applied = 0;
                 members.clear();
             }
