@@ -5,6 +5,7 @@ import io.chorus.chat.internal.ChatViews;
 import io.chorus.chat.internal.ConversationRow;
 import io.chorus.chat.internal.ConversationStore;
 import io.chorus.chat.internal.ConversationStore.ViewerRow;
+import io.chorus.chat.internal.GroupPermissions;
 import io.chorus.chat.internal.MemberStore;
 import io.chorus.chat.internal.MembershipChangeKind;
 import io.chorus.chat.internal.MembershipChanges;
@@ -152,7 +153,7 @@ public class Conversations {
     public ConversationView archive(UserId me, ConversationId id) {
         // Not group(): archiving an archived group is a no-op, not a conflict.
         ViewerRow row = anyGroup(me, id);
-        if (row.role() != MemberRole.OWNER) {
+        if (!GroupPermissions.mayArchive(row.role())) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may archive it.");
         }
         if (!row.conversation().archived()) {
@@ -208,11 +209,11 @@ public class Conversations {
         MemberRole myRole = members.role(id.value(), me.value()).orElseThrow(() -> notVisible(id));
         MemberRole targetRole = members.role(id.value(), target.value()).orElseThrow(() ->
                 ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation."));
-        if (leaving && targetRole == MemberRole.OWNER && row.conversation().memberCount() > 1) {
+        if (leaving && GroupPermissions.mustHandOverBeforeLeaving(targetRole, row.conversation().memberCount())) {
             throw ChorusProblem.conflict(ChatProblems.OWNER_MUST_TRANSFER,
                     "Make another member the owner before leaving.");
         }
-        if (!leaving && !mayRemove(myRole, targetRole)) {
+        if (!leaving && !GroupPermissions.mayRemove(myRole, targetRole)) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "You may not remove this member.");
         }
         // A concurrent removal (leaving while being removed) that deleted the row first wins.
@@ -232,19 +233,15 @@ public class Conversations {
         // once cannot both see the caller as owner and leave the group with two owners.
         members.lockMembers(id.value(), List.of(me.value(), target.value()));
         long seq = conversations.lockedLastSeq(id.value());
-        if (members.role(id.value(), me.value()).orElse(null) != MemberRole.OWNER) {
+        MemberRole myRole = members.role(id.value(), me.value()).orElse(null);
+        if (myRole == null || !GroupPermissions.mayChangeRoles(myRole)) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may change roles.");
         }
         MemberRole current = members.role(id.value(), target.value()).orElseThrow(() ->
                 ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation."));
-        if (me.equals(target) || current == role) {
-            return memberView(me, id, target);
-        }
         Instant now = clock.instant();
-        changes.changeRole(id.value(), target.value(), role, me, now, seq);
-        if (role == MemberRole.OWNER) {
-            changes.changeRole(id.value(), me.value(), MemberRole.ADMIN, me, now, seq);
-        }
+        GroupPermissions.roleChanges(me.value(), target.value(), current, role).forEach((user, newRole) ->
+                changes.changeRole(id.value(), user, newRole, me, now, seq));
         return memberView(me, id, target);
     }
 
@@ -314,7 +311,7 @@ public class Conversations {
 
     private ViewerRow managedGroup(UserId me, ConversationId id) {
         ViewerRow row = group(me, id);
-        if (!row.role().manages()) {
+        if (!GroupPermissions.mayManage(row.role())) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner and admins may do this.");
         }
         return row;
@@ -325,14 +322,6 @@ public class Conversations {
             throw ChorusProblem.unprocessable(ChatProblems.GROUP_TOO_LARGE,
                     "A group may have at most " + properties.maxGroupSize() + " members.");
         }
-    }
-
-    private static boolean mayRemove(MemberRole remover, MemberRole target) {
-        return switch (remover) {
-            case OWNER -> target != MemberRole.OWNER;
-            case ADMIN -> target == MemberRole.MEMBER;
-            case MEMBER -> false;
-        };
     }
 
     private MemberView memberView(UserId me, ConversationId id, UserId target) {
