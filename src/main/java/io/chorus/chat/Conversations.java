@@ -5,7 +5,11 @@ import io.chorus.chat.internal.ChatViews;
 import io.chorus.chat.internal.ConversationRow;
 import io.chorus.chat.internal.ConversationStore;
 import io.chorus.chat.internal.ConversationStore.ViewerRow;
+import io.chorus.chat.internal.GroupPermissions;
 import io.chorus.chat.internal.MemberStore;
+import io.chorus.chat.internal.MembershipChangeKind;
+import io.chorus.chat.internal.MembershipChanges;
+import io.chorus.chat.internal.MembershipChanges.Notice;
 import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import io.chorus.identity.UserProfile;
@@ -30,17 +34,19 @@ public class Conversations {
 
     private final ConversationStore conversations;
     private final MemberStore members;
+    private final MembershipChanges changes;
     private final UserDirectory users;
     private final ApplicationEventPublisher events;
     private final ChatProperties properties;
     private final ChatViews views;
     private final Clock clock;
 
-    Conversations(ConversationStore conversations, MemberStore members, UserDirectory users,
-            ApplicationEventPublisher events, ChatProperties properties, ChatViews views,
+    Conversations(ConversationStore conversations, MemberStore members, MembershipChanges changes,
+            UserDirectory users, ApplicationEventPublisher events, ChatProperties properties, ChatViews views,
             Clock clock) {
         this.conversations = conversations;
         this.members = members;
+        this.changes = changes;
         this.users = users;
         this.events = events;
         this.properties = properties;
@@ -78,10 +84,8 @@ public class Conversations {
         boolean created = conversations.insertDirectIfAbsent(id, key, me.value(), now);
         ConversationRow row = conversations.findDirect(key).orElseThrow();
         if (created) {
-            members.add(row.id(), List.of(me.value(), peer.value()), MemberRole.MEMBER, now);
-            conversations.adjustMemberCount(row.id(), 2);
-            members.recordChanges(row.id(), List.of(me.value(), peer.value()), "JOINED", MemberRole.MEMBER,
-                    me.value(), now, 0);
+            changes.join(row.id(), List.of(me.value(), peer.value()), MemberRole.MEMBER, me, now, 0,
+                    Notice.HISTORY_ONLY);
             events.publishEvent(new ChatEvents.ConversationCreated(ConversationId.of(row.id()),
                     ConversationKind.DIRECT, null, me, now));
         }
@@ -98,18 +102,11 @@ public class Conversations {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         conversations.insert(id, ConversationKind.GROUP, groupName, null, me.value(), now);
-        members.add(id, List.of(me.value()), MemberRole.OWNER, now);
-        List<UUID> added = members.add(id, invited, MemberRole.MEMBER, now);
-        conversations.adjustMemberCount(id, added.size() + 1);
-        members.recordChanges(id, List.of(me.value()), "JOINED", MemberRole.OWNER, me.value(), now, 0);
-        members.recordChanges(id, added, "JOINED", MemberRole.MEMBER, me.value(), now, 0);
-        ConversationId conversationId = ConversationId.of(id);
-        events.publishEvent(new ChatEvents.ConversationCreated(conversationId, ConversationKind.GROUP, groupName, me, now));
-        events.publishEvent(new ChatEvents.MemberAdded(conversationId, me, MemberRole.OWNER, me, now));
-        added.forEach(user -> events.publishEvent(
-                new ChatEvents.MemberAdded(conversationId, UserId.of(user), MemberRole.MEMBER, me, now)));
-        added.forEach(user -> events.publishEvent(
-                LiveDelivery.toUsers(id, List.of(user), new LiveEvent.MemberAdded(id, user, MemberRole.MEMBER))));
+        events.publishEvent(new ChatEvents.ConversationCreated(ConversationId.of(id), ConversationKind.GROUP,
+                groupName, me, now));
+        // The creator knows the group exists; the people invited learn it from their live event.
+        changes.join(id, List.of(me.value()), MemberRole.OWNER, me, now, 0, Notice.OTHER_MODULES);
+        changes.join(id, invited, MemberRole.MEMBER, me, now, 0, Notice.NEWCOMERS);
         return viewFor(me, id);
     }
 
@@ -156,7 +153,7 @@ public class Conversations {
     public ConversationView archive(UserId me, ConversationId id) {
         // Not group(): archiving an archived group is a no-op, not a conflict.
         ViewerRow row = anyGroup(me, id);
-        if (row.role() != MemberRole.OWNER) {
+        if (!GroupPermissions.mayArchive(row.role())) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may archive it.");
         }
         if (!row.conversation().archived()) {
@@ -189,17 +186,7 @@ public class Conversations {
             throw archived();
         }
         requireRoomFor(current.memberCount() + invited.size());
-        Instant now = clock.instant();
-        List<UUID> added = members.add(id.value(), invited, MemberRole.MEMBER, now);
-        if (!added.isEmpty()) {
-            conversations.adjustMemberCount(id.value(), added.size());
-            members.recordChanges(id.value(), added, "JOINED", MemberRole.MEMBER, me.value(), now, seq);
-            for (UUID user : added) {
-                events.publishEvent(new ChatEvents.MemberAdded(id, UserId.of(user), MemberRole.MEMBER, me, now));
-                events.publishEvent(LiveDelivery.toMembers(id.value(),
-                        new LiveEvent.MemberAdded(id.value(), user, MemberRole.MEMBER)));
-            }
-        }
+        changes.join(id.value(), invited, MemberRole.MEMBER, me, clock.instant(), seq, Notice.MEMBERS);
         return members(me, id);
     }
 
@@ -222,27 +209,19 @@ public class Conversations {
         MemberRole myRole = members.role(id.value(), me.value()).orElseThrow(() -> notVisible(id));
         MemberRole targetRole = members.role(id.value(), target.value()).orElseThrow(() ->
                 ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation."));
-        if (leaving && targetRole == MemberRole.OWNER && row.conversation().memberCount() > 1) {
+        if (leaving && GroupPermissions.mustHandOverBeforeLeaving(targetRole, row.conversation().memberCount())) {
             throw ChorusProblem.conflict(ChatProblems.OWNER_MUST_TRANSFER,
                     "Make another member the owner before leaving.");
         }
-        if (!leaving && !mayRemove(myRole, targetRole)) {
+        if (!leaving && !GroupPermissions.mayRemove(myRole, targetRole)) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "You may not remove this member.");
         }
-        // The member row goes first: a send holding its lock finishes before we proceed,
-        // and every later fan-out no longer includes the removed user. A concurrent removal
-        // (leaving while being removed) that deleted it first wins; this one counts nothing.
-        if (!members.remove(id.value(), target.value())) {
+        // A concurrent removal (leaving while being removed) that deleted the row first wins.
+        List<UUID> removed = changes.remove(id.value(), Map.of(target.value(), targetRole),
+                leaving ? MembershipChangeKind.LEFT : MembershipChangeKind.REMOVED, me, clock.instant());
+        if (removed.isEmpty()) {
             throw ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation.");
         }
-        long seq = conversations.lockedLastSeq(id.value());
-        conversations.adjustMemberCount(id.value(), -1);
-        Instant now = clock.instant();
-        members.recordChanges(id.value(), List.of(target.value()), leaving ? "LEFT" : "REMOVED", targetRole,
-                me.value(), now, seq);
-        events.publishEvent(new ChatEvents.MemberRemoved(id, target, me, now));
-        events.publishEvent(LiveDelivery.toMembersAnd(id.value(), target.value(),
-                new LiveEvent.MemberRemoved(id.value(), target.value())));
     }
 
     /** Owner only. Making someone else OWNER hands ownership over; the former owner becomes an admin. */
@@ -254,25 +233,15 @@ public class Conversations {
         // once cannot both see the caller as owner and leave the group with two owners.
         members.lockMembers(id.value(), List.of(me.value(), target.value()));
         long seq = conversations.lockedLastSeq(id.value());
-        if (members.role(id.value(), me.value()).orElse(null) != MemberRole.OWNER) {
+        MemberRole myRole = members.role(id.value(), me.value()).orElse(null);
+        if (myRole == null || !GroupPermissions.mayChangeRoles(myRole)) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner may change roles.");
         }
         MemberRole current = members.role(id.value(), target.value()).orElseThrow(() ->
                 ChorusProblem.notFound(ChatProblems.MEMBER_NOT_FOUND, "That user is not a member of this conversation."));
-        if (me.equals(target) || current == role) {
-            return memberView(me, id, target);
-        }
         Instant now = clock.instant();
-        members.setRole(id.value(), target.value(), role);
-        members.recordChanges(id.value(), List.of(target.value()), "ROLE_CHANGED", role, me.value(), now, seq);
-        events.publishEvent(LiveDelivery.toMembers(id.value(),
-                new LiveEvent.MemberRoleChanged(id.value(), target.value(), role)));
-        if (role == MemberRole.OWNER) {
-            members.setRole(id.value(), me.value(), MemberRole.ADMIN);
-            members.recordChanges(id.value(), List.of(me.value()), "ROLE_CHANGED", MemberRole.ADMIN, me.value(), now, seq);
-            events.publishEvent(LiveDelivery.toMembers(id.value(),
-                    new LiveEvent.MemberRoleChanged(id.value(), me.value(), MemberRole.ADMIN)));
-        }
+        GroupPermissions.roleChanges(me.value(), target.value(), current, role).forEach((user, newRole) ->
+                changes.changeRole(id.value(), user, newRole, me, now, seq));
         return memberView(me, id, target);
     }
 
@@ -342,7 +311,7 @@ public class Conversations {
 
     private ViewerRow managedGroup(UserId me, ConversationId id) {
         ViewerRow row = group(me, id);
-        if (!row.role().manages()) {
+        if (!GroupPermissions.mayManage(row.role())) {
             throw ChorusProblem.forbidden(ChatProblems.NOT_ALLOWED, "Only the group's owner and admins may do this.");
         }
         return row;
@@ -353,14 +322,6 @@ public class Conversations {
             throw ChorusProblem.unprocessable(ChatProblems.GROUP_TOO_LARGE,
                     "A group may have at most " + properties.maxGroupSize() + " members.");
         }
-    }
-
-    private static boolean mayRemove(MemberRole remover, MemberRole target) {
-        return switch (remover) {
-            case OWNER -> target != MemberRole.OWNER;
-            case ADMIN -> target == MemberRole.MEMBER;
-            case MEMBER -> false;
-        };
     }
 
     private MemberView memberView(UserId me, ConversationId id, UserId target) {

@@ -3,10 +3,9 @@ package io.chorus.chat;
 import io.chorus.chat.internal.ConversationStore;
 import io.chorus.chat.internal.DepartmentGroupStore;
 import io.chorus.chat.internal.DepartmentGroupStore.DepartmentGroupRow;
-import io.chorus.chat.internal.MemberStore;
-import io.chorus.identity.UserDirectory;
+import io.chorus.chat.internal.DepartmentGroupSync;
+import io.chorus.chat.internal.MembershipChanges;
 import io.chorus.identity.UserId;
-import io.chorus.identity.UserProfile;
 import io.chorus.org.Department;
 import io.chorus.org.DepartmentId;
 import io.chorus.org.OrgDirectory;
@@ -14,16 +13,7 @@ import io.chorus.org.OrgProblems;
 import io.chorus.platform.ChorusProblem;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
-import java.util.LinkedHashSet;
-import java.util.List;
-import java.util.Map;
-import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
-import java.util.function.Predicate;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -31,30 +21,24 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Department groups: one group per department whose members are the department's active
  * members (optionally with its sub-departments) plus its heads, who are the group's admins.
- * Nobody manages them by hand; {@link #follow} brings a group in line with the org chart and
- * is idempotent, so replaying an org event changes nothing.
+ * Nobody manages them by hand: {@link DepartmentGroupSync} keeps them in line with the org chart.
  */
 @Service
 public class DepartmentGroups {
 
-    /** Who membership history records as having made a change the org chart caused. */
-    static final UUID ORG_CHART = new UUID(0, 0);
-
     private final ConversationStore conversations;
-    private final MemberStore members;
     private final DepartmentGroupStore groups;
+    private final DepartmentGroupSync sync;
     private final OrgDirectory org;
-    private final UserDirectory users;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
-    DepartmentGroups(ConversationStore conversations, MemberStore members, DepartmentGroupStore groups,
-            OrgDirectory org, UserDirectory users, ApplicationEventPublisher events, Clock clock) {
+    DepartmentGroups(ConversationStore conversations, DepartmentGroupStore groups, DepartmentGroupSync sync,
+            OrgDirectory org, ApplicationEventPublisher events, Clock clock) {
         this.conversations = conversations;
-        this.members = members;
         this.groups = groups;
+        this.sync = sync;
         this.org = org;
-        this.users = users;
         this.events = events;
         this.clock = clock;
     }
@@ -83,155 +67,13 @@ public class DepartmentGroups {
         UUID id = UUID.randomUUID();
         Instant now = clock.instant();
         conversations.insert(id, ConversationKind.DEPARTMENT, department.name(), null,
-                by == null ? ORG_CHART : by.value(), now);
+                by == null ? MembershipChanges.ORG_CHART : by.value(), now);
         groups.insertIfAbsent(id, departmentId.value(), includeSubDepartments);
         events.publishEvent(new ChatEvents.ConversationCreated(ConversationId.of(id), ConversationKind.DEPARTMENT,
                 department.name(), by, now));
         DepartmentGroupRow group = groups.ofDepartment(departmentId.value()).orElseThrow();
-        follow(group);
+        sync.follow(group);
         return new Opened(view(group), true);
-    }
-
-    /** Brings the whole group in line with its department. */
-    @Transactional
-    public void follow(DepartmentGroupRow group) {
-        DepartmentId department = DepartmentId.of(group.departmentId());
-        if (!following(group, department)) {
-            return;
-        }
-        Set<UUID> candidates = new HashSet<>(members.memberIds(group.conversationId()));
-        Set<UUID> inDepartment = new HashSet<>();
-        org.memberIds(department, group.includeSubDepartments()).forEach(user -> inDepartment.add(user.value()));
-        Set<UUID> heads = new HashSet<>();
-        org.heads(department).forEach(head -> heads.add(head.value()));
-        candidates.addAll(inDepartment);
-        candidates.addAll(heads);
-        apply(group, wantedRoles(candidates, inDepartment::contains, heads));
-    }
-
-    /** Brings one user's place in the group in line with the org chart. */
-    @Transactional
-    public void follow(DepartmentGroupRow group, UserId user) {
-        DepartmentId department = DepartmentId.of(group.departmentId());
-        if (!following(group, department)) {
-            return;
-        }
-        boolean inDepartment = org.isMember(user, department, group.includeSubDepartments());
-        Set<UUID> heads = new HashSet<>();
-        org.heads(department).forEach(head -> heads.add(head.value()));
-        apply(group, wantedRoles(Set.of(user.value()), candidate -> inDepartment, heads));
-    }
-
-    /**
-     * Whether the group still follows its department. A department deleted meanwhile (its
-     * DepartmentDeleted listener archives the group) has nothing left to follow.
-     */
-    private boolean following(DepartmentGroupRow group, DepartmentId department) {
-        return !group.archived() && org.department(department).isPresent();
-    }
-
-    /** Everyone's wanted role: a head is an admin, a member a member, anyone else or inactive is out (null). */
-    private Map<UUID, MemberRole> wantedRoles(Set<UUID> candidates, Predicate<UUID> inDepartment,
-            Set<UUID> heads) {
-        Map<UserId, UserProfile> profiles = users.findAll(candidates.stream().map(UserId::of).toList());
-        Map<UUID, MemberRole> wanted = new HashMap<>();
-        for (UUID candidate : candidates) {
-            UserProfile profile = profiles.get(UserId.of(candidate));
-            boolean active = profile != null && profile.active();
-            MemberRole role = !active ? null
-                    : heads.contains(candidate) ? MemberRole.ADMIN
-                    : inDepartment.test(candidate) ? MemberRole.MEMBER
-                    : null;
-            wanted.put(candidate, role);
-        }
-        return wanted;
-    }
-
-    private void apply(DepartmentGroupRow group, Map<UUID, MemberRole> wanted) {
-        UUID conversation = group.conversationId();
-        Map<UUID, MemberRole> current = new HashMap<>();
-        members.rolesAmong(conversation, wanted.keySet()).forEach(current::put);
-        List<UUID> leaving = new ArrayList<>();
-        List<UUID> changing = new ArrayList<>();
-        Map<MemberRole, List<UUID>> joining = new HashMap<>();
-        wanted.forEach((user, role) -> {
-            MemberRole now = current.get(user);
-            if (role == null && now != null) {
-                leaving.add(user);
-            } else if (role != null && now == null) {
-                joining.computeIfAbsent(role, key -> new ArrayList<>()).add(user);
-            } else if (role != null && role != now) {
-                changing.add(user);
-            }
-        });
-        if (leaving.isEmpty() && changing.isEmpty() && joining.isEmpty()) {
-            return;
-        }
-        // Member rows, then the conversation row: the order every send takes them in.
-        Set<UUID> locked = new LinkedHashSet<>(leaving);
-        locked.addAll(changing);
-        members.lockMembers(conversation, locked);
-        long seq = conversations.lockedLastSeq(conversation);
-        Instant now = clock.instant();
-        ConversationId id = ConversationId.of(conversation);
-        int delta = 0;
-        for (UUID user : leaving) {
-            MemberRole role = current.get(user);
-            // A concurrent follow may have removed them first; only the one that did counts it.
-            if (members.remove(conversation, user)) {
-                delta--;
-                members.recordChanges(conversation, List.of(user), "REMOVED", role, ORG_CHART, now, seq);
-                events.publishEvent(new ChatEvents.MemberRemoved(id, UserId.of(user), null, now));
-                events.publishEvent(LiveDelivery.toMembersAnd(conversation, user,
-                        new LiveEvent.MemberRemoved(conversation, user)));
-            }
-        }
-        for (UUID user : changing) {
-            MemberRole role = Objects.requireNonNull(wanted.get(user));
-            members.setRole(conversation, user, role);
-            members.recordChanges(conversation, List.of(user), "ROLE_CHANGED", role, ORG_CHART, now, seq);
-            events.publishEvent(LiveDelivery.toMembers(conversation,
-                    new LiveEvent.MemberRoleChanged(conversation, user, role)));
-        }
-        for (var entry : joining.entrySet()) {
-            List<UUID> added = members.add(conversation, entry.getValue(), entry.getKey(), now);
-            delta += added.size();
-            members.recordChanges(conversation, added, "JOINED", entry.getKey(), ORG_CHART, now, seq);
-            for (UUID user : added) {
-                events.publishEvent(new ChatEvents.MemberAdded(id, UserId.of(user), entry.getKey(), null, now));
-                events.publishEvent(LiveDelivery.toMembers(conversation,
-                        new LiveEvent.MemberAdded(conversation, user, entry.getKey())));
-            }
-        }
-        if (delta != 0) {
-            conversations.adjustMemberCount(conversation, delta);
-        }
-    }
-
-    /** The department was renamed: so is its group. */
-    @Transactional
-    public void rename(DepartmentGroupRow group, String name) {
-        ConversationId id = ConversationId.of(group.conversationId());
-        var row = conversations.find(group.conversationId()).orElseThrow();
-        if (!row.name().equals(name)) {
-            conversations.rename(group.conversationId(), name);
-            events.publishEvent(new ChatEvents.ConversationRenamed(id, row.name(), name, null, clock.instant()));
-            events.publishEvent(LiveDelivery.toMembers(group.conversationId(),
-                    new LiveEvent.ConversationUpdated(group.conversationId(), name, row.archived())));
-        }
-    }
-
-    /** The department is gone: its group stays readable, archived, and follows nothing any more. */
-    @Transactional
-    public void archive(DepartmentGroupRow group) {
-        var row = conversations.find(group.conversationId()).orElseThrow();
-        if (!row.archived()) {
-            conversations.archive(group.conversationId());
-            events.publishEvent(new ChatEvents.ConversationArchived(ConversationId.of(group.conversationId()), null,
-                    clock.instant()));
-            events.publishEvent(LiveDelivery.toMembers(group.conversationId(),
-                    new LiveEvent.ConversationUpdated(group.conversationId(), row.name(), true)));
-        }
     }
 
     private DepartmentGroupView view(DepartmentGroupRow group) {

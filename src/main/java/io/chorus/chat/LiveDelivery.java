@@ -27,22 +27,22 @@ public record LiveDelivery(UUID conversationId, LiveEvent event, boolean toMembe
     }
 
     /** To every member of the conversation as it is once the change commits. */
-    static LiveDelivery toMembers(UUID conversationId, LiveEvent event) {
+    public static LiveDelivery toMembers(UUID conversationId, LiveEvent event) {
         return new LiveDelivery(conversationId, event, true, Set.of());
     }
 
     /** To the members and to {@code user}, who no longer is one. */
-    static LiveDelivery toMembersAnd(UUID conversationId, UUID user, LiveEvent event) {
+    public static LiveDelivery toMembersAnd(UUID conversationId, UUID user, LiveEvent event) {
         return new LiveDelivery(conversationId, event, true, Set.of(user));
     }
 
     /** To these users only, in the conversation's order. */
-    static LiveDelivery toUsers(UUID conversationId, Collection<UUID> users, LiveEvent event) {
+    public static LiveDelivery toUsers(UUID conversationId, Collection<UUID> users, LiveEvent event) {
         return new LiveDelivery(conversationId, event, false, Set.copyOf(users));
     }
 
     /** To these users, outside any conversation's order. */
-    static LiveDelivery outsideConversations(Collection<UUID> users, LiveEvent event) {
+    public static LiveDelivery outsideConversations(Collection<UUID> users, LiveEvent event) {
         return new LiveDelivery(null, event, false, Set.copyOf(users));
     }
 }

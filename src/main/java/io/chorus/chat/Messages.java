@@ -3,8 +3,10 @@ package io.chorus.chat;
 import io.chorus.chat.internal.ChatProperties;
 import io.chorus.chat.internal.ConversationStore;
 import io.chorus.chat.internal.ConversationStore.ViewerRow;
+import io.chorus.chat.internal.GroupPermissions;
 import io.chorus.chat.internal.MemberStore;
 import io.chorus.chat.internal.MemberStore.SenderAccess;
+import io.chorus.chat.internal.MentionedNames;
 import io.chorus.chat.internal.MessageStore;
 import io.chorus.chat.internal.MessageStore.MessageCore;
 import io.chorus.identity.UserDirectory;
@@ -12,13 +14,10 @@ import io.chorus.identity.UserId;
 import io.chorus.platform.ChorusProblem;
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
@@ -34,13 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service
 public class Messages {
 
-    /**
-     * {@code @username} at the start or after white space; {@code @all} notifies everyone. A name
-     * never ends in a dot, so the full stop of "thanks @bob." is not taken for part of it.
-     */
-    private static final Pattern MENTION = Pattern.compile("(?<![\\w@])@([A-Za-z0-9._-]{0,63}[A-Za-z0-9_-])");
     private static final Pattern EMOJI = Pattern.compile("[^\\s\\p{Cntrl}]{1,32}");
-    private static final String ALL = "all";
 
     private final ConversationStore conversations;
     private final MemberStore members;
@@ -146,21 +139,17 @@ public class Messages {
     }
 
     private Mentions mentions(UUID conversationId, MemberRole role, ConversationKind kind, String text) {
-        Set<String> names = new LinkedHashSet<>();
-        Matcher matcher = MENTION.matcher(text);
-        while (matcher.find()) {
-            names.add(matcher.group(1));
-        }
-        if (names.isEmpty()) {
+        MentionedNames written = MentionedNames.parse(text);
+        if (written.isEmpty()) {
             return new Mentions(List.of(), false);
         }
-        boolean all = names.remove(ALL);
-        if (all && (!kind.isGroup() || !role.manages())) {
+        boolean all = written.all();
+        if (all && !GroupPermissions.mayMentionAll(kind, role)) {
             throw ChorusProblem.forbidden(ChatProblems.MENTION_ALL_NOT_ALLOWED,
                     "Only a group's owner and admins may mention @all.");
         }
-        List<UUID> named = users.findActiveByUsernames(names).values().stream().map(UserId::value).distinct()
-                .toList();
+        List<UUID> named = users.findActiveByUsernames(written.usernames()).values().stream().map(UserId::value)
+                .distinct().toList();
         // "@word" that names no member is ordinary text (an e-mail domain, a handle elsewhere).
         return new Mentions(members.membersAmong(conversationId, named), all);
     }
@@ -245,7 +234,7 @@ public class Messages {
         }
         notPurged(message);
         Instant now = clock.instant();
-        boolean moderator = row.conversation().kind().isGroup() && row.role().manages();
+        boolean moderator = GroupPermissions.mayRecallOthers(row.conversation().kind(), row.role());
         if (!moderator) {
             if (!message.senderId().equals(me.value())) {
                 throw ChorusProblem.forbidden(ChatProblems.NOT_THE_AUTHOR,

@@ -1,82 +1,24 @@
 package io.chorus.chat;
 
-import io.chorus.chat.internal.MemberStore;
+import io.chorus.chat.internal.OnlineSessions;
 import io.chorus.identity.UserId;
-import java.security.Principal;
 import java.util.Collection;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.stream.Collectors;
-import org.springframework.context.ApplicationEventPublisher;
-import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
-import org.springframework.web.socket.messaging.SessionConnectedEvent;
-import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
-/**
- * A user is online while any of their STOMP sessions (any device) is connected. Going online
- * or offline is pushed to the people they share a direct chat with; anyone else asks over REST.
- * This node's view only: with a broker relay and several nodes, Spring's user registry
- * broadcast provides the cluster-wide one.
- */
+/** Who is online: connected with any device. Changes are pushed live to direct-chat peers. */
 @Service
 public class Presence {
 
-    private final Map<UUID, Set<String>> sessions = new ConcurrentHashMap<>();
-    private final MemberStore members;
-    private final ApplicationEventPublisher events;
+    private final OnlineSessions sessions;
 
-    Presence(MemberStore members, ApplicationEventPublisher events) {
-        this.members = members;
-        this.events = events;
+    Presence(OnlineSessions sessions) {
+        this.sessions = sessions;
     }
 
+    /** Each of these users (once), online or not, as this node sees it. */
     public Map<UUID, Boolean> online(Collection<UserId> users) {
-        return users.stream().map(UserId::value).distinct()
-                .collect(Collectors.toMap(user -> user, sessions::containsKey));
-    }
-
-    @EventListener
-    void connected(SessionConnectedEvent event) {
-        UUID user = userOf(event.getUser());
-        String session = (String) event.getMessage().getHeaders().get("simpSessionId");
-        if (user == null || session == null) {
-            return;
-        }
-        boolean[] cameOnline = {false};
-        sessions.compute(user, (id, open) -> {
-            Set<String> now = open == null ? ConcurrentHashMap.newKeySet() : open;
-            cameOnline[0] = now.isEmpty();
-            now.add(session);
-            return now;
-        });
-        if (cameOnline[0]) {
-            events.publishEvent(LiveDelivery.outsideConversations(members.directPeers(user),
-                    new LiveEvent.PresenceChanged(user, true)));
-        }
-    }
-
-    @EventListener
-    void disconnected(SessionDisconnectEvent event) {
-        UUID user = userOf(event.getUser());
-        if (user == null) {
-            return;
-        }
-        boolean[] wentOffline = {false};
-        sessions.computeIfPresent(user, (id, open) -> {
-            open.remove(event.getSessionId());
-            wentOffline[0] = open.isEmpty();
-            return open.isEmpty() ? null : open;
-        });
-        if (wentOffline[0]) {
-            events.publishEvent(LiveDelivery.outsideConversations(members.directPeers(user),
-                    new LiveEvent.PresenceChanged(user, false)));
-        }
-    }
-
-    private static UUID userOf(Principal principal) {
-        return principal == null ? null : UUID.fromString(principal.getName());
+        return sessions.online(users);
     }
 }

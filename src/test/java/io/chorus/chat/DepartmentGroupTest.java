@@ -6,8 +6,6 @@ import static org.awaitility.Awaitility.await;
 
 import io.chorus.identity.UserAccounts;
 import io.chorus.identity.UserId;
-import io.chorus.org.DepartmentId;
-import io.chorus.org.OrgEvents;
 import io.chorus.platform.ProblemCodes;
 import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.RestApi;
@@ -15,7 +13,6 @@ import io.chorus.support.StompTestClient;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,9 +38,6 @@ class DepartmentGroupTest {
 
     @Autowired
     JdbcClient jdbc;
-
-    @Autowired
-    DepartmentGroupFollower follower;
 
     @Autowired
     UserAccounts accounts;
@@ -151,30 +145,6 @@ class DepartmentGroupTest {
 
         admin.post("/api/v1/org/departments/" + child + "/move", body("parentId", other)).ok();
         await().atMost(SOON).until(() -> !members(group).containsKey(driver.id()));
-    }
-
-    @Test
-    void replayingAnOrgEventChangesNothing() {
-        String department = department("Replay", null);
-        TestUser member = clients.user("member");
-        String group = openGroup(department, false);
-        join(member, department);
-        await().atMost(SOON).until(() -> members(group).containsKey(member.id()));
-        long historyBefore = history(group);
-
-        var joined = new OrgEvents.EmployeeJoinedDepartment(UserId.of(member.id()), DepartmentId.of(UUID.fromString(department)),
-                null, true, null, Instant.now());
-        follower.on(joined);
-        follower.on(joined);
-
-        assertThat(history(group)).isEqualTo(historyBefore);
-        assertThat(members(group)).containsOnlyKeys(member.id());
-
-        // An old "joined" replayed after the user left does not bring them back either.
-        admin.delete("/api/v1/org/departments/" + department + "/members/" + member.id()).status(204);
-        await().atMost(SOON).until(() -> members(group).isEmpty());
-        follower.on(joined);
-        assertThat(members(group)).isEmpty();
     }
 
     @Test

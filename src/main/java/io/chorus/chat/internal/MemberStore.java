@@ -236,9 +236,9 @@ public class MemberStore {
                 ConversationKind.valueOf(rs.getString("kind")), rs.getString("name"));
     }
 
-    /** Appends one history row per user, in a single statement. */
-    public void recordChanges(UUID conversationId, Collection<UUID> userIds, String change, MemberRole role, UUID by,
-            Instant at, long atSeq) {
+    /** Appends one history row per user, in a single statement; {@link MembershipChanges} is its one caller. */
+    void recordChanges(UUID conversationId, Collection<UUID> userIds, MembershipChangeKind change, MemberRole role,
+            UUID by, Instant at, long atSeq) {
         if (userIds.isEmpty()) {
             return;
         }
@@ -246,7 +246,7 @@ public class MemberStore {
                 INSERT INTO chat.membership_change (conversation_id, user_id, change, role, changed_by, changed_at, at_seq)
                 SELECT :c, u, :change, :role, :by, :at, :seq FROM unnest(CAST(:users AS uuid[])) AS u
                 """)
-                .param("c", conversationId).param("users", userIds.toArray(UUID[]::new)).param("change", change)
+                .param("c", conversationId).param("users", userIds.toArray(UUID[]::new)).param("change", change.name())
                 .param("role", role == null ? null : role.name()).param("by", by)
                 .param("at", Timestamp.from(at)).param("seq", atSeq)
                 .update();

@@ -132,8 +132,8 @@ class QueryPlanTest {
     void anArchiveOfAConversationInAPeriodReadsOnlyThatPeriodOfIt() {
         var query = new io.chorus.chat.ArchiveQuery(java.util.Set.of(io.chorus.chat.ConversationId.of(conversation)),
                 java.util.Set.of(), java.time.Instant.now().minus(java.time.Duration.ofDays(2)), null, null);
-        String plan = explain(io.chorus.chat.MessageArchive.ARCHIVE,
-                io.chorus.chat.MessageArchive.parameters(query).getValues());
+        String plan = explain(ArchiveStore.ARCHIVE,
+                ArchiveStore.parameters(query).getValues());
         // PostgreSQL 18 may skip-scan the sender index by period when the sample has few senders.
         // "message " with its space: a small message_revision table may well be scanned.
         assertThat(plan).containsAnyOf("message_by_conversation_time", "message_by_sender_time")
@@ -149,8 +149,8 @@ class QueryPlanTest {
         var query = new io.chorus.chat.ArchiveQuery(java.util.Set.of(), java.util.Set.of(
                 io.chorus.identity.UserId.of(sender)), java.time.Instant.now().minus(java.time.Duration.ofDays(1)),
                 java.time.Instant.now(), java.util.Set.of(io.chorus.identity.UserId.of(sender)));
-        String plan = explain(io.chorus.chat.MessageArchive.ARCHIVE,
-                io.chorus.chat.MessageArchive.parameters(query).getValues());
+        String plan = explain(ArchiveStore.ARCHIVE,
+                ArchiveStore.parameters(query).getValues());
         assertThat(plan).containsAnyOf("message_by_sender_time", "message_by_conversation_time")
                 .doesNotContain("Seq Scan on message ");
     }

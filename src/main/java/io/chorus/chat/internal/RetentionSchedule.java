@@ -1,6 +1,6 @@
-package io.chorus.chat;
+package io.chorus.chat.internal;
 
-import io.chorus.chat.internal.ChatProperties;
+import io.chorus.chat.MessageRetention;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;

@@ -1,7 +1,6 @@
-package io.chorus.chat;
+package io.chorus.chat.internal;
 
-import io.chorus.chat.internal.ChatProperties;
-import io.chorus.chat.internal.DepartmentGroupStore;
+import io.chorus.chat.DepartmentGroups;
 import io.chorus.chat.internal.DepartmentGroupStore.DepartmentGroupRow;
 import io.chorus.identity.IdentityEvents.UserDeactivated;
 import io.chorus.identity.IdentityEvents.UserReactivated;
@@ -27,13 +26,15 @@ import org.springframework.stereotype.Component;
 class DepartmentGroupFollower {
 
     private final DepartmentGroups departmentGroups;
+    private final DepartmentGroupSync sync;
     private final DepartmentGroupStore groups;
     private final OrgDirectory org;
     private final ChatProperties properties;
 
-    DepartmentGroupFollower(DepartmentGroups departmentGroups, DepartmentGroupStore groups, OrgDirectory org,
-            ChatProperties properties) {
+    DepartmentGroupFollower(DepartmentGroups departmentGroups, DepartmentGroupSync sync, DepartmentGroupStore groups,
+            OrgDirectory org, ChatProperties properties) {
         this.departmentGroups = departmentGroups;
+        this.sync = sync;
         this.groups = groups;
         this.org = org;
         this.properties = properties;
@@ -59,25 +60,25 @@ class DepartmentGroupFollower {
 
     @ApplicationModuleListener
     void on(OrgEvents.DepartmentHeadsChanged changed) {
-        groups.ofDepartment(changed.departmentId().value()).ifPresent(departmentGroups::follow);
+        groups.ofDepartment(changed.departmentId().value()).ifPresent(sync::follow);
     }
 
     /** A moved subtree changes who is "below" every department above its old and new places. */
     @ApplicationModuleListener
     void on(OrgEvents.DepartmentMoved moved) {
-        groups.includingSubDepartments().forEach(departmentGroups::follow);
+        groups.includingSubDepartments().forEach(sync::follow);
     }
 
     @ApplicationModuleListener
     void on(OrgEvents.DepartmentRenamed renamed) {
         org.department(renamed.departmentId()).ifPresent(department ->
                 groups.ofDepartment(department.id().value()).ifPresent(group ->
-                        departmentGroups.rename(group, department.name())));
+                        sync.rename(group, department.name())));
     }
 
     @ApplicationModuleListener
     void on(OrgEvents.DepartmentDeleted deleted) {
-        groups.ofDepartment(deleted.departmentId().value()).ifPresent(departmentGroups::archive);
+        groups.ofDepartment(deleted.departmentId().value()).ifPresent(sync::archive);
     }
 
     @ApplicationModuleListener
@@ -109,6 +110,6 @@ class DepartmentGroupFollower {
                 groups.covering(department.value(), path).forEach(group -> concerned.put(group.conversationId(), group));
             }
         }
-        concerned.values().forEach(group -> departmentGroups.follow(group, user));
+        concerned.values().forEach(group -> sync.follow(group, user));
     }
 }
