@@ -22,6 +22,7 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.LongSummaryStatistics;
 import java.util.Map;
 import java.util.Random;
 import java.util.Set;
@@ -162,9 +163,12 @@ public final class ChatLoad {
         DbStats dbBefore = DbStats.sample(server.dbUrl());
         long start = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(200);
         long measureFrom = start + settings.warmup.toNanos();
-        long end = measureFrom + settings.duration.toNanos();
+        long end = measureFrom + settings.measured().toNanos();
+        measureFromNanos = measureFrom;
+        settings.schedule().forEach(phase -> phaseStats.add(new PhaseStats(phase)));
         CpuSampler cpu = new CpuSampler(server, measureFrom, end);
         cpu.start();
+        Thread memory = settings.phases().isEmpty() ? null : memorySampler(server, measureFrom);
         sendOnSchedule(start, measureFrom, end);
         long lastSend = System.nanoTime();
         cpu.join();
@@ -174,6 +178,10 @@ public final class ChatLoad {
         DbStats dbAfter = DbStats.sample(server.dbUrl());
 
         Map<String, Object> report = report(cpu, dbBefore, dbAfter, complete, drained);
+        if (memory != null) {
+            memory.join();
+            report.put("phases", phasesReport());
+        }
         printSummary(report);
         writeReport(report);
         closeSessions();
@@ -331,13 +339,21 @@ public final class ChatLoad {
     private void sendOnSchedule(long start, long measureFrom, long end) {
         ThreadLocalRandom random = ThreadLocalRandom.current();
         String text = text(settings.textBytes);
-        double meanGapNanos = 1e9 / settings.rate;
+        List<Phase> schedule = settings.schedule();
         long scheduled = start;
         long number = 0;
+        int phase = -1;
+        long phaseEnd = measureFrom;
         while (true) {
+            // The warm-up runs at the first phase's rate.
+            double meanGapNanos = 1e9 / schedule.get(Math.max(phase, 0)).rate();
             scheduled += (long) (-Math.log(1 - random.nextDouble()) * meanGapNanos);
             if (scheduled >= end) {
                 return;
+            }
+            while (scheduled >= phaseEnd && phase + 1 < schedule.size()) {
+                phase++;
+                phaseEnd += schedule.get(phase).duration().toNanos();
             }
             long wait = scheduled - System.nanoTime();
             if (wait > 0) {
@@ -349,9 +365,13 @@ public final class ChatLoad {
             User sender = conversation.members.get(random.nextInt(conversation.members.size()));
             Session session = sender.sessions.get(random.nextInt(sender.sessions.size()));
             String clientMessageId = "load-" + runId + "-" + (++number);
-            Send send = new Send(scheduled, scheduled >= measureFrom, conversation.members.size() * settings.sessions);
+            Send send = new Send(scheduled, scheduled >= measureFrom, conversation.members.size() * settings.sessions,
+                    scheduled >= measureFrom ? phase : -1);
             sends.put(clientMessageId, send);
             sent.increment();
+            if (send.phase >= 0) {
+                phaseStats.get(send.phase).scheduled.increment();
+            }
             try {
                 session.send(conversation.id, clientMessageId, text);
             } catch (RuntimeException failed) {
@@ -418,7 +438,11 @@ public final class ChatLoad {
             ackedDuplicate.increment();
         }
         if (send.measured) {
-            ackLatency.recordValue(Math.max(0, (now - send.scheduled) / 1000));
+            long micros = Math.max(0, (now - send.scheduled) / 1000);
+            ackLatency.recordValue(micros);
+            PhaseStats phase = phaseOf(send);
+            phase.ack.recordValue(micros);
+            phase.accepted.increment();
         }
     }
 
@@ -427,6 +451,11 @@ public final class ChatLoad {
         Send send = sends.get(error.path("clientMessageId").asString(""));
         if (send != null) {
             send.settled.set(true);
+            if (send.measured) {
+                phaseOf(send).refused.computeIfAbsent(error.path("code").asString("UNKNOWN"), code -> new LongAdder())
+                        .increment();
+                refusedBySecond.computeIfAbsent(secondOf(send), second -> new LongAdder()).increment();
+            }
         }
     }
 
@@ -453,7 +482,10 @@ public final class ChatLoad {
         send.copies.incrementAndGet();
         delivered.increment();
         if (send.measured) {
-            receiveLatency.recordValue(Math.max(0, (now - send.scheduled) / 1000));
+            long micros = Math.max(0, (now - send.scheduled) / 1000);
+            receiveLatency.recordValue(micros);
+            phaseOf(send).receive.recordValue(micros);
+            receiveBySecond.computeIfAbsent(secondOf(send), second -> new Recorder(3)).recordValue(micros);
         }
     }
 
@@ -496,14 +528,14 @@ public final class ChatLoad {
         counts.put("drainSeconds", round(drainedNanos / 1e9, 2));
         report.put("counts", counts);
 
-        double window = settings.duration.toNanos() / 1e9;
+        double window = settings.measured().toNanos() / 1e9;
         Map<String, Object> latency = new LinkedHashMap<>();
         latency.put("sendToAckMs", percentiles(ackLatency.getIntervalHistogram()));
         latency.put("sendToReceiveMs", percentiles(receiveLatency.getIntervalHistogram()));
         report.put("latency", latency);
         report.put("throughput", Map.of(
                 "scheduledPerSecond", round(measuredSends / window, 1),
-                "copiesPerSecond", round(deliveredSum / ((settings.warmup.toNanos() + settings.duration.toNanos()) / 1e9), 1)));
+                "copiesPerSecond", round(deliveredSum / ((settings.warmup.toNanos() + settings.measured().toNanos()) / 1e9), 1)));
 
         Map<String, Object> serverCost = new LinkedHashMap<>();
         double jvmCpu = cpu.jvmCpuSeconds();
@@ -561,6 +593,12 @@ public final class ChatLoad {
         dbShort.remove("rowWritesPerMessageByTable");
         System.out.println("database: " + dbShort);
         System.out.println("row writes per message by table: " + db.get("rowWritesPerMessageByTable"));
+        if (report.get("phases") instanceof Map<?, ?> phases) {
+            ((List<?>) phases.get("byPhase")).forEach(phase -> System.out.println("phase: " + phase));
+            System.out.println("accepted p99 ms / refused, second by second: " + ((List<?>) phases.get("bySecond"))
+                    .stream().map(row -> ((Map<?, ?>) row).get("acceptedP99Ms") + "/" + ((Map<?, ?>) row).get("refused"))
+                    .collect(Collectors.joining(" ")));
+        }
     }
 
     private static Map<String, Object> percentiles(Histogram micros) {
@@ -735,18 +773,131 @@ public final class ChatLoad {
         volatile boolean acked;
         final AtomicInteger copies = new AtomicInteger();
 
-        Send(long scheduled, boolean measured, int expectedCopies) {
+        final int phase;
+
+        Send(long scheduled, boolean measured, int expectedCopies, int phase) {
             this.scheduled = scheduled;
             this.measured = measured;
+            this.phase = phase;
             this.expectedCopies = expectedCopies;
         }
+    }
+
+    // ---- phases: a rate that changes during the run (overload and recovery) ----
+
+    /** {@code rate} sends per second for {@code duration}; written {@code rate:duration}, e.g. {@code 2000:30s}. */
+    record Phase(double rate, Duration duration) {
+
+        static List<Phase> parse(String text) {
+            if (text == null || text.isBlank()) {
+                return List.of();
+            }
+            List<Phase> phases = new ArrayList<>();
+            for (String part : text.split(",")) {
+                String[] rateAndDuration = part.trim().split(":");
+                phases.add(new Phase(Double.parseDouble(rateAndDuration[0]), Settings.duration(rateAndDuration[1])));
+            }
+            return phases;
+        }
+
+        @Override
+        public String toString() {
+            return (long) rate + "/s for " + duration.toMillis() / 1000.0 + " s";
+        }
+    }
+
+    /**
+     * What happened to the sends scheduled in each phase, and second by second: the latency of
+     * accepted sends, how many were refused and why, and the server's heap and RSS as sampled.
+     */
+    private final class PhaseStats {
+        final Phase phase;
+        final Recorder ack = new Recorder(3);
+        final Recorder receive = new Recorder(3);
+        final LongAdder scheduled = new LongAdder();
+        final LongAdder accepted = new LongAdder();
+        final Map<String, LongAdder> refused = new ConcurrentHashMap<>();
+        final List<long[]> memory = Collections.synchronizedList(new ArrayList<>());
+
+        PhaseStats(Phase phase) {
+            this.phase = phase;
+        }
+
+        Map<String, Object> report() {
+            Map<String, Object> report = new LinkedHashMap<>();
+            report.put("phase", phase.toString());
+            report.put("scheduled", scheduled.sum());
+            report.put("accepted", accepted.sum());
+            report.put("refused", refused.entrySet().stream()
+                    .collect(Collectors.toMap(Map.Entry::getKey, e -> e.getValue().sum())));
+            report.put("acceptedSendToAckMs", percentiles(ack.getIntervalHistogram()));
+            report.put("acceptedSendToReceiveMs", percentiles(receive.getIntervalHistogram()));
+            synchronized (memory) {
+                report.put("heapUsedMb", range(memory.stream().mapToLong(sample -> sample[0]).summaryStatistics()));
+                report.put("rssMb", range(memory.stream().mapToLong(sample -> sample[1]).summaryStatistics()));
+            }
+            return report;
+        }
+    }
+
+    private static Map<String, Object> range(LongSummaryStatistics samples) {
+        return samples.getCount() == 0 ? Map.of() : Map.of("min", samples.getMin(), "max", samples.getMax(),
+                "mean", round(samples.getAverage(), 1), "samples", samples.getCount());
+    }
+
+    private final List<PhaseStats> phaseStats = new ArrayList<>();
+    /** Per second of the measured window: the p99 of send→receive of the sends scheduled in it. */
+    private final Map<Integer, Recorder> receiveBySecond = new ConcurrentHashMap<>();
+    private final Map<Integer, LongAdder> refusedBySecond = new ConcurrentHashMap<>();
+    private volatile long measureFromNanos;
+
+    private PhaseStats phaseOf(Send send) {
+        return send.phase < 0 ? null : phaseStats.get(send.phase);
+    }
+
+    private int secondOf(Send send) {
+        return (int) ((send.scheduled - measureFromNanos) / 1_000_000_000L);
+    }
+
+    /** Heap in use (no collection forced) and RSS, every two seconds, into the phase running then. */
+    private Thread memorySampler(ServerProcesses server, long from) {
+        return Thread.ofPlatform().daemon().name("chat-load-memory").start(() -> {
+            List<Phase> schedule = settings.schedule();
+            long phaseEnd = from;
+            for (int i = 0; i < schedule.size(); i++) {
+                phaseEnd += schedule.get(i).duration().toNanos();
+                while (System.nanoTime() < phaseEnd) {
+                    LockSupport.parkNanos(Math.max(0, Math.min(TimeUnit.SECONDS.toNanos(2), phaseEnd - System.nanoTime())));
+                    if (System.nanoTime() >= from) {
+                        phaseStats.get(i).memory.add(new long[] {server.heapUsedKb() / 1024, server.rssKb() / 1024});
+                    }
+                }
+            }
+        });
+    }
+
+    private Map<String, Object> phasesReport() {
+        Map<String, Object> report = new LinkedHashMap<>();
+        report.put("byPhase", phaseStats.stream().map(PhaseStats::report).toList());
+        List<Map<String, Object>> seconds = new ArrayList<>();
+        receiveBySecond.keySet().stream().sorted().forEach(second -> {
+            Histogram histogram = receiveBySecond.get(second).getIntervalHistogram();
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("second", second);
+            row.put("acceptedP99Ms", ms(histogram.getValueAtPercentile(99)));
+            row.put("refused", refusedBySecond.getOrDefault(second, new LongAdder()).sum());
+            seconds.add(row);
+        });
+        report.put("bySecond", seconds);
+        return report;
     }
 
     // ---- settings ----
 
     record Settings(String host, int port, int users, int groups, int groupSize, Map<String, Double> mix,
             int sessions, double rate, Duration warmup, Duration duration, Duration drain, Duration settle,
-            int textBytes, long seed, String out, Long pid, String dataDir, String dbUrl, boolean idle) {
+            int textBytes, long seed, String out, Long pid, String dataDir, String dbUrl, boolean idle,
+            List<Phase> phases) {
 
         static Settings fromSystemProperties() {
             int groups = Integer.getInteger("groups", 20);
@@ -771,7 +922,16 @@ public final class ChatLoad {
                     duration(System.getProperty("drain", "10s")), duration(System.getProperty("settle", "11s")),
                     Integer.getInteger("textBytes", 100), Long.getLong("seed", 42L), System.getProperty("out"),
                     pid == null ? null : Long.valueOf(pid), dataDir, System.getProperty("db.url"),
-                    Boolean.getBoolean("idle"));
+                    Boolean.getBoolean("idle"), Phase.parse(System.getProperty("phases")));
+        }
+
+        /** The measured window: the phases one after another, or {@code duration} at {@code rate}. */
+        List<Phase> schedule() {
+            return phases.isEmpty() ? List.of(new Phase(rate, duration)) : phases;
+        }
+
+        Duration measured() {
+            return schedule().stream().map(Phase::duration).reduce(Duration.ZERO, Duration::plus);
         }
 
         /**
@@ -806,9 +966,12 @@ public final class ChatLoad {
             map.put("mix", mix);
             map.put("conversationCounts", conversationCounts());
             map.put("sessionsPerUser", sessions);
-            map.put("rate", rate);
+            map.put("rate", schedule().getFirst().rate());
             map.put("warmupSeconds", warmup.toMillis() / 1000.0);
-            map.put("durationSeconds", duration.toMillis() / 1000.0);
+            map.put("durationSeconds", measured().toMillis() / 1000.0);
+            if (!phases.isEmpty()) {
+                map.put("phases", phases.stream().map(Phase::toString).toList());
+            }
             map.put("drainSeconds", drain.toMillis() / 1000.0);
             map.put("textBytes", textBytes);
             map.put("seed", seed);
@@ -935,18 +1098,33 @@ public final class ChatLoad {
             if (jvmPid < 0) {
                 return 0;
             }
-            Path jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd");
             try {
-                new ProcessBuilder(jcmd.toString(), String.valueOf(jvmPid), "GC.run").redirectErrorStream(true)
+                new ProcessBuilder(jcmd(), String.valueOf(jvmPid), "GC.run").redirectErrorStream(true)
                         .start().waitFor(60, TimeUnit.SECONDS);
-                Process info = new ProcessBuilder(jcmd.toString(), String.valueOf(jvmPid), "GC.heap_info")
+            } catch (IOException | InterruptedException unavailable) {
+                return 0;
+            }
+            return heapUsedKb();
+        }
+
+        /** The server JVM's heap in use now ({@code jcmd GC.heap_info}), in KB; 0 when unknown. */
+        long heapUsedKb() {
+            if (jvmPid < 0) {
+                return 0;
+            }
+            try {
+                Process info = new ProcessBuilder(jcmd(), String.valueOf(jvmPid), "GC.heap_info")
                         .redirectErrorStream(true).start();
                 String output = new String(info.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
                 var used = Pattern.compile("used (\\d+)K").matcher(output);
                 return used.find() ? Long.parseLong(used.group(1)) : 0;
-            } catch (IOException | InterruptedException unavailable) {
+            } catch (IOException unavailable) {
                 return 0;
             }
+        }
+
+        private static String jcmd() {
+            return Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
         }
 
         long rssKb() {
