@@ -1,14 +1,13 @@
 package io.chorus.chat.stomp;
 
 import io.chorus.chat.internal.ChatProperties;
-import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.WebSocketSession;
-import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 import org.springframework.boot.tomcat.servlet.TomcatServletWebServerFactory;
 import org.springframework.boot.web.server.WebServerFactoryCustomizer;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
-import org.springframework.web.socket.server.standard.ServletServerContainerFactoryBean;
+import org.springframework.web.socket.WebSocketHandler;
+import org.springframework.web.socket.WebSocketSession;
+import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
  * What an open WebSocket costs while its user is idle, which is most of the time: a node holds
@@ -43,15 +42,6 @@ class SessionFootprint {
                 session.setBinaryMessageSizeLimit(bufferBytes);
             }
         };
-    }
-
-    @Bean
-    ServletServerContainerFactoryBean webSocketContainer(ChatProperties properties) {
-        ServletServerContainerFactoryBean container = new ServletServerContainerFactoryBean();
-        int buffer = properties.stomp().sessionBufferBytes();
-        container.setMaxTextMessageBufferSize(buffer);
-        container.setMaxBinaryMessageBufferSize(buffer);
-        return container;
     }
 
     @Bean
