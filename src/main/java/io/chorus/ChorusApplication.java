@@ -23,7 +23,7 @@ public class ChorusApplication {
 
     public static void main(String[] args) {
         if (System.getProperty(TOMCAT_WEBSOCKET_BUFFER) == null) {
-            System.setProperty(TOMCAT_WEBSOCKET_BUFFER, "1024");
+            System.setProperty(TOMCAT_WEBSOCKET_BUFFER, "512");
         }
         SpringApplication.run(ChorusApplication.class, args);
     }

@@ -63,7 +63,7 @@ public record ChatProperties(
              * The size of each per-connection buffer (socket read and write, WebSocket message
              * assembly). Larger frames are read in parts; smaller buffers make idle sessions cheap.
              */
-            @Min(512) @DefaultValue("1024") int sessionBufferBytes,
+            @Min(512) @DefaultValue("512") int sessionBufferBytes,
             /** Open sessions one user may have on this node; the next CONNECT is refused with TOO_MANY_SESSIONS. */
             @Min(1) @DefaultValue("10") int maxSessionsPerUser,
             /**
