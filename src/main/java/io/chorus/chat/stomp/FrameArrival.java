@@ -8,8 +8,6 @@ import org.springframework.messaging.support.MessageHeaderAccessor;
 import org.springframework.messaging.support.MessageHeaderInitializer;
 import org.springframework.stereotype.Component;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.messaging.StompSubProtocolHandler;
-import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
 /**
  * Stamps every inbound frame with the moment it was read off the connection, so that a SEND can
@@ -33,12 +31,7 @@ class FrameArrival implements MessageHeaderInitializer, SmartInitializingSinglet
     @Override
     public void afterSingletonsInstantiated() {
         // Sets it on the handler's current decoder too, whether StompFrameLimit replaced that before or after.
-        if (webSocketHandler.getIfAvailable() instanceof SubProtocolWebSocketHandler subProtocols) {
-            subProtocols.getProtocolHandlers().stream()
-                    .filter(StompSubProtocolHandler.class::isInstance)
-                    .map(StompSubProtocolHandler.class::cast)
-                    .forEach(stomp -> stomp.setHeaderInitializer(this));
-        }
+        StompProtocolHandlers.each(webSocketHandler, stomp -> stomp.setHeaderInitializer(this));
     }
 
     @Override

@@ -12,8 +12,6 @@ import org.springframework.messaging.simp.stomp.StompDecoder;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.socket.WebSocketHandler;
-import org.springframework.web.socket.messaging.StompSubProtocolHandler;
-import org.springframework.web.socket.messaging.SubProtocolWebSocketHandler;
 
 /**
  * Refuses a frame as soon as its {@code content-length} header announces more than
@@ -36,16 +34,11 @@ class StompFrameLimit implements SmartInitializingSingleton {
 
     @Override
     public void afterSingletonsInstantiated() {
-        if (webSocketHandler.getIfAvailable() instanceof SubProtocolWebSocketHandler subProtocols) {
-            subProtocols.getProtocolHandlers().stream()
-                    .filter(StompSubProtocolHandler.class::isInstance)
-                    .map(StompSubProtocolHandler.class::cast)
-                    .forEach(stomp -> {
-                        BoundedDecoder decoder = new BoundedDecoder(properties.stomp().maxFrameBytes());
-                        decoder.setHeaderInitializer(stomp.getHeaderInitializer());
-                        stomp.setDecoder(decoder);
-                    });
-        }
+        StompProtocolHandlers.each(webSocketHandler, stomp -> {
+            BoundedDecoder decoder = new BoundedDecoder(properties.stomp().maxFrameBytes());
+            decoder.setHeaderInitializer(stomp.getHeaderInitializer());
+            stomp.setDecoder(decoder);
+        });
     }
 
     /** Thrown for a frame over the limit; {@link StompErrorFrames} answers it with FRAME_TOO_LARGE. */
