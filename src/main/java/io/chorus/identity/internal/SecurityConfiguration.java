@@ -83,10 +83,13 @@ class SecurityConfiguration {
     JwtDecoder jwtDecoder(IdentityProperties properties, ObjectProvider<LocalTokenIssuer> localIssuer) {
         if (properties.localMode()) {
             LocalTokenIssuer issuer = Objects.requireNonNull(localIssuer.getIfAvailable(), "local issuer");
-            NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(issuer.publicKey()).build();
-            decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuer.issuer()),
-                    properties.audience()));
-            return decoder;
+            // Built at the first token to check: the issuer makes its key only when first asked for it.
+            return new SupplierJwtDecoder(() -> {
+                NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(issuer.publicKey()).build();
+                decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuer.issuer()),
+                        properties.audience()));
+                return decoder;
+            });
         }
         if (properties.issuerUri() == null || properties.issuerUri().isBlank()) {
             throw new IllegalStateException("Set chorus.identity.issuer-uri (CHORUS_ISSUER_URI) to your Keycloak "

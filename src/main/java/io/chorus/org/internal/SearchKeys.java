@@ -21,8 +21,14 @@ public class SearchKeys {
     private static final Pattern SYLLABLE = Pattern.compile("\\p{IsHan}|[\\p{L}\\p{N}&&[^\\p{IsHan}]]+");
     private static final Pattern NOT_LETTER_OR_DIGIT = Pattern.compile("[^\\p{L}\\p{N}]+");
 
-    /** ICU's Han→Latin transliterator; thread-safe once built, and costly to build, so built once. */
-    private final Transliterator toPinyin = Transliterator.getInstance("Han-Latin; Latin-ASCII; Lower");
+    /**
+     * ICU's Han→Latin transliterator: thread-safe once built, and costly to build (a quarter of a
+     * second of a start), so built once, when a Chinese name first needs keys. A restart on an
+     * existing database usually needs none before it is ready.
+     */
+    private static final class Pinyin {
+        static final Transliterator TRANSLITERATOR = Transliterator.getInstance("Han-Latin; Latin-ASCII; Lower");
+    }
 
     /** Space-separated keys, each lower case; a match is a substring of this text. */
     public String keysFor(String username, String displayName, String email) {
@@ -58,7 +64,7 @@ public class SearchKeys {
         // a run of other letters or digits ("张三 Sam") is one word.
         return SYLLABLE.matcher(normalise(displayName)).results()
                 .map(MatchResult::group)
-                .map(part -> HAN.matcher(part).matches() ? toPinyin.transliterate(part) : part)
+                .map(part -> HAN.matcher(part).matches() ? Pinyin.TRANSLITERATOR.transliterate(part) : part)
                 .map(part -> NOT_LETTER_OR_DIGIT.matcher(part).replaceAll(""))
                 .filter(part -> !part.isEmpty())
                 .toArray(String[]::new);

@@ -25,6 +25,7 @@ import org.springframework.security.oauth2.jwt.JwtClaimsSet;
 import org.springframework.security.oauth2.jwt.JwtEncoderParameters;
 import org.springframework.security.oauth2.jwt.NimbusJwtEncoder;
 import org.springframework.stereotype.Component;
+import org.springframework.util.function.SingletonSupplier;
 
 /**
  * Signs Keycloak-shaped tokens for the seeded demo users, with a key made fresh at every
@@ -37,24 +38,20 @@ public class LocalTokenIssuer {
     private static final Logger log = LoggerFactory.getLogger(LocalTokenIssuer.class);
 
     private final IdentityProperties properties;
-    private final RSAPublicKey publicKey;
-    private final NimbusJwtEncoder encoder;
+    /**
+     * Made when the first token is issued or checked, not at start: generating an RSA key costs a
+     * few hundred milliseconds, and nothing before readiness needs it.
+     */
+    private final SingletonSupplier<SigningKey> key = SingletonSupplier.of(SigningKey::generate);
 
-    LocalTokenIssuer(IdentityProperties properties) throws NoSuchAlgorithmException {
+    LocalTokenIssuer(IdentityProperties properties) {
         this.properties = properties;
-        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
-        generator.initialize(2048);
-        KeyPair pair = generator.generateKeyPair();
-        this.publicKey = (RSAPublicKey) pair.getPublic();
-        RSAKey jwk = new RSAKey.Builder(publicKey).privateKey((RSAPrivateKey) pair.getPrivate())
-                .keyID(UUID.randomUUID().toString()).build();
-        this.encoder = new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(jwk)));
         log.warn("LOCAL MODE: Chorus issues its own tokens to anyone who asks POST /api/v1/dev/token. "
                 + "Never expose this instance; configure chorus.identity.issuer-uri for real use.");
     }
 
     public RSAPublicKey publicKey() {
-        return publicKey;
+        return key.obtain().publicKey();
     }
 
     public String issuer() {
@@ -109,7 +106,7 @@ public class LocalTokenIssuer {
                 .claim("realm_access", Map.of("roles", user.roles()));
         adjust.accept(builder);
         JwtClaimsSet claims = builder.build();
-        String token = encoder.encode(JwtEncoderParameters.from(
+        String token = key.obtain().encoder().encode(JwtEncoderParameters.from(
                 JwsHeader.with(SignatureAlgorithm.RS256).build(), claims)).getTokenValue();
         Instant expiresAt = claims.getExpiresAt();
         return new IssuedToken(token, expiresAt == null ? 0 : Duration.between(now, expiresAt).toSeconds());
@@ -120,5 +117,24 @@ public class LocalTokenIssuer {
     }
 
     public record IssuedToken(String value, long expiresInSeconds) {
+    }
+
+    /** A key pair of this run, and the encoder that signs with its private half. */
+    private record SigningKey(RSAPublicKey publicKey, NimbusJwtEncoder encoder) {
+
+        static SigningKey generate() {
+            KeyPair pair;
+            try {
+                KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+                generator.initialize(2048);
+                pair = generator.generateKeyPair();
+            } catch (NoSuchAlgorithmException everyJavaHasRsa) {
+                throw new IllegalStateException(everyJavaHasRsa);
+            }
+            RSAPublicKey publicKey = (RSAPublicKey) pair.getPublic();
+            RSAKey jwk = new RSAKey.Builder(publicKey).privateKey((RSAPrivateKey) pair.getPrivate())
+                    .keyID(UUID.randomUUID().toString()).build();
+            return new SigningKey(publicKey, new NimbusJwtEncoder(new ImmutableJWKSet<>(new JWKSet(jwk))));
+        }
     }
 }
