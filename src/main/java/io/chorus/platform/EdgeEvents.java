@@ -61,20 +61,23 @@ public class EdgeEvents implements SmartLifecycle {
         while (running || !queue.isEmpty() || !batch.isEmpty()) {
             try {
                 if (batch.isEmpty()) {
-                    Object first = queue.poll(200, TimeUnit.MILLISECONDS);
+                    // Once stopping, what is left is taken without waiting.
+                    Object first = running ? queue.poll(200, TimeUnit.MILLISECONDS) : queue.poll();
                     if (first == null) {
                         continue;
                     }
                     batch.add(first);
-                    // The events of a burst join this batch.
-                    Thread.sleep(LINGER_MILLIS);
+                    if (running) {
+                        // The events of a burst join this batch.
+                        Thread.sleep(LINGER_MILLIS);
+                    }
                 }
                 queue.drainTo(batch, BATCH - batch.size());
                 transactions.executeWithoutResult(status -> batch.forEach(events::publishEvent));
                 batch.clear();
                 backoff = Duration.ZERO;
             } catch (InterruptedException stopping) {
-                Thread.currentThread().interrupt();
+                // Only a stop interrupts this thread of ours: publish what is left, without waiting.
                 running = false;
             } catch (RuntimeException failure) {
                 if (!running) {
@@ -87,7 +90,6 @@ public class EdgeEvents implements SmartLifecycle {
                 try {
                     Thread.sleep(backoff);
                 } catch (InterruptedException stopping) {
-                    Thread.currentThread().interrupt();
                     running = false;
                 }
             }

@@ -129,13 +129,19 @@ class ChatActivity {
                 .detail("subjectType", e.subjectType()).detail("subjectId", e.subjectId().toString()));
     }
 
-    @ApplicationModuleListener
+    /*
+     * Sessions opening and closing arrive through EdgeEvents, many to a transaction (a reconnect
+     * storm is thousands at once). Recorded inside that transaction, in the order they happened:
+     * a session's close can never be chained before its opening, as concurrent listeners could.
+     */
+
+    @EventListener
     void on(ChatEvents.SessionConnected e) {
         log.record(Activity.of("stomp.connected", e).at(e.at()).by(e.userId()).target("SESSION", e.sessionId())
                 .from(e.remoteAddress(), e.sessionId()));
     }
 
-    @ApplicationModuleListener
+    @EventListener
     void on(ChatEvents.SessionDisconnected e) {
         // Spring may announce one session's end more than once: one entry per session.
         log.record(Activity.of("stomp.disconnected", "stomp.disconnected:" + e.sessionId()).at(e.at()).by(e.userId()).target("SESSION", e.sessionId())

@@ -25,8 +25,8 @@ class ModuleEventExecutor implements AsyncConfigurer {
         SimpleAsyncTaskExecutor executor = new SimpleAsyncTaskExecutor("chorus-event-");
         executor.setVirtualThreads(true);
         executor.setConcurrencyLimit(CONCURRENCY);
-        // Lets running listeners finish their transaction when the application stops.
-        executor.setTaskTerminationTimeout(10_000);
+        // A listener cut off by a stop leaves its publication incomplete: it is handed over again
+        // at the next start (republish-outstanding-events-on-restart).
         return executor;
     }
 }
