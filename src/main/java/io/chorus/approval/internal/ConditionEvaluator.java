@@ -41,8 +41,7 @@ final class ConditionEvaluator {
             return Optional.of(Operand.NUMBER);
         }
         if (parts.length == 3 && type == FieldType.DETAIL_TABLE && parts[2].equals("total")
-                && first.get().columns() != null && first.get().columns().stream().anyMatch(column ->
-                        column.key().equals(parts[1]) && column.type() == FieldType.MONEY)) {
+                && moneyField(form, field).isPresent()) {
             return Optional.of(Operand.NUMBER);
         }
         return Optional.empty();
