@@ -53,13 +53,13 @@ class ChatStompController {
 
     ChatStompController(Messages messages, Conversations conversations, Cards cards, JsonMapper json,
             SessionReplies replies, StompReceipts receipts, SendAdmission admission) {
-        this.admission = admission;
         this.messages = messages;
         this.conversations = conversations;
         this.cards = cards;
         this.json = json;
         this.replies = replies;
         this.receipts = receipts;
+        this.admission = admission;
     }
 
     record SendMessageFrame(String clientMessageId, String text, Long replyToMessageId) {
@@ -130,8 +130,7 @@ class ChatStompController {
         String destination = SimpMessageHeaderAccessor.getDestination(message.getHeaders());
         String clientMessageId = StompErrorReplies.clientMessageIdOf(message, json);
         if (failure instanceof SendRefused refused) {
-            return new StompError(refused.code(), refused.status().value(), refused.getMessage(), destination,
-                    clientMessageId, refused.retryAfter().toMillis());
+            return StompError.refused(refused, destination, clientMessageId);
         }
         if (failure instanceof ChorusProblem problem) {
             return new StompError(problem.code(), problem.status().value(), problem.getMessage(), destination,

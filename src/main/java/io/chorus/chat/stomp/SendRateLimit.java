@@ -42,10 +42,8 @@ class SendRateLimit implements ChannelInterceptor {
             admission.charge(CurrentUser.of(accessor.getUser()).id());
             return message;
         } catch (SendRefused refused) {
-            replies.send(accessor.getSessionId(), StompErrorReplies.ERRORS,
-                    new StompError(refused.code(), refused.status().value(), refused.getMessage(),
-                            accessor.getDestination(), StompErrorReplies.clientMessageIdOf(message, json),
-                            refused.retryAfter().toMillis()));
+            replies.send(accessor.getSessionId(), StompErrorReplies.ERRORS, StompError.refused(refused,
+                    accessor.getDestination(), StompErrorReplies.clientMessageIdOf(message, json)));
             return null;
         }
     }
