@@ -1,6 +1,10 @@
 package io.chorus.identity.internal;
 
+import io.chorus.identity.ApiTokens;
 import io.chorus.identity.CurrentUser;
+import io.chorus.identity.Role;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.springframework.security.authentication.AbstractAuthenticationToken;
 import org.springframework.security.core.authority.SimpleGrantedAuthority;
 
@@ -13,7 +17,13 @@ final class ChorusAuthentication extends AbstractAuthenticationToken {
     private final CurrentUser user;
 
     ChorusAuthentication(CurrentUser user) {
-        super(user.roles().stream().map(role -> new SimpleGrantedAuthority(role.authority())).toList());
+        this(user, Set.of());
+    }
+
+    /** @param scopes what an integration's token allows, granted as {@code SCOPE_<scope>} authorities */
+    ChorusAuthentication(CurrentUser user, Set<String> scopes) {
+        super(Stream.concat(user.roles().stream().map(Role::authority), scopes.stream().map(ApiTokens::authority))
+                .map(SimpleGrantedAuthority::new).toList());
         this.user = user;
         setAuthenticated(true);
     }

@@ -3,6 +3,7 @@ package io.chorus.identity.internal;
 import io.chorus.identity.AccountDeactivatedException;
 import io.chorus.identity.CurrentUser;
 import io.chorus.identity.Role;
+import java.util.Arrays;
 import java.util.Collection;
 import java.util.EnumSet;
 import java.util.Map;
@@ -47,7 +48,18 @@ class KeycloakTokenConverter implements Converter<Jwt, AbstractAuthenticationTok
             throw new AccountDeactivatedException();
         }
         tokens.seen(jwt, account.id());
-        return new ChorusAuthentication(new CurrentUser(account.id(), username, displayName, roles));
+        return new ChorusAuthentication(new CurrentUser(account.id(), username, displayName, roles),
+                roles.contains(Role.INTEGRATION) ? scopes(jwt) : Set.of());
+    }
+
+    /**
+     * A Keycloak service account (client credentials, realm role {@code integration}) is limited
+     * by the client scopes its token carries, as a bot is by its token's: Keycloak names them in
+     * the space-separated {@code scope} claim. A person's token grants no scopes.
+     */
+    static Set<String> scopes(Jwt jwt) {
+        String scope = jwt.getClaimAsString("scope");
+        return scope == null || scope.isBlank() ? Set.of() : Set.copyOf(Arrays.asList(scope.trim().split("\\s+")));
     }
 
     /** A bot posts through the module that owns it and never signs in; its subject grants nothing. */

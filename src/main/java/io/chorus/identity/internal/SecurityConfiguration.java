@@ -3,6 +3,14 @@ package io.chorus.identity.internal;
 import io.chorus.platform.EdgeEvents;
 
 import io.chorus.identity.AccountDeactivatedException;
+import io.chorus.identity.ApiTokens;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.authentication.AuthenticationManager;
+import org.springframework.security.authentication.AuthenticationManagerResolver;
+import org.springframework.security.authentication.ProviderManager;
+import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationProvider;
+import org.springframework.security.oauth2.server.resource.web.BearerTokenResolver;
+import org.springframework.security.oauth2.server.resource.web.DefaultBearerTokenResolver;
 import io.chorus.identity.internal.local.LocalTokenIssuer;
 import io.chorus.platform.ProblemCodes;
 import io.chorus.platform.ProblemDocument;
@@ -48,7 +56,7 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, KeycloakTokenConverter tokens, JwtDecoder decoder,
-            EdgeEvents securityEvents, Clock clock) throws Exception {
+            ObjectProvider<ApiTokens> apiTokens, EdgeEvents securityEvents, Clock clock) throws Exception {
         http
                 .csrf(csrf -> csrf.disable()) // bearer tokens only; no cookies to forge
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -64,7 +72,7 @@ class SecurityConfiguration {
                 .addFilterBefore(new IdentityProviderOutage(), BearerTokenAuthenticationFilter.class)
                 .addFilterBefore(new DeniedRequests(securityEvents, clock), ExceptionTranslationFilter.class)
                 .oauth2ResourceServer(server -> server
-                        .jwt(jwt -> jwt.decoder(decoder).jwtAuthenticationConverter(tokens))
+                        .authenticationManagerResolver(bearerTokens(tokens, decoder, apiTokens.getIfAvailable()))
                         .authenticationEntryPoint((request, response, failure) -> unauthenticated(response, failure))
                         .accessDeniedHandler((request, response, denied) -> writeProblem(response,
                                 HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, "You may not do this.")))
@@ -73,6 +81,26 @@ class SecurityConfiguration {
                         .accessDeniedHandler((request, response, denied) -> writeProblem(response,
                                 HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, "You may not do this.")));
         return http.build();
+    }
+
+    /**
+     * A bearer token is a JWT from Keycloak (or local mode), or an opaque API token of a bot,
+     * told apart by the token issuer's prefix: an API token is never sent to the JWT decoder.
+     */
+    private static AuthenticationManagerResolver<HttpServletRequest> bearerTokens(KeycloakTokenConverter converter,
+            JwtDecoder decoder, ApiTokens apiTokens) {
+        JwtAuthenticationProvider jwtProvider = new JwtAuthenticationProvider(decoder);
+        jwtProvider.setJwtAuthenticationConverter(converter);
+        AuthenticationManager jwts = new ProviderManager(jwtProvider);
+        if (apiTokens == null) {
+            return request -> jwts;
+        }
+        AuthenticationManager bots = new ProviderManager(new ApiTokenAuthentication(apiTokens));
+        BearerTokenResolver bearer = new DefaultBearerTokenResolver();
+        return request -> {
+            String token = bearer.resolve(request);
+            return token != null && apiTokens.recognises(token) ? bots : jwts;
+        };
     }
 
     /**

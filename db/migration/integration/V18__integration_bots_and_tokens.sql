@@ -1,0 +1,36 @@
+-- Integrations: bots that OA/CRM/ERP systems act as, and the API tokens they call with.
+CREATE SCHEMA IF NOT EXISTS integration;
+
+-- A bot is a user account of kind BOT (so it is a member, a sender, a mention) plus what only
+-- integrations need: who answers for it, and whether it is switched off.
+CREATE TABLE integration.bot (
+    id           uuid PRIMARY KEY REFERENCES identity.user_account (id),
+    key          text        NOT NULL UNIQUE,     -- also the account's username: @key
+    display_name text        NOT NULL,
+    avatar_url   text,
+    owner_id     uuid        NOT NULL REFERENCES identity.user_account (id),
+    created_by   uuid        NOT NULL REFERENCES identity.user_account (id),
+    created_at   timestamptz NOT NULL,
+    disabled_at  timestamptz,                     -- switched off by its owner or an org_admin
+    version      bigint      NOT NULL DEFAULT 0
+);
+
+CREATE INDEX bot_owner ON integration.bot (owner_id);
+
+-- Only a hash of each token is kept: the token is shown once, when it is made.
+CREATE TABLE integration.api_token (
+    id           uuid PRIMARY KEY,
+    bot_id       uuid        NOT NULL REFERENCES integration.bot (id),
+    name         text        NOT NULL,
+    secret_hash  bytea       NOT NULL UNIQUE,     -- SHA-256 of the whole token
+    hint         text        NOT NULL,            -- its first characters, to tell tokens apart in lists
+    scopes       text[]      NOT NULL,
+    created_by   uuid        NOT NULL REFERENCES identity.user_account (id),
+    created_at   timestamptz NOT NULL,
+    expires_at   timestamptz NOT NULL,
+    revoked_at   timestamptz,
+    rotated_to   uuid REFERENCES integration.api_token (id),
+    last_used_at timestamptz
+);
+
+CREATE INDEX api_token_bot ON integration.api_token (bot_id, created_at);

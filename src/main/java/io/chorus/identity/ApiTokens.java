@@ -1,0 +1,33 @@
+package io.chorus.identity;
+
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * Opaque API tokens that another module issues (the integration module's bot tokens). Identity
+ * authenticates every REST request; when a bearer token is in this issuer's format it asks the
+ * issuer who holds it instead of decoding it as a JWT. The holder's scopes become
+ * {@code SCOPE_<scope>} authorities beside its roles.
+ */
+public interface ApiTokens {
+
+    /** Whether the bearer token has this issuer's prefix, so it is never mistaken for a JWT. */
+    boolean recognises(String bearerToken);
+
+    /** Who holds the token, or empty when it is unknown, expired, revoked, or its bot is disabled. */
+    Optional<Holder> holder(String bearerToken);
+
+    /** @param tokenId the token's id: rate limits and the audit trail name it, never the token itself */
+    record Holder(CurrentUser caller, Set<String> scopes, UUID tokenId) {
+
+        public Holder {
+            scopes = Set.copyOf(scopes);
+        }
+    }
+
+    /** The authority a scope grants, as {@code @PreAuthorize("hasAuthority('SCOPE_org:read')")} checks it. */
+    static String authority(String scope) {
+        return "SCOPE_" + scope;
+    }
+}
