@@ -4,5 +4,5 @@
  * over all messages. It only consumes events; no business module calls it.
  */
 @org.springframework.modulith.ApplicationModule(displayName = "Audit",
-        allowedDependencies = {"identity", "platform", "chat", "org", "search", "approval"})
+        allowedDependencies = {"identity", "platform", "chat", "org", "search", "approval", "integration"})
 package io.chorus.audit;

@@ -4,6 +4,7 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /** Looks up users known to Chorus (seen in a token, seeded or synchronised). */
 public interface UserDirectory {
@@ -26,4 +27,10 @@ public interface UserDirectory {
      * their next token.
      */
     List<UserId> activeHolders(Role role);
+
+    /**
+     * The realm roles an active person held the last time they were seen; empty for a
+     * deactivated or unknown user and for bots. What a bot may do is bounded by its owner's.
+     */
+    Set<Role> activeRoles(UserId user);
 }

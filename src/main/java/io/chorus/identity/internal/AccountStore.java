@@ -201,6 +201,15 @@ class AccountStore {
                 .list().stream().map(UserId::of).toList();
     }
 
+    /** The realm roles an active person held when last seen; empty for a bot, an unknown or a deactivated user. */
+    @Transactional(readOnly = true)
+    Set<Role> activeRoles(UserId user) {
+        return jdbc.sql("SELECT unnest(roles) FROM identity.user_account WHERE id = :id AND active AND kind = 'PERSON'")
+                .param("id", user.value())
+                .query(String.class).list().stream().flatMap(claim -> Role.fromClaim(claim).stream())
+                .collect(java.util.stream.Collectors.toCollection(() -> java.util.EnumSet.noneOf(Role.class)));
+    }
+
     /** Roles as stored: claim values, sorted, so an unchanged set is the same array. */
     private static String[] claimValues(Set<Role> roles) {
         return roles.stream().map(Role::claimValue).sorted().toArray(String[]::new);

@@ -28,6 +28,11 @@ final class ChorusAuthentication extends AbstractAuthenticationToken {
         setAuthenticated(true);
     }
 
+    /** Authenticated by a bot's API token (its id is the details), not by a person's or service account's JWT. */
+    boolean byApiToken() {
+        return getDetails() instanceof java.util.UUID;
+    }
+
     @Override
     public CurrentUser getPrincipal() {
         return user;

@@ -8,6 +8,7 @@ import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -60,6 +61,11 @@ class JpaUserDirectory implements UserDirectory {
     @Override
     public List<UserId> activeHolders(Role role) {
         return store.activeHolders(role);
+    }
+
+    @Override
+    public Set<Role> activeRoles(UserId user) {
+        return store.activeRoles(user);
     }
 
     private static Map<String, UserId> byUsername(List<UserAccount> found) {

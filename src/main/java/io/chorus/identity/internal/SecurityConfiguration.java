@@ -5,6 +5,11 @@ import io.chorus.platform.EdgeEvents;
 import io.chorus.identity.AccountDeactivatedException;
 import io.chorus.identity.ApiTokens;
 import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.security.authorization.AuthenticatedAuthorizationManager;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.authorization.AuthorizationManager;
+import org.springframework.security.authorization.AuthorizationResult;
+import org.springframework.security.web.access.intercept.RequestAuthorizationContext;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.AuthenticationManagerResolver;
 import org.springframework.security.authentication.ProviderManager;
@@ -63,7 +68,7 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         // Exists only in local mode; elsewhere it is a plain 404.
                         .requestMatchers(HttpMethod.POST, "/api/v1/dev/token").permitAll()
-                        .requestMatchers("/api/**").authenticated()
+                        .requestMatchers("/api/**").access(tokenScopes(apiTokens.getIfAvailable()))
                         // The WebSocket upgrade; the STOMP CONNECT frame carries the token.
                         .requestMatchers("/ws").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
@@ -81,6 +86,27 @@ class SecurityConfiguration {
                         .accessDeniedHandler((request, response, denied) -> writeProblem(response,
                                 HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, "You may not do this.")));
         return http.build();
+    }
+
+    /**
+     * Every API request needs an authenticated caller; one authenticated by an API token may
+     * only make the requests its issuer opens to tokens, each with the scope it names.
+     */
+    private static AuthorizationManager<RequestAuthorizationContext> tokenScopes(ApiTokens apiTokens) {
+        AuthenticatedAuthorizationManager<RequestAuthorizationContext> authenticated =
+                AuthenticatedAuthorizationManager.authenticated();
+        return (authentication, context) -> {
+            AuthorizationResult signedIn = authenticated.authorize(authentication, context);
+            if (!signedIn.isGranted() || apiTokens == null
+                    || !(authentication.get() instanceof ChorusAuthentication caller) || !caller.byApiToken()) {
+                return signedIn;
+            }
+            boolean allowed = apiTokens.requiredScope(context.getRequest())
+                    .map(scope -> scope.equals(ApiTokens.ANY_SCOPE) || caller.getAuthorities().stream()
+                            .anyMatch(granted -> granted.getAuthority().equals(ApiTokens.authority(scope))))
+                    .orElse(false);
+            return new AuthorizationDecision(allowed);
+        };
     }
 
     /**

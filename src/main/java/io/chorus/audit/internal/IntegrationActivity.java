@@ -1,0 +1,47 @@
+package io.chorus.audit.internal;
+
+import io.chorus.integration.IntegrationEvents;
+import org.springframework.modulith.events.ApplicationModuleListener;
+import org.springframework.stereotype.Component;
+
+/** Every change to a bot or its tokens, by whom: who let which system act in Chorus, with what rights. */
+@Component
+class IntegrationActivity {
+
+    static final String BOT = "BOT";
+
+    private final ActivityLog log;
+
+    IntegrationActivity(ActivityLog log) {
+        this.log = log;
+    }
+
+    @ApplicationModuleListener
+    void on(IntegrationEvents.BotCreated e) {
+        log.record(Activity.of("bot.created", e).at(e.at()).by(e.by()).target(BOT, e.botId())
+                .detail("key", e.key()).detail("displayName", e.displayName()).detail("ownerId", e.owner()));
+    }
+
+    @ApplicationModuleListener
+    void on(IntegrationEvents.BotChanged e) {
+        log.record(Activity.of("bot.changed", e).at(e.at()).by(e.by()).target(BOT, e.botId())
+                .detail("displayName", e.displayName()).detail("avatarUrl", e.avatarUrl())
+                .detail("ownerId", e.owner()).detail("disabled", e.disabled()));
+    }
+
+    /** The token's id and first characters, never the token. */
+    @ApplicationModuleListener
+    void on(IntegrationEvents.TokenIssued e) {
+        log.record(Activity.of(e.rotatedFrom() == null ? "bot.token_issued" : "bot.token_rotated", e).at(e.at())
+                .by(e.by()).target(BOT, e.botId()).detail("tokenId", e.tokenId().toString())
+                .detail("name", e.name()).detail("hint", e.hint()).detail("scopes", String.join(" ", e.scopes()))
+                .detail("expiresAt", e.expiresAt().toString())
+                .detail("rotatedFrom", e.rotatedFrom() == null ? null : e.rotatedFrom().toString()));
+    }
+
+    @ApplicationModuleListener
+    void on(IntegrationEvents.TokenRevoked e) {
+        log.record(Activity.of("bot.token_revoked", e).at(e.at()).by(e.by()).target(BOT, e.botId())
+                .detail("tokenId", e.tokenId().toString()));
+    }
+}

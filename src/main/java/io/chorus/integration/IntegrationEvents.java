@@ -1,0 +1,29 @@
+package io.chorus.integration;
+
+import io.chorus.identity.UserId;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** What happens to bots and their tokens; the audit trail records every one. */
+public final class IntegrationEvents {
+
+    private IntegrationEvents() {
+    }
+
+    public record BotCreated(UUID botId, String key, String displayName, UserId owner, UserId by, Instant at) {
+    }
+
+    /** Name, avatar, owner or switched on/off; the fields carry the bot as it is now. */
+    public record BotChanged(UUID botId, String displayName, String avatarUrl, UserId owner, boolean disabled,
+            UserId by, Instant at) {
+    }
+
+    /** Never carries the token itself: only its id and first characters. */
+    public record TokenIssued(UUID tokenId, UUID botId, String name, String hint, List<String> scopes,
+            Instant expiresAt, UUID rotatedFrom, UserId by, Instant at) {
+    }
+
+    public record TokenRevoked(UUID tokenId, UUID botId, UserId by, Instant at) {
+    }
+}
