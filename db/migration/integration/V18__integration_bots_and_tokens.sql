@@ -34,3 +34,14 @@ CREATE TABLE integration.api_token (
 );
 
 CREATE INDEX api_token_bot ON integration.api_token (bot_id, created_at);
+
+-- The project groups an integration found or created by its own key (an ERP's project number, say):
+-- asking again for the same key finds the same group.
+-- owner_id is the bot, or the Keycloak service account, that asked.
+CREATE TABLE integration.bot_group (
+    owner_id        uuid NOT NULL REFERENCES identity.user_account (id),
+    external_key    text NOT NULL,
+    conversation_id uuid NOT NULL,
+    created_at      timestamptz NOT NULL,
+    PRIMARY KEY (owner_id, external_key)
+);

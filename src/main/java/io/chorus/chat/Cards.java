@@ -62,6 +62,11 @@ public class Cards {
      * {@code CLIENT_MESSAGE_ID_REUSED}.
      */
     public MessageView post(PostCard command) {
+        return send(command).message();
+    }
+
+    /** As {@link #post}, telling a new card from the original an earlier post with the same client message id made. */
+    public SendResult send(PostCard command) {
         try {
             return Objects.requireNonNull(transactions.execute(status -> postInTransaction(command)));
         } catch (AlreadyPosted raced) {
@@ -69,17 +74,17 @@ public class Cards {
             // was archived between our check and our insert.
             MessageCore original = messages.findBySenderAndClientId(command.sender().value(), command.clientMessageId())
                     .orElseThrow(Conversations::archived);
-            return posted(command, original);
+            return new SendResult(posted(command, original), true);
         }
     }
 
-    private MessageView postInTransaction(PostCard command) {
+    private SendResult postInTransaction(PostCard command) {
         UUID conversationId = command.conversationId().value();
         UUID sender = command.sender().value();
         SenderAccess access = members.lockedSenderAccess(conversationId, sender).orElse(null);
         var earlier = messages.findBySenderAndClientId(sender, command.clientMessageId());
         if (earlier.isPresent()) {
-            return posted(command, earlier.get());
+            return new SendResult(posted(command, earlier.get()), true);
         }
         if (access == null) {
             throw membership.notVisible(command.conversationId());
@@ -99,7 +104,7 @@ public class Cards {
                 command.sender(), summary, now));
         // Published while the conversation's row lock is held: live events leave in seq order.
         events.publishEvent(LiveDelivery.toMembers(conversationId, new LiveEvent.MessagePosted(conversationId, view)));
-        return view;
+        return new SendResult(view, false);
     }
 
     /** The card an earlier post with the same client message id stored, as it is now. */

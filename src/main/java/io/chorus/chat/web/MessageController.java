@@ -1,9 +1,12 @@
 package io.chorus.chat.web;
 
+import io.chorus.chat.Card;
+import io.chorus.chat.Cards;
 import io.chorus.chat.ConversationId;
 import io.chorus.chat.MessagePage;
 import io.chorus.chat.MessageView;
 import io.chorus.chat.Messages;
+import io.chorus.chat.PostCard;
 import io.chorus.chat.ReadReceipts;
 import io.chorus.chat.SendMessage;
 import io.chorus.chat.SendResult;
@@ -35,11 +38,19 @@ import org.springframework.web.bind.annotation.RestController;
 class MessageController {
 
     private final Messages messages;
+    private final Cards cards;
     private final SendAdmission admission;
 
-    MessageController(Messages messages, SendAdmission admission) {
+    MessageController(Messages messages, Cards cards, SendAdmission admission) {
         this.messages = messages;
+        this.cards = cards;
         this.admission = admission;
+    }
+
+    record PostCardRequest(String clientMessageId, Card card) {
+    }
+
+    record ReplaceCardRequest(Card card) {
     }
 
     record SendMessageRequest(String clientMessageId, String text, Long replyToMessageId) {
@@ -60,6 +71,28 @@ class MessageController {
         SendResult result = admission.admit(() -> messages.send(new SendMessage(ConversationId.of(conversationId),
                 me.id(), request.clientMessageId(), request.text(), request.replyToMessageId())));
         return ResponseEntity.status(result.duplicate() ? HttpStatus.OK : HttpStatus.CREATED).body(result.message());
+    }
+
+    /**
+     * Integrations (a bot's token with {@code messages:write}, or a service account) post cards:
+     * 201 with the new message; 200 with the original when this clientMessageId was used before.
+     */
+    @PostMapping("/cards")
+    @PreAuthorize("hasRole('integration') or hasAuthority('SCOPE_messages:write')")
+    ResponseEntity<MessageView> postCard(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID conversationId,
+            @RequestBody PostCardRequest request) {
+        admission.charge(me.id());
+        SendResult result = admission.admit(() -> cards.send(new PostCard(ConversationId.of(conversationId), me.id(),
+                request.clientMessageId(), request.card())));
+        return ResponseEntity.status(result.duplicate() ? HttpStatus.OK : HttpStatus.CREATED).body(result.message());
+    }
+
+    /** Replaces a card the caller posted, in place: members receive {@code message.updated}. */
+    @PutMapping("/cards/{messageId}")
+    @PreAuthorize("hasRole('integration') or hasAuthority('SCOPE_messages:write')")
+    MessageView replaceCard(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID conversationId,
+            @PathVariable long messageId, @RequestBody ReplaceCardRequest request) {
+        return cards.update(me.id(), ConversationId.of(conversationId), messageId, request.card());
     }
 
     @GetMapping("/messages")

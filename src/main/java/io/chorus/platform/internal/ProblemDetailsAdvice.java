@@ -99,6 +99,11 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
     @Override
     protected ResponseEntity<Object> handleHttpMessageNotReadable(HttpMessageNotReadableException unreadable,
             HttpHeaders headers, HttpStatusCode status, WebRequest request) {
+        if (unreadable.getMostSpecificCause() instanceof ChorusProblem refused) {
+            // A value object refused what it was built from (a card with too many actions, say): its own words.
+            return ResponseEntity.status(refused.status()).body(detail(refused.status(), refused.code(),
+                    refused.getMessage()));
+        }
         if (unreadable.getMostSpecificCause() instanceof UnacceptableTextException text) {
             String field = fieldPath(text);
             ProblemDetail body = detail(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
