@@ -30,6 +30,15 @@ import org.springframework.transaction.annotation.Transactional;
 class BotRegistry implements Bots {
 
     private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]{1,39}");
+
+    /**
+     * Keys an integration bot may not take: Chorus's own bots (provisioned when first needed, so
+     * possibly not yet an account) and words people read as the system speaking. Incoming
+     * webhooks' bots are named {@code hook-...}.
+     */
+    private static final Set<String> RESERVED = Set.of("approvals", "chorus", "system", "admin", "administrator",
+            "root", "security", "support", "all", "everyone", "here", "channel");
+    private static final String HOOK_PREFIX = "hook-";
     private static final int MAX_NAME = 80;
     private static final int MAX_URL = 2000;
 
@@ -67,7 +76,7 @@ class BotRegistry implements Bots {
         String avatar = avatar(command.avatarUrl());
         UUID owner = owner(command.ownerId() == null ? caller.id().value() : command.ownerId());
         // @key must name one account: a person's username or a built-in bot's key is taken.
-        if (!users.findByUsernames(List.of(key)).isEmpty()) {
+        if (RESERVED.contains(key) || key.startsWith(HOOK_PREFIX) || !users.findByUsernames(List.of(key)).isEmpty()) {
             throw taken(key);
         }
         UserId account = accounts.provisionBot(key, name);
