@@ -25,6 +25,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.CyclicBarrier;
@@ -200,10 +201,8 @@ class IdempotencyKeyTest {
     void aDuplicateThatOutwaitsTheRunningRequestIsToldToComeBack() throws Exception {
         String key = UUID.randomUUID().toString();
         CountDownLatch gate = echo.holdFirst(name);
-        ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
-            Future<Response> first = thread.submit(() -> post(bot, key, body()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> echo.runs(name) == 1);
+            CompletableFuture<Response> first = insideTheHandler(key);
 
             Response waited = post(bot, key, body()).problem(409, ProblemCodes.IDEMPOTENCY_KEY_IN_PROGRESS);
             assertThat(waited.headers().getFirst(HttpHeaders.RETRY_AFTER)).isEqualTo("1");
@@ -214,7 +213,6 @@ class IdempotencyKeyTest {
             assertThat(echo.runs(name)).isEqualTo(1);
         } finally {
             gate.countDown();
-            thread.shutdownNow();
         }
     }
 
@@ -222,11 +220,9 @@ class IdempotencyKeyTest {
     void aClaimLeftUnfinishedPastItsStaleTimeIsTakenOver() throws Exception {
         String key = UUID.randomUUID().toString();
         CountDownLatch gate = echo.holdFirst(name);
-        ExecutorService thread = Executors.newSingleThreadExecutor();
         try {
             // Stands for a node that died mid-request: its claim never completes in time.
-            Future<Response> abandoned = thread.submit(() -> post(bot, key, body()));
-            await().atMost(Duration.ofSeconds(30)).until(() -> echo.runs(name) == 1);
+            CompletableFuture<Response> abandoned = insideTheHandler(key);
             ((AdjustableClock) clock).advance(Duration.ofMinutes(6));
 
             Response takenOver = post(bot, key, body()).status(201);
@@ -239,7 +235,6 @@ class IdempotencyKeyTest {
                     .isEqualTo(takenOver.body());
         } finally {
             gate.countDown();
-            thread.shutdownNow();
         }
     }
 
@@ -280,6 +275,14 @@ class IdempotencyKeyTest {
 
         assertThat(echo.runs(name)).isZero();
         assertThat(post(bot, "k".repeat(200), body()).status(201)).isNotNull();
+    }
+
+    /** Sends the request with {@code key} on another thread; returns once its handler has started. */
+    private CompletableFuture<Response> insideTheHandler(String key) {
+        CompletableFuture<Response> response = CompletableFuture.supplyAsync(() -> post(bot, key, body()),
+                task -> Thread.ofVirtual().start(task));
+        await().atMost(Duration.ofSeconds(30)).until(() -> echo.runs(name) == 1);
+        return response;
     }
 
     private String body() {
