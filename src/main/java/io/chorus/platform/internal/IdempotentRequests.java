@@ -46,11 +46,16 @@ final class IdempotentRequests {
             WHERE caller = :caller AND key = :key AND claim_id = :claim AND state = 'IN_PROGRESS'
             """;
 
-    /** In batches through the age index, so one run never holds many row locks at once. */
+    /**
+     * In batches through the age index, so one run never holds many row locks at once. By row
+     * address: matched by (caller, key), PostgreSQL scans the whole table to join the batch. The
+     * age is checked again in case a key expired and was claimed afresh meanwhile.
+     */
     static final String DELETE_EXPIRED = """
             DELETE FROM platform.idempotent_request
-            WHERE (caller, key) IN (
-                SELECT caller, key FROM platform.idempotent_request WHERE created_at <= :expiry LIMIT :batch)
+            WHERE ctid = ANY (ARRAY(
+                    SELECT ctid FROM platform.idempotent_request WHERE created_at <= :expiry LIMIT :batch))
+              AND created_at <= :expiry
             """;
 
     /** What is known about a key: the request that holds it and, once it completed, its response. */
