@@ -23,7 +23,6 @@ public final class ApprovalProblems {
     public static final String INVALID_RETURN = "APPROVAL_INVALID_RETURN";
     public static final String REASON_REQUIRED = "APPROVAL_REASON_REQUIRED";
     public static final String NOT_RESUBMITTABLE = "APPROVAL_NOT_RESUBMITTABLE";
-    public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
     /** Other changes to the same request kept winning the race; reload and try again. */
     public static final String CONCURRENT_CHANGE = "APPROVAL_CONCURRENT_CHANGE";
     public static final String ON_BEHALF_NOT_ALLOWED = "APPROVAL_ON_BEHALF_NOT_ALLOWED";

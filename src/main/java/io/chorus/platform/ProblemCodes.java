@@ -21,6 +21,13 @@ public final class ProblemCodes {
     public static final String TOO_MANY_SESSIONS = "TOO_MANY_SESSIONS";
     public static final String IDENTITY_PROVIDER_UNAVAILABLE = "IDENTITY_PROVIDER_UNAVAILABLE";
     public static final String FRAME_TOO_LARGE = "FRAME_TOO_LARGE";
+    /** 409: the Idempotency-Key was used for a different request (another body, method or address). */
+    public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";
+    /**
+     * 409: a request with the same Idempotency-Key and body is still running and did not finish
+     * within the wait; send it again after Retry-After to get its result.
+     */
+    public static final String IDEMPOTENCY_KEY_IN_PROGRESS = "IDEMPOTENCY_KEY_IN_PROGRESS";
     public static final String INTERNAL_ERROR = "INTERNAL_ERROR";
 
     private ProblemCodes() {

@@ -8,6 +8,7 @@ import io.chorus.approval.ApprovalProblems;
 import io.chorus.identity.UserId;
 import io.chorus.org.DepartmentId;
 import io.chorus.org.OrgChart;
+import io.chorus.platform.ProblemCodes;
 import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
@@ -139,7 +140,7 @@ class ApprovalContractTest {
         assertThat(json(bob.withHeader("Idempotency-Key", key).post(INSTANCES, submit(templateId, 2)).ok())
                 .get("id").asText()).isEqualTo(a.get("id").asText());
         bob.withHeader("Idempotency-Key", key).post(INSTANCES, submit(templateId, 3))
-                .problem(409, ApprovalProblems.IDEMPOTENCY_KEY_REUSED);
+                .problem(409, ProblemCodes.IDEMPOTENCY_KEY_REUSED);
         bob.violating().withHeader("Idempotency-Key", "two words").post(INSTANCES, submit(templateId, 2))
                 .problem(400, "VALIDATION_FAILED");
         JsonNode formProblem = json(bob.post(INSTANCES, body("templateId", templateId, "form", body("type", "Gap")))

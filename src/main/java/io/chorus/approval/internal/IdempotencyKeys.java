@@ -1,26 +1,15 @@
 package io.chorus.approval.internal;
 
-import io.chorus.approval.ApprovalProblems;
 import io.chorus.platform.ChorusProblem;
+import io.chorus.platform.Idempotency;
 import io.chorus.platform.ProblemCodes;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.UUID;
-import java.util.regex.Pattern;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
-import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
-import tools.jackson.databind.node.ArrayNode;
-import tools.jackson.databind.node.JsonNodeFactory;
-import tools.jackson.databind.node.ObjectNode;
 
 /**
  * Idempotency-Key for creating requests: per caller, a key names one request body. Its first
@@ -30,8 +19,6 @@ import tools.jackson.databind.node.ObjectNode;
  */
 @Component
 class IdempotencyKeys {
-
-    private static final Pattern KEY = Pattern.compile("[\\x21-\\x7e]{1,200}");
 
     private final JdbcClient jdbc;
     private final JsonMapper json;
@@ -44,20 +31,14 @@ class IdempotencyKeys {
     }
 
     static void checkFormat(String key) {
-        if (!KEY.matcher(key).matches()) {
+        if (!Idempotency.isWellFormedKey(key)) {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
                     "Idempotency-Key must be 1 to 200 visible ASCII characters.");
         }
     }
 
     String hash(Object request) {
-        JsonNode canonical = canonical(json.valueToTree(request));
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(json.writeValueAsString(canonical).getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
+        return Idempotency.fingerprint(json.valueToTree(request));
     }
 
     /** The instance an earlier request with this key created, if the key is still remembered; 409 if its body differed. */
@@ -71,7 +52,7 @@ class IdempotencyKeys {
                 .query(Row.class).optional()
                 .map(row -> {
                     if (!row.requestHash().equals(hash)) {
-                        throw ChorusProblem.conflict(ApprovalProblems.IDEMPOTENCY_KEY_REUSED,
+                        throw ChorusProblem.conflict(ProblemCodes.IDEMPOTENCY_KEY_REUSED,
                                 "This Idempotency-Key was used for a different request.");
                     }
                     return row.instanceId();
@@ -100,21 +81,5 @@ class IdempotencyKeys {
     int forgetExpired(Instant now) {
         return jdbc.sql("DELETE FROM approval.idempotency_key WHERE created_at <= :expiry")
                 .param("expiry", Timestamp.from(now.minus(properties.idempotencyKeyTtl()))).update();
-    }
-
-    private static JsonNode canonical(JsonNode node) {
-        if (node.isObject()) {
-            Map<String, JsonNode> sorted = new TreeMap<>();
-            node.properties().forEach(entry -> sorted.put(entry.getKey(), canonical(entry.getValue())));
-            ObjectNode out = JsonNodeFactory.instance.objectNode();
-            sorted.forEach(out::set);
-            return out;
-        }
-        if (node.isArray()) {
-            ArrayNode out = JsonNodeFactory.instance.arrayNode();
-            node.forEach(item -> out.add(canonical(item)));
-            return out;
-        }
-        return node;
     }
 }

@@ -5,6 +5,7 @@ import io.chorus.approval.FlowNode;
 import io.chorus.approval.InstanceQuery;
 import io.chorus.approval.InstanceView;
 import io.chorus.identity.CurrentUser;
+import io.chorus.platform.Idempotency;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -38,9 +39,6 @@ import tools.jackson.databind.JsonNode;
 @RequestMapping("/api/v1/approvals/instances")
 @PreAuthorize("hasAnyRole('employee', 'integration')")
 class ApprovalInstanceController {
-
-    /** Answered, with {@code true}, when a request repeats an earlier one's Idempotency-Key and body. */
-    static final String REPLAYED = "Idempotency-Replayed";
 
     private final Approvals approvals;
     private final ApprovalBodies bodies;
@@ -94,12 +92,12 @@ class ApprovalInstanceController {
      */
     @PostMapping
     ResponseEntity<Instance> submit(@AuthenticationPrincipal CurrentUser me,
-            @RequestHeader(name = "Idempotency-Key", required = false) String idempotencyKey,
+            @RequestHeader(name = Idempotency.KEY_HEADER, required = false) String idempotencyKey,
             @Valid @RequestBody SubmitRequest request) {
         Approvals.Submitted submitted = approvals.submit(me, bodies.submit(request), idempotencyKey);
         Instance instance = bodies.instance(submitted.instance());
         if (submitted.replayed()) {
-            return ResponseEntity.ok().header(REPLAYED, "true").body(instance);
+            return ResponseEntity.ok().header(Idempotency.REPLAYED_HEADER, "true").body(instance);
         }
         return ResponseEntity.status(HttpStatus.CREATED)
                 .location(URI.create("/api/v1/approvals/instances/" + instance.id())).body(instance);

@@ -7,6 +7,7 @@ import io.chorus.approval.ApprovalProblems;
 import io.chorus.identity.UserId;
 import io.chorus.org.DepartmentId;
 import io.chorus.org.OrgChart;
+import io.chorus.platform.ProblemCodes;
 import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.RestApi;
 import io.chorus.support.TestClients;
@@ -197,7 +198,7 @@ class ApprovalRestTest {
 
         assertThat(id(again.json())).isEqualTo(id(first.json()));
         assertThat(again.headers().getFirst("Idempotency-Replayed")).isEqualTo("true");
-        other.problem(409, ApprovalProblems.IDEMPOTENCY_KEY_REUSED);
+        other.problem(409, ProblemCodes.IDEMPOTENCY_KEY_REUSED);
         assertThat(instances(templateId)).isOne();
         // a key is the caller's own: another caller with the same key files a request of their own
         assertThat(id(withKey(lead, key, submit(templateId, leave(2))).status(201).json()))
