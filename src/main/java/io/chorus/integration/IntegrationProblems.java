@@ -11,8 +11,6 @@ public final class IntegrationProblems {
     /** A revoked or expired token cannot be rotated: issue a new one. */
     public static final String TOKEN_INACTIVE = "TOKEN_INACTIVE";
     public static final String UNKNOWN_SCOPE = "UNKNOWN_SCOPE";
-    /** The bot's owner may not do this themselves, so the bot may not either. */
-    public static final String OWNER_NOT_ALLOWED = "BOT_OWNER_NOT_ALLOWED";
 
     private IntegrationProblems() {
     }

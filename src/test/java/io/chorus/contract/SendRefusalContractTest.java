@@ -29,7 +29,8 @@ import org.springframework.beans.factory.annotation.Autowired;
 class SendRefusalContractTest {
 
     private static final Set<String> RESPONSES = Set.of(
-            "POST /api/v1/conversations/{}/messages 429", "POST /api/v1/conversations/{}/messages 503");
+            "POST /api/v1/conversations/{}/messages 429", "POST /api/v1/conversations/{}/messages 503",
+            "POST /api/v1/conversations/{}/cards 429", "POST /api/v1/conversations/{}/cards 503");
 
     private static OpenApiContract openApi;
 
@@ -50,7 +51,8 @@ class SendRefusalContractTest {
 
     @Test
     void refusedSendsAnswerAsDocumented() {
-        TestUser aliceUser = clients.user("alice");
+        // alice is an integration too, so she may post cards: they spend the same budget and slots
+        TestUser aliceUser = clients.user("alice", List.of("employee", "integration"));
         TestUser bobUser = clients.user("bob");
         ContractClient alice = ContractClient.as(clients, openApi, aliceUser);
         ContractClient bob = ContractClient.as(clients, openApi, bobUser);
@@ -66,17 +68,22 @@ class SendRefusalContractTest {
             RestApi.Response overloaded = alice.post(messages, body("clientMessageId", "a-0", "text", "busy"))
                     .problem(503, ProblemCodes.OVERLOADED);
             assertThat(overloaded.headers().getFirst("Retry-After")).matches("[1-9][0-9]*");
+            alice.post("/api/v1/conversations/" + group + "/cards", body("clientMessageId", "card-0",
+                    "card", body("title", "Busy"))).problem(503, ProblemCodes.OVERLOADED);
             lock.close();
             held.join().status(201);
         }
 
         // Over budget: the user's sends are spent.
-        for (int i = 1; i <= SmallSendLimits.BUDGET - 1; i++) {
+        // the refused card above spent from the budget as well
+        for (int i = 1; i <= SmallSendLimits.BUDGET - 2; i++) {
             alice.post(messages, body("clientMessageId", "a-" + i, "text", "message " + i)).status(201);
         }
         RestApi.Response limited = alice.post(messages, body("clientMessageId", "a-over", "text", "too many"))
                 .problem(429, ProblemCodes.RATE_LIMITED);
         assertThat(limited.headers().getFirst("Retry-After")).matches("[1-9][0-9]*");
+        alice.post("/api/v1/conversations/" + group + "/cards", body("clientMessageId", "card-over",
+                "card", body("title", "Too many"))).problem(429, ProblemCodes.RATE_LIMITED);
 
         assertThat(openApi.unseenResponses().stream().filter(SendRefusalContractTest::sendRefusal))
                 .as("documented send refusals never seen").isEmpty();

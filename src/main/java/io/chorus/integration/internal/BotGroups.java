@@ -55,7 +55,7 @@ public class BotGroups {
         }
         UUID owner = caller.id().value();
         jdbc.sql("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
-                .param("key", "integration.bot_group:" + owner + ":" + externalKey).query(Long.class).optional();
+                .param("key", "integration.bot_group:" + owner + ":" + externalKey).query((row, number) -> true).list();
         Optional<UUID> existing = jdbc.sql("SELECT conversation_id FROM integration.bot_group"
                         + " WHERE owner_id = :owner AND external_key = :key")
                 .param("owner", owner).param("key", externalKey).query(UUID.class).optional();

@@ -32,7 +32,8 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * {@code Idempotency-Key} on the creating POSTs of the integration API, once for all of them: an
+ * {@code Idempotency-Key} on every POST of the API (bots and service accounts use the same API as
+ * people), once for all of them: an
  * ERP that did not hear back retries with the same key and gets the first result instead of a
  * second message or approval request.
  *
@@ -47,7 +48,13 @@ import tools.jackson.databind.json.JsonMapper;
  */
 final class IdempotencyKeyFilter extends OncePerRequestFilter {
 
-    static final String PATH_PREFIX = "/api/v1/integration/";
+    static final String PATH_PREFIX = "/api/";
+
+    /**
+     * Creating POSTs that keep their own keys in their own transaction (a submitted approval and
+     * its key commit together); the filter leaves them alone so a repeat is answered one way.
+     */
+    private static final java.util.Set<String> KEYED_BY_THEIR_MODULE = java.util.Set.of("/api/v1/approvals/instances");
 
     private static final Logger log = LoggerFactory.getLogger(IdempotencyKeyFilter.class);
     private static final Duration FIRST_PAUSE = Duration.ofMillis(20);
@@ -65,9 +72,9 @@ final class IdempotencyKeyFilter extends OncePerRequestFilter {
 
     @Override
     protected boolean shouldNotFilter(HttpServletRequest request) {
-        return !"POST".equals(request.getMethod())
-                || !request.getRequestURI().substring(request.getContextPath().length()).startsWith(PATH_PREFIX)
-                || request.getHeader(Idempotency.KEY_HEADER) == null;
+        String path = request.getRequestURI().substring(request.getContextPath().length());
+        return !"POST".equals(request.getMethod()) || !path.startsWith(PATH_PREFIX)
+                || KEYED_BY_THEIR_MODULE.contains(path) || request.getHeader(Idempotency.KEY_HEADER) == null;
     }
 
     @Override
