@@ -16,7 +16,6 @@ import io.chorus.support.TestBots.TestBot;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
 import java.time.Clock;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -69,12 +68,12 @@ class IntegrationRateLimitTest {
         }
         RestApi.Response refused = bot.api().get("/api/v1/conversations").problem(429, ProblemCodes.RATE_LIMITED);
         assertThat(refused.json().get("limit").asString()).isEqualTo("token");
-        // One request a minute comes back: the next one is at most a minute away.
-        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1L, 60L);
+        // One request comes back every 6 minutes: the next one is at most that far away.
+        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1L, 360L);
 
         second.get("/api/v1/conversations").ok();
 
-        ((AdjustableClock) clock).advance(Duration.ofMinutes(1));
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.TOKEN_REFILL);
         bot.api().get("/api/v1/conversations").ok();
         bot.api().get("/api/v1/conversations").problem(429, ProblemCodes.RATE_LIMITED);
     }
@@ -104,8 +103,8 @@ class IntegrationRateLimitTest {
         }
         RestApi.Response refused = bot.api().get("/api/v1/org/users?q=bot").problem(429, ProblemCodes.RATE_LIMITED);
         assertThat(refused.json().get("limit").asString()).isEqualTo("endpoint");
-        // Two a ten minutes: the next one in five.
-        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(290L, 300L);
+        // Two an hour: the next one in half an hour.
+        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1790L, 1800L);
 
         bot.api().get("/api/v1/org/departments").ok();
 
@@ -129,7 +128,7 @@ class IntegrationRateLimitTest {
         }
         RestApi.Response refused = post(bot, first, "first-over").problem(429, ProblemCodes.RATE_LIMITED);
         assertThat(refused.json().get("limit").asString()).isEqualTo("conversation");
-        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1L, 60L);
+        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1L, 600L);
         assertThat(owner.get("/api/v1/conversations/" + first + "/messages").ok().json().get("items"))
                 .hasSize(SmallIntegrationLimits.CONVERSATION);
 
@@ -137,7 +136,7 @@ class IntegrationRateLimitTest {
             post(bot, second, "second-" + i).status(201);
         }
 
-        ((AdjustableClock) clock).advance(Duration.ofMinutes(1));
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.CONVERSATION_REFILL);
         post(bot, first, "first-later").status(201);
         post(bot, first, "first-later-over").problem(429, ProblemCodes.RATE_LIMITED);
     }
