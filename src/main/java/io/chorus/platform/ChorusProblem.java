@@ -1,6 +1,8 @@
 package io.chorus.platform;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.springframework.http.HttpStatus;
 
 /**
@@ -13,6 +15,7 @@ public class ChorusProblem extends RuntimeException {
     private final String code;
     private final List<FieldError> errors;
     private Long retryAfterSeconds;
+    private final Map<String, Object> extensions = new LinkedHashMap<>();
 
     public ChorusProblem(HttpStatus status, String code, String detail) {
         this(status, code, detail, List.of());
@@ -72,6 +75,20 @@ public class ChorusProblem extends RuntimeException {
     /** Seconds after which a refused request may be tried again, when the refusal says so. */
     public java.util.Optional<Long> retryAfterSeconds() {
         return java.util.Optional.ofNullable(retryAfterSeconds);
+    }
+
+    /**
+     * Adds an RFC 9457 extension member to the problem ({@code "limit": "token"} on a 429 of the
+     * integration rate limits); the contract's {@code Problem} schema must name it.
+     */
+    public ChorusProblem with(String member, Object value) {
+        extensions.put(member, value);
+        return this;
+    }
+
+    /** Extension members beside the standard ones and {@code code}, in the order they were added. */
+    public Map<String, Object> extensions() {
+        return java.util.Collections.unmodifiableMap(extensions);
     }
 
     /** The invalid fields, when the refusal is about several of them; otherwise empty. */

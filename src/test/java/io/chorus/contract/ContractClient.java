@@ -33,6 +33,11 @@ final class ContractClient {
         return new ContractClient(clients, contract, user.token(), true, Map.of());
     }
 
+    /** A caller with a bearer token of its own: a bot's API token, say. */
+    static ContractClient withToken(TestClients clients, OpenApiContract contract, String token) {
+        return new ContractClient(clients, contract, token, true, Map.of());
+    }
+
     static ContractClient anonymous(TestClients clients, OpenApiContract contract) {
         return new ContractClient(clients, contract, null, true, Map.of());
     }

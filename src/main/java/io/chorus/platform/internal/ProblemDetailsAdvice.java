@@ -43,6 +43,9 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
             response.getBody().setProperty("errors", problem.errors().stream()
                     .map(error -> Map.of("field", error.field(), "message", error.message())).toList());
         }
+        if (response.getBody() != null) {
+            problem.extensions().forEach(response.getBody()::setProperty);
+        }
         if (problem.retryAfterSeconds().isPresent()) {
             return ResponseEntity.status(response.getStatusCode())
                     .header(HttpHeaders.RETRY_AFTER, String.valueOf(problem.retryAfterSeconds().get()))

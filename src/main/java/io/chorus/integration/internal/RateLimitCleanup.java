@@ -1,0 +1,50 @@
+package io.chorus.integration.internal;
+
+import io.github.bucket4j.distributed.proxy.ExpiredEntriesCleaner;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.FixedDelayTask;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+
+/**
+ * Deletes the rows of buckets that have been full again for a minute: a bucket nobody spends from
+ * is the same as no bucket, so the table holds only the budgets in use. Each statement deletes a
+ * batch and skips rows a request holds locked, so several nodes may run it at once.
+ */
+@Configuration(proxyBeanMethods = false)
+class RateLimitCleanup implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(RateLimitCleanup.class);
+
+    private final ExpiredEntriesCleaner buckets;
+    private final RateLimitProperties properties;
+
+    RateLimitCleanup(ExpiredEntriesCleaner rateLimitBuckets, RateLimitProperties properties) {
+        this.buckets = rateLimitBuckets;
+        this.properties = properties;
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        tasks.addFixedDelayTask(new FixedDelayTask(this::removeExpired, properties.cleanupInterval(),
+                properties.cleanupInterval()));
+    }
+
+    /** @return how many bucket rows were deleted */
+    int removeExpired() {
+        int removed = 0;
+        try {
+            int batch;
+            do {
+                batch = buckets.removeExpired(properties.cleanupBatch());
+                removed += batch;
+            } while (batch == properties.cleanupBatch());
+        } catch (RuntimeException retryLater) {
+            log.warn("Could not remove expired rate-limit buckets; trying again in {}", properties.cleanupInterval(),
+                    retryLater);
+        }
+        return removed;
+    }
+}
