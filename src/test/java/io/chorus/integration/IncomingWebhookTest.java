@@ -206,6 +206,8 @@ class IncomingWebhookTest {
         post(hook.path(), "{\"text\": \"a\", \"card\": {\"title\": \"b\"}}").problem(400, "VALIDATION_FAILED");
         post(hook.path(), "{\"txt\": \"a\"}").problem(400, "MALFORMED_REQUEST");
         post(hook.path(), "{\"card\": {\"title\": \"\"}}").problem(400, "VALIDATION_FAILED");
+        post(hook.path(), "{\"card\": {\"title\": \"Deploy?\", \"actions\": [{\"id\": \"go\", \"label\": \"Go\"}]}}")
+                .problem(400, "VALIDATION_FAILED");
         clients.anonymous().exchange(HttpMethod.POST, hook.path(), null, Map.of("Content-Type", "text/plain"))
                 .problem(415, "UNSUPPORTED_MEDIA_TYPE");
         assertThat(messages(owner, group)).isEmpty();

@@ -54,7 +54,7 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
     private static final int MAX_WEBHOOK_ID = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    /** What a delivery's body may say: a text message or a card (chat's Card), exactly one of them. */
+    /** What a delivery's body may say: a text message or a card (chat's Card, without actions), exactly one of them. */
     record HookMessage(String text, Card card) {
     }
 
@@ -306,6 +306,11 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
         if (message == null || (message.text() == null) == (message.card() == null)) {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
                     "The body has either text or a card: exactly one of them.");
+        }
+        if (message.card() != null && !message.card().actions().isEmpty()) {
+            // A member's click on an action would reach nobody: the hook's sender has no channel back.
+            throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
+                    "An incoming webhook's card has no actions: nothing would receive them.");
         }
         return message;
     }
