@@ -5,7 +5,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** What happens to bots and their tokens; the audit trail records every one. */
+/** What happens to bots, their tokens and incoming webhooks; the audit trail records every one. */
 public final class IntegrationEvents {
 
     private IntegrationEvents() {
@@ -25,5 +25,19 @@ public final class IntegrationEvents {
     }
 
     public record TokenRevoked(UUID tokenId, UUID botId, UserId by, Instant at) {
+    }
+
+    /** A group's owner or admin made an incoming webhook that posts as {@code botId}. Never carries a secret. */
+    public record IncomingWebhookCreated(UUID hookId, UUID conversationId, UUID botId, String name, UserId by,
+            Instant at) {
+    }
+
+    /** New URL and signing secret; the previous ones work until {@code previousValidUntil}. */
+    public record IncomingWebhookRotated(UUID hookId, UUID conversationId, Instant previousValidUntil, UserId by,
+            Instant at) {
+    }
+
+    /** Revoked at once: its bot has left the conversation and nothing is accepted at its URL any more. */
+    public record IncomingWebhookDeleted(UUID hookId, UUID conversationId, UUID botId, UserId by, Instant at) {
     }
 }

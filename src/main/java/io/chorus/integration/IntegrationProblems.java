@@ -12,6 +12,17 @@ public final class IntegrationProblems {
     public static final String TOKEN_INACTIVE = "TOKEN_INACTIVE";
     public static final String UNKNOWN_SCOPE = "UNKNOWN_SCOPE";
 
+    /** 404: no incoming webhook with this id, or the secret in the URL is not its secret (the same answer). */
+    public static final String WEBHOOK_NOT_FOUND = "WEBHOOK_NOT_FOUND";
+    /** 401: {@code webhook-timestamp} is more than five minutes from our clock, either way. */
+    public static final String WEBHOOK_TIMESTAMP_STALE = "WEBHOOK_TIMESTAMP_STALE";
+    /** 401: the Standard Webhooks headers are missing or no signature matches a valid secret. */
+    public static final String WEBHOOK_SIGNATURE_INVALID = "WEBHOOK_SIGNATURE_INVALID";
+    /** 409: this {@code webhook-id} was already accepted within the tolerance window; nothing is posted. */
+    public static final String WEBHOOK_REPLAYED = "WEBHOOK_REPLAYED";
+    /** 413: the request body is larger than an incoming webhook accepts. */
+    public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
+
     private IntegrationProblems() {
     }
 }

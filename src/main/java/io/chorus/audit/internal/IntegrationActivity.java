@@ -4,11 +4,15 @@ import io.chorus.integration.IntegrationEvents;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.stereotype.Component;
 
-/** Every change to a bot or its tokens, by whom: who let which system act in Chorus, with what rights. */
+/**
+ * Every change to a bot, its tokens or an incoming webhook, by whom: who let which system act in
+ * Chorus, with what rights. Never a secret: ids, names and times only.
+ */
 @Component
 class IntegrationActivity {
 
     static final String BOT = "BOT";
+    static final String INCOMING_WEBHOOK = "INCOMING_WEBHOOK";
 
     private final ActivityLog log;
 
@@ -43,5 +47,23 @@ class IntegrationActivity {
     void on(IntegrationEvents.TokenRevoked e) {
         log.record(Activity.of("bot.token_revoked", e).at(e.at()).by(e.by()).target(BOT, e.botId())
                 .detail("tokenId", e.tokenId().toString()));
+    }
+
+    @ApplicationModuleListener
+    void on(IntegrationEvents.IncomingWebhookCreated e) {
+        log.record(Activity.of("incoming_webhook.created", e).at(e.at()).by(e.by()).target(INCOMING_WEBHOOK, e.hookId())
+                .conversation(e.conversationId()).detail("name", e.name()).detail("botId", e.botId().toString()));
+    }
+
+    @ApplicationModuleListener
+    void on(IntegrationEvents.IncomingWebhookRotated e) {
+        log.record(Activity.of("incoming_webhook.rotated", e).at(e.at()).by(e.by()).target(INCOMING_WEBHOOK, e.hookId())
+                .conversation(e.conversationId()).detail("previousValidUntil", e.previousValidUntil().toString()));
+    }
+
+    @ApplicationModuleListener
+    void on(IntegrationEvents.IncomingWebhookDeleted e) {
+        log.record(Activity.of("incoming_webhook.deleted", e).at(e.at()).by(e.by()).target(INCOMING_WEBHOOK, e.hookId())
+                .conversation(e.conversationId()).detail("botId", e.botId().toString()));
     }
 }
