@@ -18,6 +18,13 @@ import java.util.regex.Pattern;
  */
 final class AddressPolicy {
 
+    // Before the ranges below, which are parsed with them.
+    private static final Pattern DOTTED_DIGITS = Pattern.compile("[0-9.]+");
+    private static final Pattern CANONICAL_OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
+    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
+    /** A last label no top-level domain has: all digits or hex, what inet_aton reads as a number. */
+    private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0x[0-9a-f]*");
+
     /** Addresses nobody on the internet can legitimately be, or that reach inside: refused unless allowed. */
     private static final List<Cidr> REFUSED = Cidr.all(
             "0.0.0.0/8",          // "this network"; 0.0.0.0 connects to the local host on Linux
@@ -52,12 +59,6 @@ final class AddressPolicy {
     /** Cloud metadata services: refused even when the allow-list covers their range, they hand out credentials. */
     private static final List<Cidr> METADATA = Cidr.all(
             "169.254.169.254/32", "169.254.170.2/32", "100.100.100.200/32", "fd00:ec2::254/128");
-
-    private static final Pattern DOTTED_DIGITS = Pattern.compile("[0-9.]+");
-    private static final Pattern CANONICAL_OCTET = Pattern.compile("0|[1-9][0-9]{0,2}");
-    private static final Pattern LABEL = Pattern.compile("[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?");
-    /** A last label no top-level domain has: all digits or hex, what inet_aton reads as a number. */
-    private static final Pattern NUMERIC_LABEL = Pattern.compile("[0-9]+|0x[0-9a-f]*");
 
     private final List<Cidr> allowedRanges = new ArrayList<>();
     private final Set<String> allowedHosts;

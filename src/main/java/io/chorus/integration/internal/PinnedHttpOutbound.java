@@ -201,18 +201,34 @@ class PinnedHttpOutbound implements Outbound, AutoCloseable {
             pastDeadline.set(true);
             request.cancel();
         }, properties.responseTimeout().toNanos(), TimeUnit.NANOSECONDS);
-        try (ClassicHttpResponse response = client.executeOpen(pinned.host(), request, null)) {
-            byte[] body = read(response.getEntity(), request);
+        ClassicHttpResponse response = null;
+        try {
+            response = client.executeOpen(pinned.host(), request, null);
             int status = response.getCode();
+            byte[] body = read(response.getEntity(), request);
             String error = status >= 300 && status < 400 ? "redirect not followed (" + status + ")" : null;
             return new Result(status, body, elapsed(start), error);
         } catch (IOException | RuntimeException e) {
-            String error = pastDeadline.get() ? "timeout: no complete response within " + properties.responseTimeout()
+            String error = pastDeadline.get()
+                    ? "timeout: no complete response within " + properties.responseTimeout().toMillis() + " ms"
                     : describe(e);
             log.info("Outbound call to {} failed: {}", pinned.host().getHostName(), error);
             return new Result(0, new byte[0], elapsed(start), error);
         } finally {
             deadline.cancel(false);
+            closeQuietly(response);
+        }
+    }
+
+    /** The response is complete or given up by now; a cancelled one complains about being closed. */
+    private static void closeQuietly(ClassicHttpResponse response) {
+        if (response == null) {
+            return;
+        }
+        try {
+            response.close();
+        } catch (IOException | RuntimeException e) {
+            log.debug("Closing a cancelled outbound response: {}", e.toString());
         }
     }
 
@@ -235,7 +251,7 @@ class PinnedHttpOutbound implements Outbound, AutoCloseable {
     private String describe(Exception e) {
         return switch (e) {
             case ConnectTimeoutException c -> "timeout: connect";
-            case SocketTimeoutException s -> "timeout: no response within " + properties.responseTimeout();
+            case SocketTimeoutException s -> "timeout: nothing received for " + properties.responseTimeout().toMillis() + " ms";
             case ConnectException c -> "connection refused";
             case NoHttpResponseException n -> "no response";
             case SSLException s -> "TLS: " + s.getMessage();
