@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
@@ -29,9 +30,9 @@ class SubscriptionIndex {
     record Target(UUID subscriptionId, UUID ownerId, String ownerUsername) {
     }
 
-    record Snapshot(Map<UUID, List<Target>> messagesByConversation, Map<EventType, List<Target>> byType) {
-
-        static final Snapshot EMPTY = new Snapshot(Map.of(), Map.of());
+    /** @param generation the count of local changes when it was read: an older one is read again */
+    record Snapshot(long generation, Map<UUID, List<Target>> messagesByConversation,
+            Map<EventType, List<Target>> byType) {
 
         List<Target> of(EventType type) {
             return byType.getOrDefault(type, List.of());
@@ -45,6 +46,12 @@ class SubscriptionIndex {
     private final SubscriptionStore store;
     private final UserDirectory users;
     private final LoadingCache<Boolean, Snapshot> cache;
+    /**
+     * Counts local changes. Invalidating the cache does not stop a load already under way (one
+     * that read the table before the change committed) from storing what it read; a snapshot
+     * older than the latest change is therefore read again.
+     */
+    private final AtomicLong generation = new AtomicLong();
 
     SubscriptionIndex(SubscriptionStore store, UserDirectory users, WebhookProperties properties) {
         this.store = store;
@@ -53,7 +60,12 @@ class SubscriptionIndex {
     }
 
     Snapshot current() {
-        return cache.get(Boolean.TRUE);
+        Snapshot snapshot = cache.get(Boolean.TRUE);
+        while (snapshot.generation() != generation.get()) {
+            cache.asMap().remove(Boolean.TRUE, snapshot);
+            snapshot = cache.get(Boolean.TRUE);
+        }
+        return snapshot;
     }
 
     /** After the current transaction commits (at once outside one): its change must not be missed for a TTL. */
@@ -62,18 +74,22 @@ class SubscriptionIndex {
             TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
                 @Override
                 public void afterCommit() {
+                    generation.incrementAndGet();
                     cache.invalidateAll();
                 }
             });
         } else {
+            generation.incrementAndGet();
             cache.invalidateAll();
         }
     }
 
     private Snapshot load() {
+        // Read before the table: a change committing meanwhile makes this snapshot outdated at once.
+        long readAt = generation.get();
         List<SubscriptionStore.Row> rows = store.enabled();
         if (rows.isEmpty()) {
-            return Snapshot.EMPTY;
+            return new Snapshot(readAt, Map.of(), Map.of());
         }
         Map<UserId, UserProfile> owners = users.findAll(rows.stream().map(row -> UserId.of(row.ownerId()))
                 .distinct().toList());
@@ -95,6 +111,6 @@ class SubscriptionIndex {
                 }
             }
         }
-        return new Snapshot(Map.copyOf(byConversation), byType);
+        return new Snapshot(readAt, Map.copyOf(byConversation), byType);
     }
 }

@@ -51,8 +51,6 @@ import tools.jackson.databind.JsonNode;
 @ChorusIntegrationTest
 @TestPropertySource(properties = {
         "chorus.integration.webhooks.scheduled=false",
-        "chorus.integration.outbound.allow-http=true",
-        "chorus.integration.outbound.allow=127.0.0.1",
         "chorus.integration.outbound.response-timeout=1s",
         "chorus.integration.webhooks.lease-margin=30s"})
 class WebhookDeliveryTest {
