@@ -15,6 +15,7 @@ import java.util.Base64;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
@@ -242,8 +243,9 @@ class SubscriptionRegistry implements Subscriptions {
     }
 
     private List<UUID> conversations(List<String> types, List<UUID> ids) {
+        // An immutable list answers contains(null) with an exception: look for nulls by hand.
         List<UUID> conversations = ids == null ? List.of() : new ArrayList<>(new LinkedHashSet<>(ids));
-        if (conversations.contains(null)) {
+        if (conversations.stream().anyMatch(Objects::isNull)) {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, "conversationIds must not contain null.");
         }
         boolean messages = types.contains(EventType.MESSAGE_POSTED.value());
