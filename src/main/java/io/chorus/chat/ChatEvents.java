@@ -1,5 +1,6 @@
 package io.chorus.chat;
 
+import io.chorus.chat.internal.MentionedNames;
 import io.chorus.identity.UserId;
 import java.time.Instant;
 import java.util.UUID;
@@ -33,6 +34,11 @@ public final class ChatEvents {
 
     public record MessagePosted(ConversationId conversationId, long messageId, long seq, UserId sender, String text,
             Instant at) {
+
+        /** Whether the text names {@code username} as a mention ({@code @username}), read as chat reads mentions. */
+        public boolean mentions(String username) {
+            return text.indexOf('@') >= 0 && MentionedNames.parse(text).usernames().contains(username);
+        }
     }
 
     public record MessageEdited(ConversationId conversationId, long messageId, long seq, UserId editor,

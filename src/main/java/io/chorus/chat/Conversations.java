@@ -60,6 +60,12 @@ public class Conversations {
         return members.conversationsOf(me.value());
     }
 
+    /** Whether {@code user} is a member of the conversation now: for modules that act only where a user may read. */
+    @Transactional(readOnly = true)
+    public boolean isMember(UserId user, ConversationId id) {
+        return members.role(id.value(), user.value()).isPresent();
+    }
+
     /** Groups with this name (case ignored), whoever their members are: for compliance look-ups. */
     @Transactional(readOnly = true)
     public List<ConversationRef> groupsNamed(String name) {

@@ -23,6 +23,18 @@ public final class IntegrationProblems {
     /** 413: the request body is larger than an incoming webhook accepts. */
     public static final String PAYLOAD_TOO_LARGE = "PAYLOAD_TOO_LARGE";
 
+    // outgoing webhooks
+    public static final String SUBSCRIPTION_NOT_FOUND = "SUBSCRIPTION_NOT_FOUND";
+    public static final String DELIVERY_NOT_FOUND = "DELIVERY_NOT_FOUND";
+    public static final String UNKNOWN_EVENT_TYPE = "UNKNOWN_EVENT_TYPE";
+    /** Subscribing to an event type needs the scope that reads the same data (messages:read, approvals:read, org:read). */
+    public static final String EVENT_SCOPE_MISSING = "EVENT_SCOPE_MISSING";
+    public static final String WEBHOOK_URL_INVALID = "WEBHOOK_URL_INVALID";
+    public static final String TOO_MANY_SUBSCRIPTIONS = "TOO_MANY_SUBSCRIPTIONS";
+    /** Re-enable the subscription (PATCH enabled=true) before replaying to it. */
+    public static final String SUBSCRIPTION_DISABLED = "SUBSCRIPTION_DISABLED";
+    public static final String REPLAY_RANGE_TOO_LARGE = "REPLAY_RANGE_TOO_LARGE";
+
     private IntegrationProblems() {
     }
 }

@@ -1,0 +1,226 @@
+package io.chorus.integration.internal;
+
+import io.chorus.integration.Bots;
+import io.chorus.integration.Subscriptions.Status;
+import io.chorus.integration.internal.DeliveryStore.Claimed;
+import io.chorus.integration.internal.DeliveryStore.Outcome;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.random.RandomGenerator;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Sends due deliveries. Every node polls; a poll claims (leases, in a short committed
+ * transaction) at most {@code concurrency} deliveries, one per subscription, sends them in
+ * parallel outside any transaction through {@link Outbound}, and records each result. A node
+ * that dies mid-send leaves a lease that runs out, and the delivery is sent again by whoever
+ * claims it next: at least once, never by two nodes at the same time.
+ *
+ * <p>What a result means: 2xx delivered; {@code 410 Gone} switches the subscription off and
+ * cancels what waits for it; a target SSRF protection refuses is given up at once; another 4xx
+ * (except 408 and 429) is tried {@code client-error-attempts} times; 5xx, 408, 429, timeouts,
+ * resets and refused connections follow the whole backoff schedule.
+ */
+@Configuration(proxyBeanMethods = false)
+class DeliveryWorker implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
+    private static final int RESPONSE_EXCERPT = 1000;
+    private static final int PURGE_BATCH = 1000;
+
+    private final DeliveryStore deliveries;
+    private final SubscriptionStore subscriptions;
+    private final BotStore botStore;
+    private final Bots bots;
+    private final Outbound outbound;
+    private final WebhookProperties properties;
+    private final Duration lease;
+    private final Backoff backoff;
+    private final TransactionTemplate transactions;
+    private final SubscriptionIndex index;
+    private final Clock clock;
+    private final RandomGenerator random = RandomGenerator.getDefault();
+
+    DeliveryWorker(DeliveryStore deliveries, SubscriptionStore subscriptions, BotStore botStore, Bots bots,
+            Outbound outbound, WebhookProperties properties, OutboundProperties outboundProperties,
+            TransactionTemplate transactions, SubscriptionIndex index, Clock clock) {
+        this.deliveries = deliveries;
+        this.subscriptions = subscriptions;
+        this.botStore = botStore;
+        this.bots = bots;
+        this.outbound = outbound;
+        this.properties = properties;
+        // Longer than any request can take, so a live node never loses its claim mid-send.
+        this.lease = outboundProperties.connectTimeout().plus(outboundProperties.responseTimeout())
+                .plus(properties.leaseMargin());
+        this.backoff = new Backoff(properties.backoffBase(), properties.backoffMax());
+        this.transactions = transactions;
+        this.index = index;
+        this.clock = clock;
+    }
+
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        if (properties.scheduled()) {
+            tasks.addFixedDelayTask(this::poll, properties.pollInterval());
+            tasks.addFixedDelayTask(this::purge, properties.retentionInterval());
+        }
+    }
+
+    private void poll() {
+        try {
+            // A full batch suggests more is due: go on at once rather than after a pause.
+            int claimed;
+            do {
+                claimed = deliverDue();
+            } while (claimed >= properties.concurrency());
+        } catch (RuntimeException retryLater) {
+            log.warn("Webhook deliveries failed; trying again in {}", properties.pollInterval(), retryLater);
+        }
+    }
+
+    void purge() {
+        try {
+            Instant cutoff = clock.instant().minus(properties.retention());
+            int removed;
+            do {
+                removed = deliveries.purgeFinished(cutoff, PURGE_BATCH);
+            } while (removed == PURGE_BATCH);
+        } catch (RuntimeException retryLater) {
+            log.warn("Could not remove old webhook deliveries; trying again in {}", properties.retentionInterval(),
+                    retryLater);
+        }
+    }
+
+    /**
+     * Claims what is due now and sends it, waiting for every request of this batch (each bounded
+     * by the outbound timeouts). Returns how many deliveries were claimed.
+     */
+    int deliverDue() {
+        Instant now = clock.instant();
+        List<Claimed> claimed = deliveries.claim(now, now.plus(lease), properties.concurrency());
+        if (claimed.isEmpty()) {
+            return 0;
+        }
+        try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> sent = new ArrayList<>();
+            for (Claimed delivery : claimed) {
+                sent.add(senders.submit(() -> deliver(delivery)));
+            }
+            for (Future<?> future : sent) {
+                try {
+                    future.get();
+                } catch (Exception e) {
+                    log.warn("A webhook delivery failed unexpectedly; its lease runs out and it is tried again", e);
+                }
+            }
+        }
+        return claimed.size();
+    }
+
+    private void deliver(Claimed delivery) {
+        SubscriptionStore.Row subscription = subscriptions.find(delivery.subscriptionId()).orElse(null);
+        if (subscription == null) {
+            return; // deleted meanwhile: its deliveries went with it
+        }
+        if (!subscription.enabled()) {
+            deliveries.cancel(delivery, "subscription disabled");
+            return;
+        }
+        if (botStore.find(subscription.ownerId()).isPresent() && !bots.active(subscription.ownerId())) {
+            deliveries.cancel(delivery, "bot inactive");
+            return;
+        }
+        Instant startedAt = clock.instant();
+        byte[] body = delivery.payload().getBytes(StandardCharsets.UTF_8);
+        Outbound.Result result = outbound.post(URI.create(subscription.url()),
+                headers(subscription.signingSecrets(startedAt), delivery, startedAt, body), body);
+        Outcome outcome = new Outcome(startedAt, result.status(), result.latency().toMillis(), error(result),
+                excerpt(result.body()));
+        Instant now = clock.instant();
+        switch (verdict(result, delivery.attempt())) {
+            case DELIVERED -> deliveries.record(delivery, outcome, Status.SUCCEEDED, null, now);
+            case RETRY -> deliveries.record(delivery, outcome, Status.PENDING,
+                    now.plus(backoff.after(delivery.attempt(), random)), now);
+            case GIVE_UP -> deliveries.record(delivery, outcome, Status.FAILED, null, now);
+            case GONE -> gone(delivery, outcome, subscription, now);
+        }
+    }
+
+    private enum Verdict {
+        DELIVERED, RETRY, GIVE_UP, GONE
+    }
+
+    private Verdict verdict(Outbound.Result result, int attempt) {
+        int status = result.status();
+        if (result.succeeded()) {
+            return Verdict.DELIVERED;
+        }
+        if (status == 410) {
+            return Verdict.GONE;
+        }
+        if (result.refused()) {
+            return Verdict.GIVE_UP;
+        }
+        // A redirect (never followed) or a refusal is the endpoint's configuration: it rarely heals by waiting.
+        boolean clientError = status >= 300 && status < 500 && status != 408 && status != 429;
+        int allowed = clientError ? properties.clientErrorAttempts() : properties.maxAttempts();
+        return attempt >= allowed ? Verdict.GIVE_UP : Verdict.RETRY;
+    }
+
+    /** The endpoint says it will never take deliveries again: stop sending, and say why in the subscription. */
+    private void gone(Claimed delivery, Outcome outcome, SubscriptionStore.Row subscription, Instant now) {
+        deliveries.record(delivery, outcome, Status.FAILED, null, now);
+        transactions.executeWithoutResult(tx -> {
+            if (subscriptions.disable(subscription.id(), "the endpoint answered 410 Gone at " + now, now)) {
+                deliveries.cancelPending(subscription.id(), "subscription disabled: 410 Gone", now);
+            }
+        });
+        index.changed();
+        log.info("Webhook subscription {} disabled: its endpoint answered 410 Gone", subscription.id());
+    }
+
+    /** Standard Webhooks headers; during a secret's rotation, one signature per valid secret. */
+    private static Map<String, String> headers(List<String> secrets, Claimed delivery, Instant at, byte[] body) {
+        Map<String, String> headers = WebhookSignatures.headers(secrets.getFirst(), delivery.id().toString(), at, body);
+        if (secrets.size() > 1) {
+            List<String> signatures = new ArrayList<>();
+            for (String secret : secrets) {
+                signatures.add(WebhookSignatures.sign(secret, delivery.id().toString(), at.getEpochSecond(), body));
+            }
+            headers.put(WebhookSignatures.SIGNATURE, String.join(" ", signatures));
+        }
+        return headers;
+    }
+
+    private static String error(Outbound.Result result) {
+        if (result.error() != null) {
+            return result.error();
+        }
+        return result.succeeded() ? null : "HTTP " + result.status();
+    }
+
+    /** The start of the answer, for the integrator's log; text only (PostgreSQL text holds no NUL). */
+    private static String excerpt(byte[] body) {
+        if (body == null || body.length == 0) {
+            return null;
+        }
+        String text = new String(body, 0, Math.min(body.length, RESPONSE_EXCERPT * 4), StandardCharsets.UTF_8)
+                .replace('\u0000', ' ');
+        return text.length() > RESPONSE_EXCERPT ? text.substring(0, RESPONSE_EXCERPT) : text;
+    }
+}
