@@ -68,6 +68,8 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         // Exists only in local mode; elsewhere it is a plain 404.
                         .requestMatchers(HttpMethod.POST, "/api/v1/dev/token").permitAll()
+                        // Incoming webhooks and commands' response URLs: the secret in the path or signature authenticates.
+                        .requestMatchers("/api/v1/hooks/**").permitAll()
                         .requestMatchers("/api/**").access(tokenScopes(apiTokens.getIfAvailable()))
                         // The WebSocket upgrade; the STOMP CONNECT frame carries the token.
                         .requestMatchers("/ws").permitAll()
