@@ -13,6 +13,7 @@ import static org.assertj.core.api.Assertions.assertThatCode;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.standardwebhooks.Webhook;
+import io.chorus.audit.AuditTrail;
 import io.chorus.chat.Card;
 import io.chorus.chat.Cards;
 import io.chorus.chat.ConversationId;
@@ -32,11 +33,13 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.JsonNode;
@@ -57,6 +60,12 @@ class SlashCommandsTest {
 
     @Autowired
     Cards cards;
+
+    @Autowired
+    AuditTrail trail;
+
+    @Autowired
+    JdbcClient jdbc;
 
     private TestBots bots;
 
@@ -154,6 +163,17 @@ class SlashCommandsTest {
 
         crm.api().delete("/api/v1/integration/commands/customer").status(204);
         crm.api().get("/api/v1/integration/commands/customer").problem(404, IntegrationProblems.COMMAND_NOT_FOUND);
+
+        Awaitility.await().untilAsserted(() -> {
+            trail.flush();
+            assertThat(jdbc.sql("SELECT action FROM audit.entry WHERE target_id = :bot AND action LIKE 'bot.command%'"
+                            + " ORDER BY seq").param("bot", crm.id().toString()).query(String.class).list())
+                    .containsExactly("bot.command_registered", "bot.command_changed", "bot.command_changed",
+                            "bot.command_removed");
+        });
+        String detail = jdbc.sql("SELECT detail FROM audit.entry WHERE target_id = :bot AND action = 'bot.command_changed'"
+                + " ORDER BY seq DESC LIMIT 1").param("bot", crm.id().toString()).query(String.class).single();
+        assertThat(detail).contains("\"secretIssued\":true").doesNotContain("whsec_");
     }
 
     @Test
