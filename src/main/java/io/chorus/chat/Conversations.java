@@ -179,6 +179,15 @@ public class Conversations {
         return rows.stream().map(row -> views.member(row, profiles.get(UserId.of(row.userId())))).toList();
     }
 
+    /**
+     * Which of {@code userIds} are members of the conversation now, in the order given: for a
+     * module that acts through accounts of its own there (the bots a slash command may reach).
+     */
+    @Transactional(readOnly = true)
+    public List<UUID> membersAmong(ConversationId id, Collection<UUID> userIds) {
+        return members.membersAmong(id.value(), List.copyOf(userIds));
+    }
+
     @Transactional
     public List<MemberView> addMembers(UserId me, ConversationId id, Collection<UUID> userIds) {
         managedGroup(me, id);

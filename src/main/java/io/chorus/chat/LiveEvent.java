@@ -71,6 +71,18 @@ public sealed interface LiveEvent {
         }
     }
 
+    /**
+     * A bot's answer to a slash command that only the member who typed it sees: shown in the
+     * conversation, never stored, gone after a reload. {@code text}, {@code card} or both.
+     */
+    record CommandResponse(UUID conversationId, UUID botId, String command, String text, Card card)
+            implements LiveEvent {
+        @Override
+        public String type() {
+            return "command.response";
+        }
+    }
+
     record PresenceChanged(UUID userId, boolean online) implements LiveEvent {
         @Override
         public String type() {

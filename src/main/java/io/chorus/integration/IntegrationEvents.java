@@ -40,4 +40,16 @@ public final class IntegrationEvents {
     /** Revoked at once: its bot has left the conversation and nothing is accepted at its URL any more. */
     public record IncomingWebhookDeleted(UUID hookId, UUID conversationId, UUID botId, UserId by, Instant at) {
     }
+
+    /**
+     * A bot registered or changed a slash command, or its interactivity endpoint ({@code name}
+     * null). Never carries the signing secret: only whether a new one was issued.
+     */
+    public record CommandRegistered(UUID botId, String name, String url, boolean created, boolean secretIssued,
+            UserId by, Instant at) {
+    }
+
+    /** A bot removed a slash command, or its interactivity endpoint ({@code name} null). */
+    public record CommandUnregistered(UUID botId, String name, UserId by, Instant at) {
+    }
 }

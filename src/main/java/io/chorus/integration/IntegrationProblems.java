@@ -35,6 +35,21 @@ public final class IntegrationProblems {
     public static final String SUBSCRIPTION_DISABLED = "SUBSCRIPTION_DISABLED";
     public static final String REPLAY_RANGE_TOO_LARGE = "REPLAY_RANGE_TOO_LARGE";
 
+    /** Slash commands and interactive cards are a bot's: the caller is no bot. */
+    public static final String BOT_REQUIRED = "BOT_REQUIRED";
+    public static final String COMMAND_NOT_FOUND = "COMMAND_NOT_FOUND";
+    /** Several bots of the conversation have the command: the caller says which with {@code /name@botkey}. */
+    public static final String COMMAND_AMBIGUOUS = "COMMAND_AMBIGUOUS";
+    /** The bot refused the command, failed, or answered with something Chorus cannot show. */
+    public static final String COMMAND_FAILED = "COMMAND_FAILED";
+    /** The bot did not answer within the deadline; it may still answer through the response URL. */
+    public static final String COMMAND_TIMEOUT = "COMMAND_TIMEOUT";
+    /** Unknown, expired or used up: the same answer for all three. */
+    public static final String RESPONSE_URL_NOT_FOUND = "RESPONSE_URL_NOT_FOUND";
+    public static final String INTERACTIVITY_NOT_FOUND = "INTERACTIVITY_NOT_FOUND";
+    /** The card's bot did not accept the action (failure, refusal, no answer in time). */
+    public static final String CARD_ACTION_FAILED = "CARD_ACTION_FAILED";
+
     private IntegrationProblems() {
     }
 }

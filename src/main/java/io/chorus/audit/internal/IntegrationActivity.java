@@ -66,4 +66,19 @@ class IntegrationActivity {
         log.record(Activity.of("incoming_webhook.deleted", e).at(e.at()).by(e.by()).target(INCOMING_WEBHOOK, e.hookId())
                 .conversation(e.conversationId()).detail("botId", e.botId().toString()));
     }
+
+    /** A slash command, or the interactivity endpoint (no name), registered or changed; never its secret. */
+    @ApplicationModuleListener
+    void on(IntegrationEvents.CommandRegistered e) {
+        String what = e.name() == null ? "bot.interactivity" : "bot.command";
+        log.record(Activity.of(what + (e.created() ? "_registered" : "_changed"), e).at(e.at()).by(e.by())
+                .target(BOT, e.botId()).detail("name", e.name()).detail("url", e.url())
+                .detail("secretIssued", e.secretIssued()));
+    }
+
+    @ApplicationModuleListener
+    void on(IntegrationEvents.CommandUnregistered e) {
+        String what = e.name() == null ? "bot.interactivity_removed" : "bot.command_removed";
+        log.record(Activity.of(what, e).at(e.at()).by(e.by()).target(BOT, e.botId()).detail("name", e.name()));
+    }
 }

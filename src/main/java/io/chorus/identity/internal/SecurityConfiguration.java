@@ -68,7 +68,7 @@ class SecurityConfiguration {
                 .authorizeHttpRequests(requests -> requests
                         // Exists only in local mode; elsewhere it is a plain 404.
                         .requestMatchers(HttpMethod.POST, "/api/v1/dev/token").permitAll()
-                        // Incoming webhooks: the secret in the URL or the signature authenticates.
+                        // Incoming webhooks and commands' response URLs: the secret in the path or a signature authenticates.
                         .requestMatchers(HttpMethod.POST, "/api/v1/hooks/**").permitAll()
                         .requestMatchers("/api/**").access(tokenScopes(apiTokens.getIfAvailable()))
                         // The WebSocket upgrade; the STOMP CONNECT frame carries the token.

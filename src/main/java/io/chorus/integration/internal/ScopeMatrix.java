@@ -52,7 +52,8 @@ final class ScopeMatrix {
             rule(null, "/api/v1/integration/subscriptions", Scope.WEBHOOKS_MANAGE),
             rule(null, "/api/v1/integration/subscriptions/**", Scope.WEBHOOKS_MANAGE),
             rule(null, "/api/v1/integration/commands", Scope.WEBHOOKS_MANAGE),
-            rule(null, "/api/v1/integration/commands/**", Scope.WEBHOOKS_MANAGE));
+            rule(null, "/api/v1/integration/commands/**", Scope.WEBHOOKS_MANAGE),
+            rule(null, "/api/v1/integration/interactivity", Scope.WEBHOOKS_MANAGE));
 
     private ScopeMatrix() {
     }
