@@ -100,7 +100,7 @@ public interface SlashCommands {
     Reply invoke(CurrentUser caller, ConversationId conversationId, String text, URI responseBase);
 
     /**
-     * A bot's later answer through a command's response URL ({@code /api/v1/hooks/commands/{token}}):
+     * A bot's later answer through a command's response URL ({@code /api/v1/command-responses/{token}}):
      * valid for a while and a few uses. {@code answer} is the JSON the bot sent,
      * {@code {responseType, text, card}}, read as a synchronous answer is; no responseType means ephemeral.
      */

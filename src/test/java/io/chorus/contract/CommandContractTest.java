@@ -61,7 +61,7 @@ class CommandContractTest {
     /** Whether a documented response ("METHOD /path status") is this walkthrough's to show. */
     static boolean commandResponse(String response) {
         return response.contains(" /api/v1/integration/commands") || response.contains(" /api/v1/integration/interactivity")
-                || response.contains(" /api/v1/conversations/{}/commands") || response.contains(" /api/v1/hooks/commands/");
+                || response.contains(" /api/v1/conversations/{}/commands") || response.contains(" /api/v1/command-responses/");
     }
 
     @Test
@@ -152,7 +152,7 @@ class CommandContractTest {
         // a later answer, through the response URL
         String responseUrl = clients.json().readTree(bot.findAll(postRequestedFor(urlEqualTo("/" + crm.key() + "/report")))
                 .getFirst().getBodyAsString()).get("responseUrl").asString();
-        String respond = responseUrl.substring(responseUrl.indexOf("/api/v1/hooks/"));
+        String respond = responseUrl.substring(responseUrl.indexOf("/api/v1/command-responses/"));
         try (StompTestClient aliceLive = clients.stomp(aliceUser)) {
             anonymous.post(respond, body("text", "Only for you", "card", body("title", "Report", "status", null,
                     "fields", List.of(), "actions", List.of()))).ok();
@@ -160,7 +160,7 @@ class CommandContractTest {
         }
         anonymous.post(respond, body("responseType", "in_channel", "text", "Weekly: green")).ok();
         anonymous.violating().post(respond, body("responseType", "loud", "text", "?")).problem(400, "VALIDATION_FAILED");
-        anonymous.post("/api/v1/hooks/commands/chorus_cmd_nothing", body("text", "?"))
+        anonymous.post("/api/v1/command-responses/chorus_cmd_nothing", body("text", "?"))
                 .problem(404, IntegrationProblems.RESPONSE_URL_NOT_FOUND);
 
         // removing

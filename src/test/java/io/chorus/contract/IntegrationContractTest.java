@@ -42,7 +42,8 @@ class IntegrationContractTest {
     static boolean integrationResponse(String response) {
         return response.contains(" /api/v1/bots") || response.contains(" /api/v1/integration/")
                 || response.contains(" /api/v1/hooks/") || response.contains("/cards")
-                || response.contains("/incoming-webhooks") || response.contains("/commands");
+                || response.contains("/incoming-webhooks") || response.contains("/commands")
+                || response.contains(" /api/v1/command-responses/");
     }
 
     /** The responses of this walkthrough's own operations. */

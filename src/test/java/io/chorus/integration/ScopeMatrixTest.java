@@ -142,6 +142,26 @@ class ScopeMatrixTest {
                 .problem(404, "APPROVAL_TEMPLATE_NOT_FOUND");
     }
 
+    @Test
+    void aServiceAccountIsLimitedByTheClientScopesItsTokenCarries() {
+        TestUser account = clients.user("svc-erp", List.of("integration"));
+        RestApi scoped = clients.rest(clients.token(account, claims -> claims
+                .claim("realm_access", Map.of("roles", List.of("integration")))
+                .claim("scope", "profile webhooks:manage email")));
+        RestApi unscoped = clients.rest(clients.token(account, claims -> claims
+                .claim("realm_access", Map.of("roles", List.of("integration")))
+                .claim("scope", "profile email")));
+        // a person's token grants no scopes, whatever its scope claim says
+        TestUser person = clients.user("person");
+        RestApi personWithClaim = clients.rest(clients.token(person, claims -> claims.claim("scope", "webhooks:manage")));
+
+        assertThat(scoped.get("/api/v1/integration/me").ok().json().get("scopes").values().stream()
+                .map(node -> node.asString()).toList()).contains("webhooks:manage");
+        scoped.get("/api/v1/integration/subscriptions").ok();
+        unscoped.get("/api/v1/integration/subscriptions").problem(403, "FORBIDDEN");
+        personWithClaim.get("/api/v1/integration/subscriptions").problem(403, "FORBIDDEN");
+    }
+
     private String groupWith(TestUser owner, List<UUID> bots) {
         return clients.rest(owner).post("/api/v1/conversations/groups", body("name", "Matrix", "memberIds", bots))
                 .status(201).json().get("id").asString();

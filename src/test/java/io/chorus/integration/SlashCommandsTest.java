@@ -204,7 +204,7 @@ class SlashCommandsTest {
         assertThat(payload.get("id").asString()).isEqualTo(reply.get("invocationId").asString())
                 .isEqualTo(requests.getFirst().getHeader("webhook-id"));
         assertThat(payload.get("responseUrl").asString()).startsWith("http://")
-                .contains(":" + clients.port() + "/api/v1/hooks/commands/chorus_cmd_");
+                .contains(":" + clients.port() + "/api/v1/command-responses/chorus_cmd_");
 
         List<JsonNode> seenByBob = history(bob, conversation);
         assertThat(seenByBob).hasSize(1);
@@ -250,7 +250,7 @@ class SlashCommandsTest {
         assertThat(history(alice, conversation)).isEmpty();
         String responseUrl = clients.json().readTree(received(path(crm, "report")).getFirst().getBodyAsString())
                 .get("responseUrl").asString();
-        String responsePath = responseUrl.substring(responseUrl.indexOf("/api/v1/hooks/"));
+        String responsePath = responseUrl.substring(responseUrl.indexOf("/api/v1/command-responses/"));
         RestApi anyone = clients.anonymous();
 
         JsonNode later = anyone.post(responsePath, body("responseType", "in_channel", "text", "Weekly report: all green"))
@@ -277,7 +277,7 @@ class SlashCommandsTest {
         anyone.post(responsePath, body("responseType", "in_channel", "text", "Fifth")).ok();
         anyone.post(responsePath, body("responseType", "in_channel", "text", "Sixth"))
                 .problem(404, IntegrationProblems.RESPONSE_URL_NOT_FOUND);
-        anyone.post("/api/v1/hooks/commands/chorus_cmd_forged", body("text", "Hello"))
+        anyone.post("/api/v1/command-responses/chorus_cmd_forged", body("text", "Hello"))
                 .problem(404, IntegrationProblems.RESPONSE_URL_NOT_FOUND);
         assertThat(history(bob, conversation)).extracting(message -> message.get("text").asString())
                 .containsExactly("Weekly report: all green", "Third", "Fourth", "Fifth");

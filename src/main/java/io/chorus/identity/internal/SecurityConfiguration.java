@@ -70,6 +70,7 @@ class SecurityConfiguration {
                         .requestMatchers(HttpMethod.POST, "/api/v1/dev/token").permitAll()
                         // Incoming webhooks and commands' response URLs: the secret in the path or a signature authenticates.
                         .requestMatchers(HttpMethod.POST, "/api/v1/hooks/**").permitAll()
+                        .requestMatchers(HttpMethod.POST, "/api/v1/command-responses/*").permitAll()
                         .requestMatchers("/api/**").access(tokenScopes(apiTokens.getIfAvailable()))
                         // The WebSocket upgrade; the STOMP CONNECT frame carries the token.
                         .requestMatchers("/ws").permitAll()

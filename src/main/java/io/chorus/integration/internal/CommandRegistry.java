@@ -53,7 +53,7 @@ class CommandRegistry implements SlashCommands {
     /** {@code /name}, optionally {@code @botkey}, then the command's text after white space. */
     private static final Pattern TYPED = Pattern.compile("/([a-z0-9-]{1,32})(?:@([a-z][a-z0-9-]{1,39}))?(?:\\s+(.*))?",
             Pattern.DOTALL);
-    private static final String RESPONSE_PATH = "/api/v1/hooks/commands/";
+    private static final String RESPONSE_PATH = "/api/v1/command-responses/";
     private static final String RESPONSE_TOKEN_PREFIX = "chorus_cmd_";
     private static final int MAX_URL = 2000;
     private static final int MAX_DESCRIPTION = 200;

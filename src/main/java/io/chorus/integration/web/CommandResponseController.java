@@ -16,7 +16,7 @@ import org.springframework.web.bind.annotation.RestController;
  * name what is wrong with the card or text.
  */
 @RestController
-@RequestMapping("/api/v1/hooks/commands")
+@RequestMapping("/api/v1/command-responses")
 class CommandResponseController {
 
     private final SlashCommands commands;
