@@ -83,7 +83,7 @@ public record Card(String title, String status, List<Field> fields, List<Action>
      * @param value opaque to chat, meaningful to the card's poster (e.g. a task id); may be null
      * @param method with {@code path}: the REST call a client may make instead; both or neither
      * @param path starts with {@code /api/v1/}
-     * @param input text the user must or may type (a rejection reason), null when none
+     * @param input text the user must or may type (a rejection reason) or an option they pick, null when none
      */
     public record Action(String id, String label, ActionStyle style, String value, String method, String path,
             Input input) {
@@ -112,7 +112,8 @@ public record Card(String title, String status, List<Field> fields, List<Action>
         /**
          * What the member typed, as the card's poster receives it: null when nothing was typed
          * (blank counts as nothing), refused when the action needs text it did not get, takes
-         * none, or the text is too long.
+         * none, or the text is too long; for a select, refused unless it is one of the options'
+         * values.
          */
         public String accept(String typed) {
             String text = typed == null || typed.isBlank() ? null : typed.strip();
@@ -128,6 +129,13 @@ public record Card(String title, String status, List<Field> fields, List<Action>
                 }
                 return null;
             }
+            if (input.options() != null) {
+                if (input.options().stream().noneMatch(option -> option.value().equals(text))) {
+                    throw invalid("The input '" + input.name() + "' of the action '" + id
+                            + "' is a select: give the value of one of its options.");
+                }
+                return text;
+            }
             return lines("The input '" + input.name() + "'", text, input.maxLength());
         }
     }
@@ -137,15 +145,23 @@ public record Card(String title, String status, List<Field> fields, List<Action>
     }
 
     /**
-     * Text a member types when invoking an action.
+     * Text a member types when invoking an action, or, with {@code options}, a select: the
+     * member picks one option and the poster receives its {@code value}.
      *
      * @param name how the poster calls it in its REST body (e.g. {@code reason})
-     * @param maxLength 1 to 2000 characters
+     * @param maxLength 1 to 2000 characters; a select's option values fit in it
+     * @param options 1 to 25 choices with distinct values, or null for free text
      */
-    public record Input(String name, String label, boolean required, int maxLength) {
+    public record Input(String name, String label, boolean required, int maxLength, List<Option> options) {
 
         public static final int MAX_LABEL = 100;
         public static final int MAX_LENGTH = 2000;
+        public static final int MAX_OPTIONS = 25;
+
+        /** Free text. */
+        public Input(String name, String label, boolean required, int maxLength) {
+            this(name, label, required, maxLength, null);
+        }
 
         public Input {
             if (name == null || !INPUT_NAME.matcher(name).matches()) {
@@ -155,6 +171,48 @@ public record Card(String title, String status, List<Field> fields, List<Action>
             if (maxLength < 1 || maxLength > MAX_LENGTH) {
                 throw invalid("An input's maxLength is between 1 and " + MAX_LENGTH + ".");
             }
+            if (options != null) {
+                options = selectable(options, maxLength);
+            }
+        }
+
+        /** A select's options, checked: the member is shown each, and sends back one value. */
+        private static List<Option> selectable(List<Option> options, int maxLength) {
+            if (options.isEmpty() || options.size() > MAX_OPTIONS) {
+                throw invalid("A select has 1 to " + MAX_OPTIONS + " options; leave options out for free text.");
+            }
+            Set<String> values = new HashSet<>();
+            for (Option option : options) {
+                if (option == null) {
+                    throw invalid("A select's option is an object with a value and a label, not null.");
+                }
+                if (!values.add(option.value())) {
+                    throw invalid("Option values must be distinct within an input; '" + option.value() + "' appears twice.");
+                }
+                if (option.value().length() > maxLength) {
+                    // What the poster receives stays within the maxLength it declared.
+                    throw invalid("The option value '" + option.value() + "' is longer than the input's maxLength ("
+                            + maxLength + ").");
+                }
+            }
+            return List.copyOf(options);
+        }
+    }
+
+    /**
+     * One choice of a select.
+     *
+     * @param value what the card's poster receives when a member picks it; one line
+     * @param label what the member sees; one line
+     */
+    public record Option(String value, String label) {
+
+        public static final int MAX_VALUE = 100;
+        public static final int MAX_LABEL = 75;
+
+        public Option {
+            value = line("An option's value", value, 1, MAX_VALUE);
+            label = line("An option's label", label, 1, MAX_LABEL);
         }
     }
 

@@ -7,12 +7,14 @@ import io.chorus.chat.Card.Action;
 import io.chorus.chat.Card.ActionStyle;
 import io.chorus.chat.Card.Field;
 import io.chorus.chat.Card.Input;
+import io.chorus.chat.Card.Option;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
 import java.util.List;
 import java.util.stream.IntStream;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 /** The rules a card obeys, checked where it is made: a card that exists is valid. */
 class CardTest {
@@ -106,6 +108,68 @@ class CardTest {
         assertThat(approve().accept(null)).isNull();
         assertThat(approve().accept(" ")).isNull();
         refused(() -> approve().accept("why not"), "takes no input");
+    }
+
+    private static Input priority(boolean required) {
+        return new Input("priority", "Priority", required, 20,
+                List.of(new Option("high", "High – today"), new Option("low", "Low")));
+    }
+
+    private static Action triage(Input input) {
+        return new Action("triage", "Triage", null, "ticket-42", null, null, input);
+    }
+
+    @Test
+    void aSelectsOptionsAreBoundedDistinctAndOneLine() {
+        Input select = new Input("priority", "Priority", true, 20,
+                List.of(new Option("  high ", " High – today "), new Option("low", "Low")));
+        assertThat(select.options()).containsExactly(new Option("high", "High – today"), new Option("low", "Low"));
+        assertThat(new Input("reason", "Reason", true, 10).options()).as("free text has no options").isNull();
+
+        refused(() -> new Input("priority", "Priority", true, 20, List.of()), "1 to 25 options");
+        refused(() -> new Input("priority", "Priority", true, 100, IntStream.range(0, 26)
+                .mapToObj(i -> new Option("v" + i, "Option " + i)).toList()), "1 to 25 options");
+        assertThat(new Input("priority", "Priority", true, 100, IntStream.range(0, 25)
+                .mapToObj(i -> new Option("v" + i, "Option " + i)).toList()).options()).hasSize(25);
+        refused(() -> new Input("priority", "Priority", true, 20,
+                List.of(new Option("high", "High"), new Option(" high", "Also high"))), "'high' appears twice");
+        refused(() -> new Input("priority", "Priority", true, 20, java.util.Arrays.asList(new Option("a", "A"), null)),
+                "not null");
+        refused(() -> new Input("priority", "Priority", true, 3, List.of(new Option("high", "High"))), "maxLength (3)");
+
+        refused(() -> new Option("high", ""), "option's label");
+        refused(() -> new Option("high", "   "), "option's label");
+        refused(() -> new Option("high", "l".repeat(76)), "option's label");
+        refused(() -> new Option("high", "Two\nlines"), "control character");
+        assertThat(new Option("v".repeat(100), "l".repeat(75)).label()).hasSize(75);
+        refused(() -> new Option(null, "High"), "option's value");
+        refused(() -> new Option(" ", "High"), "option's value");
+        refused(() -> new Option("v".repeat(101), "High"), "option's value");
+        refused(() -> new Option("hi\tgh", "High"), "control character");
+    }
+
+    @Test
+    void aSelectTakesOnlyTheValueOfOneOfItsOptions() {
+        assertThat(triage(priority(true)).accept(" low ")).isEqualTo("low");
+        assertThat(triage(priority(true)).accept("high")).isEqualTo("high");
+        refused(() -> triage(priority(true)).accept("urgent"), "is a select: give the value of one of its options");
+        refused(() -> triage(priority(true)).accept("High – today"), "one of its options");
+        refused(() -> triage(priority(true)).accept("HIGH"), "one of its options");
+        refused(() -> triage(priority(true)).accept(null), "required");
+        assertThat(triage(priority(false)).accept(" ")).isNull();
+        refused(() -> triage(priority(false)).accept("medium"), "one of its options");
+    }
+
+    @Test
+    void aSelectSurvivesJsonAndAStoredInputWithoutOptionsStaysFreeText() {
+        JsonMapper json = JsonMapper.builder().build();
+        Card card = new Card("Ticket 42", null, List.of(), List.of(triage(priority(true)), reject()));
+
+        assertThat(json.readValue(json.writeValueAsString(card), Card.class)).isEqualTo(card);
+        Card stored = json.readValue("""
+                {"title": "Leave", "actions": [{"id": "reject", "label": "Reject",
+                  "input": {"name": "reason", "label": "Reason", "required": true, "maxLength": 500}}]}""", Card.class);
+        assertThat(stored.action("reject").orElseThrow().input()).isEqualTo(REASON);
     }
 
     private static void refused(ThrowingCallable making, String detail) {

@@ -87,7 +87,8 @@ class ContractTest {
      * document: an audit entry's {@code detail} is whatever the recording module wrote, hashed
      * as written, so no property list could stay true for the entries already in the trail.
      * An approval request's {@code form} and {@code chosenApprovers} are keyed by its
-     * template's field keys and node ids, which each template chooses.
+     * template's field keys and node ids, which each template chooses. A webhook delivery's
+     * {@code data} is the payload of whichever event type it delivered.
      * The marker is honoured here only; anywhere else it is reported like any open schema.
      */
     private static final Set<String> OPEN_BY_DESIGN = Set.of("#/components/schemas/AuditEntry/properties/detail",
@@ -131,7 +132,10 @@ class ContractTest {
                                 "/api/v1/approvals/tasks/1/approve", null),
                         new Card.Action("reject", "Reject", Card.ActionStyle.DANGER, "task-1", "POST",
                                 "/api/v1/approvals/tasks/1/reject", new Card.Input("reason", "Reason", true, 200)),
-                        new Card.Action("later", "Later", Card.ActionStyle.DEFAULT, null, null, null, null)));
+                        new Card.Action("later", "Later", Card.ActionStyle.DEFAULT, null, null, null, null),
+                        new Card.Action("route", "Route", Card.ActionStyle.DEFAULT, "task-1", null, null,
+                                new Card.Input("team", "Team", true, 20, List.of(new Card.Option("finance", "Finance"),
+                                        new Card.Option("legal", "Legal – contracts"))))));
     }
 
     @BeforeAll
@@ -390,6 +394,8 @@ class ContractTest {
         var shown = alice.get(messages + "?afterSeq=" + (card.seq() - 1) + "&limit=1").ok().json().at("/items/0");
         assertThat(shown.get("kind").asString()).isEqualTo("CARD");
         assertThat(shown.at("/card/actions/1/input/name").asString()).isEqualTo("reason");
+        assertThat(shown.at("/card/actions/1/input/options").isNull()).as("free text").isTrue();
+        assertThat(shown.at("/card/actions/3/input/options/1/value").asString()).isEqualTo("legal");
         alice.patch(cardPath, body("text", "Approved")).problem(409, ChatProblems.CARD_NOT_EDITABLE);
         cards.update(UserId.of(aliceUser.id()), ConversationId.of(UUID.fromString(group)), card.id(),
                 new Card("Expense claim", null, List.of(), List.of()));
@@ -1330,6 +1336,11 @@ class ContractTest {
                 String actions = app + "/messages/" + card.id() + "/actions/";
                 receipted(bobLive, actions + "reject", body("input", "Too much"));
                 receipted(bobLive, actions + "approve", body());
+                receipted(bobLive, actions + "route", body("input", "legal"));
+                sent(bobLive, actions + "route", "CardAction", body("input", "Legal – contracts"));
+                tools.jackson.databind.JsonNode notAnOption = payload("StompError", bobLive.awaitError());
+                assertThat(notAnOption.get("code").asString()).isEqualTo("VALIDATION_FAILED");
+                assertThat(notAnOption.get("detail").asString()).contains("select");
                 sent(bobLive, actions + "reject", "CardAction", body("input", 42), false);
                 assertThat(payload("StompError", bobLive.awaitError()).get("code").asString())
                         .isEqualTo("MALFORMED_REQUEST");

@@ -144,6 +144,18 @@ class IntegrationContractTest {
                 .get("id").asLong();
         crm.post(cards, body("clientMessageId", "po-4711", "card", card)).status(200);
         crm.violating().post(cards, body("clientMessageId", "po-x", "card", body("title", ""))).status(400);
+        // a select: the member picks one of the options and the bot receives its value
+        var route = body("id", "route", "label", "Route", "style", "PRIMARY", "value", "po-4711", "method", null,
+                "path", null, "input", body("name", "team", "label", "Team", "required", true, "maxLength", 20,
+                        "options", List.of(body("value", "finance", "label", "Finance"),
+                                body("value", "legal", "label", "Legal"))));
+        assertThat(crm.post(cards, body("clientMessageId", "po-4711-route", "card",
+                body("title", "PO 4711", "actions", List.of(route)))).status(201).json()
+                .at("/card/actions/0/input/options/1/label").asString()).isEqualTo("Legal");
+        route.put("input", body("name", "team", "label", "Team", "required", true, "maxLength", 20,
+                "options", List.of(body("value", "finance", "label", ""))));
+        crm.violating().post(cards, body("clientMessageId", "po-x", "card",
+                body("title", "PO 4711", "actions", List.of(route)))).problem(400, "VALIDATION_FAILED");
         anonymous.post(cards, body("clientMessageId", "po-x", "card", card)).status(401);
         client(memberUser).post(cards, body("clientMessageId", "po-x", "card", card)).status(403);
         crm.post("/api/v1/conversations/" + UUID.randomUUID() + "/cards", body("clientMessageId", "po-y", "card", card))

@@ -252,10 +252,14 @@ final class OpenApiContract {
         return response.getExtensions() != null && Boolean.TRUE.equals(response.getExtensions().get("x-integration-limit"));
     }
 
+    /**
+     * The documented operation a request reaches. As OpenAPI says, a concrete path wins over a
+     * templated one that also matches: {@code /hooks/commands/{token}} before {@code /hooks/{hookId}/{pathSecret}}.
+     */
     private DocumentedOperation operationFor(String method, String path) {
         return operations.stream()
                 .filter(operation -> operation.method().equals(method) && operation.matcher().matcher(path).matches())
-                .findFirst()
+                .min(java.util.Comparator.comparingLong(operation -> operation.path().chars().filter(c -> c == '{').count()))
                 .orElseThrow(() -> new AssertionError(LOCATION + " documents no operation for " + method + " " + path));
     }
 

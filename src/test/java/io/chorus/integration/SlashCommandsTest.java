@@ -376,6 +376,49 @@ class SlashCommandsTest {
     }
 
     @Test
+    void aSelectOnABotsCardSendsThePickedValueAndRefusesAnythingElse() {
+        TestBot crm = bots.bot("webhooks:manage", "messages:write");
+        JsonNode registered = crm.api().exchange(org.springframework.http.HttpMethod.PUT,
+                "/api/v1/integration/interactivity", body("url", endpoint(crm, "actions"))).status(201).json();
+        String secret = registered.get("signingSecret").asString();
+        bot.stubFor(post(urlEqualTo(path(crm, "actions"))).willReturn(okJson("""
+                {"card": {"title": "Ticket 42", "status": "Routed", "fields": [{"label": "Team", "value": "Legal"}]}}""")));
+        TestUser alice = clients.user("alice");
+        String conversation = group(alice, crm.id());
+        JsonNode posted = crm.api().post("/api/v1/conversations/" + conversation + "/cards", body(
+                "clientMessageId", "ticket-42", "card", body("title", "Ticket 42", "status", "New",
+                        "actions", List.of(body("id", "route", "label", "Route", "style", "PRIMARY", "value", "ticket-42",
+                                "input", body("name", "team", "label", "Team", "required", true, "maxLength", 20,
+                                        "options", List.of(body("value", "finance", "label", "Finance"),
+                                                body("value", "legal", "label", "Legal – contracts"))))))))
+                .status(201).json();
+        assertThat(posted.at("/card/actions/0/input/options/1/label").asString()).isEqualTo("Legal – contracts");
+        String route = "/app/conversations/" + conversation + "/messages/" + posted.get("id").asLong() + "/actions/route";
+
+        try (StompTestClient aliceLive = clients.stomp(alice)) {
+            aliceLive.send(route, Map.of("input", "Legal – contracts"));
+            JsonNode refused = aliceLive.awaitError();
+            assertThat(refused.get("code").asString()).isEqualTo("VALIDATION_FAILED");
+            assertThat(refused.get("detail").asString()).contains("select");
+
+            sendWithReceipt(aliceLive, route, Map.of("input", "legal"));
+            assertThat(aliceLive.awaitEvent("message.updated").at("/message/card/status").asString()).isEqualTo("Routed");
+        }
+        // The action is relayed while the member's frame waits: a refused value would have reached the bot before its error.
+        List<LoggedRequest> requests = received(path(crm, "actions"));
+        assertThat(requests).as("only the accepted pick reaches the bot").hasSize(1);
+        JsonNode payload = verified(requests.getFirst(), secret);
+        assertThat(payload.get("actionId").asString()).isEqualTo("route");
+        assertThat(payload.get("value").asString()).isEqualTo("ticket-42");
+        assertThat(payload.get("input").asString()).isEqualTo("legal");
+        JsonNode stored = history(alice, conversation).getFirst();
+        assertThat(stored.get("id").asLong()).isEqualTo(posted.get("id").asLong());
+        assertThat(stored.at("/card/status").asString()).isEqualTo("Routed");
+        assertThat(stored.at("/card/fields/0/value").asString()).isEqualTo("Legal");
+        assertThat(stored.get("version").asInt()).isEqualTo(2);
+    }
+
+    @Test
     void aCardActionTheBotFailsIsRefusedToTheMember() {
         TestBot crm = bots.bot("webhooks:manage");
         crm.api().exchange(org.springframework.http.HttpMethod.PUT, "/api/v1/integration/interactivity",
