@@ -13,6 +13,7 @@ CREATE TABLE integration.bot (
     created_by   uuid        NOT NULL,
     created_at   timestamptz NOT NULL,
     disabled_at  timestamptz,                     -- switched off by its owner or an org_admin
+    disabled_by_admin boolean NOT NULL DEFAULT false, -- then only an org_admin switches it on again
     version      bigint      NOT NULL DEFAULT 0
 );
 

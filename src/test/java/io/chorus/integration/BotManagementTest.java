@@ -158,6 +158,14 @@ class BotManagementTest {
         clients.rest(bot.owner()).patch(path, body("disabled", false)).ok();
         bot.api().get(ME).ok();
 
+        // an org_admin's switch-off is not the owner's to undo
+        TestUser admin = clients.orgAdmin();
+        clients.rest(admin).patch(path, body("disabled", true)).ok();
+        clients.rest(bot.owner()).patch(path, body("disabled", false)).problem(403, "FORBIDDEN");
+        bot.api().get(ME).problem(401, "UNAUTHENTICATED");
+        clients.rest(admin).patch(path, body("disabled", false)).ok();
+        bot.api().get(ME).ok();
+
         accounts.deactivate(UserId.of(bot.owner().id()));
         bot.api().get(ME).problem(401, "UNAUTHENTICATED");
     }

@@ -116,12 +116,18 @@ class BotRegistry implements Bots {
         String avatar = change.avatarUrl() == null ? bot.avatarUrl()
                 : change.avatarUrl().isEmpty() ? null : avatar(change.avatarUrl());
         boolean disabled = change.disabled() == null ? bot.disabled() : change.disabled();
+        boolean admin = caller.has(Role.ORG_ADMIN);
+        if (bot.disabled() && !disabled && !admin && bots.disabledByAdmin(bot.id())) {
+            // An org_admin's switch-off (an incident, say) is not the owner's to undo.
+            throw ChorusProblem.forbidden(ProblemCodes.FORBIDDEN,
+                    "An org_admin switched this bot off: only an org_admin switches it on again.");
+        }
         Bot changed = new Bot(bot.id(), bot.key(), name, avatar, owner, bot.createdAt(), disabled);
         if (changed.equals(bot)) {
             return bot;
         }
         Instant now = clock.instant();
-        bots.update(bot.id(), name, avatar, owner, disabled, now);
+        bots.update(bot.id(), name, avatar, owner, disabled, admin && Boolean.TRUE.equals(change.disabled()), now);
         if (!name.equals(bot.displayName())) {
             accounts.provisionBot(bot.key(), name);
         }

@@ -53,15 +53,23 @@ class BotStore {
                 .query(Bot.class).list();
     }
 
-    void update(UUID id, String displayName, String avatarUrl, UUID owner, boolean disabled, Instant at) {
+    /** @param byAdmin an org_admin switched it off: only an org_admin switches it on again */
+    void update(UUID id, String displayName, String avatarUrl, UUID owner, boolean disabled, boolean byAdmin,
+            Instant at) {
         jdbc.sql("""
                 UPDATE integration.bot SET display_name = :name, avatar_url = :avatar, owner_id = :owner,
                     disabled_at = CASE WHEN NOT :disabled THEN NULL ELSE coalesce(disabled_at, :at) END,
+                    disabled_by_admin = :disabled AND (disabled_by_admin OR :byAdmin),
                     version = version + 1
                 WHERE id = :id
                 """)
                 .param("id", id).param("name", displayName).param("avatar", avatarUrl).param("owner", owner)
-                .param("disabled", disabled).param("at", Timestamp.from(at))
+                .param("disabled", disabled).param("byAdmin", byAdmin).param("at", Timestamp.from(at))
                 .update();
+    }
+
+    boolean disabledByAdmin(UUID id) {
+        return jdbc.sql("SELECT disabled_by_admin FROM integration.bot WHERE id = :id").param("id", id)
+                .query(Boolean.class).optional().orElse(false);
     }
 }

@@ -86,11 +86,12 @@ class BotTokens implements ApiTokens {
     /**
      * A bot acts as an employee (members add it to conversations; what it reads and writes there
      * follows chat's rules), and as an integration (filing approvals for others) only while its
-     * owner may: it never gains org_admin or compliance rights, whatever its owner holds.
+     * owner holds that role too: it never gains a right its owner lacks, and never org_admin or
+     * compliance rights, whatever its owner holds.
      */
     static Set<Role> botRoles(Set<Role> ownerRoles) {
         Set<Role> roles = EnumSet.of(Role.EMPLOYEE);
-        if (ownerRoles.contains(Role.INTEGRATION) || ownerRoles.contains(Role.ORG_ADMIN)) {
+        if (ownerRoles.contains(Role.INTEGRATION)) {
             roles.add(Role.INTEGRATION);
         }
         return roles;

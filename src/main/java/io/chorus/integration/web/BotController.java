@@ -1,5 +1,6 @@
 package io.chorus.integration.web;
 
+import io.chorus.platform.ShownOnce;
 import io.chorus.identity.CurrentUser;
 import io.chorus.integration.Bots;
 import jakarta.validation.Valid;
@@ -86,6 +87,7 @@ class BotController {
     }
 
     /** The token is in this response and nowhere else, ever. */
+    @ShownOnce
     @PostMapping("/{botId}/tokens")
     @ResponseStatus(HttpStatus.CREATED)
     BotBodies.IssuedBody issue(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID botId,
@@ -99,6 +101,7 @@ class BotController {
         return new TokenList(bots.tokens(me, botId).stream().map(bodies::token).toList());
     }
 
+    @ShownOnce
     @PostMapping("/{botId}/tokens/{tokenId}/rotate")
     @ResponseStatus(HttpStatus.CREATED)
     BotBodies.IssuedBody rotate(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID botId,

@@ -1,5 +1,6 @@
 package io.chorus.integration.web;
 
+import io.chorus.platform.ShownOnce;
 import io.chorus.identity.CurrentUser;
 import io.chorus.integration.SlashCommands;
 import io.chorus.integration.web.CommandBodies.CommandBody;
@@ -43,6 +44,7 @@ class CommandController {
     record CommandList(List<CommandBody> items) {
     }
 
+    @ShownOnce
     @PutMapping("/commands/{name}")
     ResponseEntity<CommandBody> register(@AuthenticationPrincipal CurrentUser me, @PathVariable String name,
             @RequestBody CommandRequest request) {
@@ -68,6 +70,7 @@ class CommandController {
         commands.unregister(me, name);
     }
 
+    @ShownOnce
     @PutMapping("/interactivity")
     ResponseEntity<InteractivityBody> registerInteractivity(@AuthenticationPrincipal CurrentUser me,
             @RequestBody InteractivityRequest request) {

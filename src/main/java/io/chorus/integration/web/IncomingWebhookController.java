@@ -1,5 +1,6 @@
 package io.chorus.integration.web;
 
+import io.chorus.platform.ShownOnce;
 import io.chorus.chat.ConversationId;
 import io.chorus.identity.CurrentUser;
 import io.chorus.integration.IncomingWebhooks;
@@ -55,6 +56,7 @@ class IncomingWebhookController {
     record HookList(List<HookBody> items) {
     }
 
+    @ShownOnce
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     IssuedBody create(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID conversationId,
@@ -68,6 +70,7 @@ class IncomingWebhookController {
         return new HookList(hooks.list(me, ConversationId.of(conversationId)).stream().map(HookBody::of).toList());
     }
 
+    @ShownOnce
     @PostMapping("/{hookId}/rotate")
     IssuedBody rotate(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID conversationId,
             @PathVariable UUID hookId) {

@@ -1,5 +1,6 @@
 package io.chorus.integration.web;
 
+import io.chorus.platform.ShownOnce;
 import io.chorus.identity.CurrentUser;
 import io.chorus.integration.Subscriptions;
 import io.chorus.integration.Subscriptions.Owner;
@@ -85,6 +86,7 @@ class SubscriptionController {
     record ReplayedBody(int replayed) {
     }
 
+    @ShownOnce
     @PostMapping
     @ResponseStatus(HttpStatus.CREATED)
     SecretBody create(Authentication caller, @RequestBody NewSubscriptionRequest request) {
@@ -116,6 +118,7 @@ class SubscriptionController {
         subscriptions.delete(owner(caller), id);
     }
 
+    @ShownOnce
     @PostMapping("/{id}/secret/rotate")
     SecretBody rotate(Authentication caller, @PathVariable UUID id) {
         return secret(subscriptions.rotateSecret(owner(caller), id));

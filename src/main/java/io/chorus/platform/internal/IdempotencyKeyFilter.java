@@ -155,6 +155,12 @@ final class IdempotencyKeyFilter extends OncePerRequestFilter {
         if (status < 200 || status > 299) {
             return false;
         }
+        String caching = captured.getHeader(HttpHeaders.CACHE_CONTROL);
+        if (caching != null && caching.contains("no-store")) {
+            // A response that carries a secret (a token, a webhook's signing secret) is shown once and
+            // stored nowhere, not even here: a retry with the same key runs again and makes a new one.
+            return false;
+        }
         if (captured.getContentSize() > properties.maxBodySize().toBytes()) {
             log.warn("A response of {} bytes is too large to remember for its Idempotency-Key; a retry will run again",
                     captured.getContentSize());
