@@ -3,6 +3,7 @@ package io.chorus.contract;
 import static io.chorus.support.RestApi.body;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.chorus.integration.internal.WebhookSignatures;
 import io.chorus.platform.ProblemCodes;
 import io.chorus.support.ChorusIntegrationTest;
 import io.chorus.support.RestApi;
@@ -10,12 +11,16 @@ import io.chorus.support.SmallIntegrationLimits;
 import io.chorus.support.TestBots;
 import io.chorus.support.TestBots.TestBot;
 import io.chorus.support.TestClients;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.bean.override.convention.TestBean;
+import tools.jackson.databind.JsonNode;
 
 /**
  * The 429 of the integrations' rate limits ({@code components/responses/RateLimited}, with the
@@ -26,7 +31,7 @@ import org.springframework.test.context.bean.override.convention.TestBean;
 @SmallIntegrationLimits
 class RateLimitContractTest {
 
-    /** Only so that this class shares the application of IntegrationRateLimitTest. */
+    /** So that this class shares the application of IntegrationRateLimitTest; signatures are dated by it. */
     @TestBean(name = "clock", methodName = "io.chorus.support.AdjustableClock#standIn")
     Clock clock;
 
@@ -65,6 +70,25 @@ class RateLimitContractTest {
         }
         limited(poster.post("/api/v1/conversations/" + group + "/messages",
                 body("clientMessageId", "m-over", "text", "hi")), "conversation");
+
+        ContractClient owner = ContractClient.as(clients, openApi, writer.owner());
+        ContractClient sender = ContractClient.anonymous(clients, openApi);
+        JsonNode hook = owner.post("/api/v1/conversations/" + group + "/incoming-webhooks", body("name", "CI"))
+                .status(201).json();
+        String path = URI.create(hook.get("url").asString()).getPath();
+        for (int i = 0; i < SmallIntegrationLimits.INCOMING_WEBHOOK; i++) {
+            sender.post(path, "{\"text\": \"build " + i + "\"}").status(201);
+        }
+        limited(sender.post(path, "{\"text\": \"build over\"}"), "incoming_webhook");
+        // The signed form spends from the same budget of the hook.
+        String signedPath = URI.create(hook.get("signedUrl").asString()).getPath();
+        String text = "{\"text\": \"signed\"}";
+        ContractClient signing = sender;
+        for (Map.Entry<String, String> header : WebhookSignatures.headers(hook.get("signingSecret").asString(),
+                "msg_over", clock.instant(), text.getBytes(StandardCharsets.UTF_8)).entrySet()) {
+            signing = signing.withHeader(header.getKey(), header.getValue());
+        }
+        limited(signing.post(signedPath, text), "incoming_webhook");
     }
 
     private static void limited(RestApi.Response response, String limit) {

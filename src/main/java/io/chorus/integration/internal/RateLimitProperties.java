@@ -22,6 +22,9 @@ import org.springframework.validation.annotation.Validated;
  * @param endpoints endpoints with their own limit, e.g. {@code POST /api/v1/conversations/{id}/messages}
  * @param conversation a bot's posts (messages and cards) into one conversation, like Slack's one
  *     message per second per channel with short bursts
+ * @param incomingWebhook the posts of one incoming webhook (whoever sends them)
+ * @param command one member's slash commands to one bot, so that nobody can make Chorus hammer
+ *     a bot's endpoint
  * @param cleanupInterval how often bucket rows that would be full again are deleted
  * @param cleanupBatch rows deleted per statement of a cleanup
  */
@@ -29,7 +32,9 @@ import org.springframework.validation.annotation.Validated;
 @Validated
 record RateLimitProperties(@DefaultValue("true") boolean enabled, @DefaultValue("600/1m") @NotNull Limit token,
         @DefaultValue("300/1m") @NotNull Limit endpoint, @DefaultValue @Valid List<EndpointLimit> endpoints,
-        @DefaultValue("1/1s burst 20") @NotNull Limit conversation, @DefaultValue("5m") Duration cleanupInterval,
+        @DefaultValue("1/1s burst 20") @NotNull Limit conversation,
+        @DefaultValue("60/1m burst 20") @NotNull Limit incomingWebhook,
+        @DefaultValue("30/1m burst 10") @NotNull Limit command, @DefaultValue("5m") Duration cleanupInterval,
         @DefaultValue("1000") @Positive int cleanupBatch) {
 
     /** @param endpoint method and route as the API documents it: {@code GET /api/v1/org/users/{id}} */

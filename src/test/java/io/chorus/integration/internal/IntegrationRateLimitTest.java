@@ -4,6 +4,7 @@ import static io.chorus.support.RestApi.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.chorus.integration.IntegrationProblems;
 import io.chorus.integration.internal.IntegrationLimits.Limit;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
@@ -15,9 +16,11 @@ import io.chorus.support.TestBots;
 import io.chorus.support.TestBots.TestBot;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
@@ -27,6 +30,7 @@ import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.bean.override.convention.TestBean;
 
@@ -139,6 +143,38 @@ class IntegrationRateLimitTest {
         ((AdjustableClock) clock).advance(SmallIntegrationLimits.CONVERSATION_REFILL);
         post(bot, first, "first-later").status(201);
         post(bot, first, "first-later-over").problem(429, ProblemCodes.RATE_LIMITED);
+    }
+
+    @Test
+    void anIncomingWebhookOverItsBudgetIsRefusedWithRetryAfterAndPostsNothing() {
+        TestUser ownerUser = clients.user("hook-owner");
+        RestApi owner = clients.rest(ownerUser);
+        String group = owner.post("/api/v1/conversations/groups", body("name", "Builds", "memberIds",
+                List.of(clients.user("hook-member").id())))
+                .status(201).json().get("id").asString();
+        String path = URI.create(owner.post("/api/v1/conversations/" + group + "/incoming-webhooks",
+                body("name", "CI")).status(201).json().get("url").asString()).getPath();
+        RestApi sender = clients.anonymous();
+
+        for (int i = 0; i < SmallIntegrationLimits.INCOMING_WEBHOOK; i++) {
+            sender.exchange(HttpMethod.POST, path, "{\"text\": \"build " + i + "\"}", Map.of()).status(201);
+        }
+        RestApi.Response refused = sender.exchange(HttpMethod.POST, path, "{\"text\": \"build over\"}", Map.of())
+                .problem(429, ProblemCodes.RATE_LIMITED);
+        assertThat(refused.json().get("limit").asString()).isEqualTo("incoming_webhook");
+        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1L, 600L);
+        assertThat(owner.get("/api/v1/conversations/" + group + "/messages").ok().json().get("items"))
+                .hasSize(SmallIntegrationLimits.INCOMING_WEBHOOK);
+        // Only an authenticated delivery spends (or is refused by) the hook's budget.
+        sender.exchange(HttpMethod.POST, path + "x", "{\"text\": \"guess\"}", Map.of())
+                .problem(404, IntegrationProblems.WEBHOOK_NOT_FOUND);
+
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.INCOMING_WEBHOOK_REFILL);
+        sender.exchange(HttpMethod.POST, path, "{\"text\": \"build later\"}", Map.of()).status(201);
+        sender.exchange(HttpMethod.POST, path, "{\"text\": \"build later over\"}", Map.of())
+                .problem(429, ProblemCodes.RATE_LIMITED);
+        assertThat(owner.get("/api/v1/conversations/" + group + "/messages").ok().json().get("items"))
+                .hasSize(SmallIntegrationLimits.INCOMING_WEBHOOK + 1);
     }
 
     @Test
