@@ -22,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -255,7 +256,8 @@ final class OpenApiContract {
     private DocumentedOperation operationFor(String method, String path) {
         return operations.stream()
                 .filter(operation -> operation.method().equals(method) && operation.matcher().matcher(path).matches())
-                .findFirst()
+                // As Spring MVC picks: a literal segment beats a variable (/hooks/commands/{token} over /hooks/{id}/{secret}).
+                .min(Comparator.comparingLong(operation -> operation.path().chars().filter(c -> c == '{').count()))
                 .orElseThrow(() -> new AssertionError(LOCATION + " documents no operation for " + method + " " + path));
     }
 

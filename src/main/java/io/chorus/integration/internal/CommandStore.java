@@ -212,6 +212,12 @@ class CommandStore {
                 .optional();
     }
 
+    /** Gives back the use {@link #useResponse} took, for an answer that was refused after all. */
+    void returnUse(byte[] tokenHash) {
+        jdbc.sql("UPDATE integration.command_response SET uses = uses - 1 WHERE token_hash = :hash AND uses > 0")
+                .param("hash", tokenHash).update();
+    }
+
     private static Signing signing(ResultSet rs) throws SQLException {
         return new Signing(rs.getString("secret"), rs.getString("previous_secret"), instant(rs, "previous_until"));
     }

@@ -82,12 +82,17 @@ final class RateLimitInterceptor implements HandlerInterceptor {
             String conversation = firstVariable(request, pattern);
             if (conversation != null) {
                 // Per bot, not per token: a second token buys no more posts into the same conversation.
-                charges.add(new Charge("conversation:" + caller.id() + ":" + conversation, properties.conversation(),
+                charges.add(new Charge(conversationKey(caller.id().value(), conversation), properties.conversation(),
                         "conversation", "Too many posts into this conversation; try again after Retry-After seconds."));
             }
         }
         limits.charge(charges);
         return true;
+    }
+
+    /** The bucket of a bot's posts into a conversation, whichever way they arrive. */
+    static String conversationKey(UUID bot, Object conversation) {
+        return "conversation:" + bot + ":" + conversation;
     }
 
     /** {@code POST /api/v1/conversations/{}/messages}: method and route with unnamed variables. */

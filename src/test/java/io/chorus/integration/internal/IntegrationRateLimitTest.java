@@ -4,6 +4,9 @@ import static io.chorus.support.RestApi.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import io.chorus.integration.IntegrationProblems;
 import io.chorus.integration.internal.IntegrationLimits.Limit;
 import io.chorus.platform.ChorusProblem;
@@ -27,7 +30,9 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.HttpMethod;
@@ -56,6 +61,20 @@ class IntegrationRateLimitTest {
     DataSource dataSource;
     @Autowired
     JdbcClient jdbc;
+
+    /** Plays a bot's slash command endpoint. */
+    private static final WireMockServer botEndpoint = new WireMockServer(
+            WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+
+    @BeforeAll
+    static void startBotEndpoint() {
+        botEndpoint.start();
+    }
+
+    @AfterAll
+    static void stopBotEndpoint() {
+        botEndpoint.stop();
+    }
 
     @AfterEach
     void resetClock() {
@@ -175,6 +194,56 @@ class IntegrationRateLimitTest {
                 .problem(429, ProblemCodes.RATE_LIMITED);
         assertThat(owner.get("/api/v1/conversations/" + group + "/messages").ok().json().get("items"))
                 .hasSize(SmallIntegrationLimits.INCOMING_WEBHOOK + 1);
+    }
+
+    @Test
+    void aMemberOverTheirCommandBudgetIsRefusedBeforeTheBotIsCalledAndTheBotsLaterAnswersSpendItsPostBudget() {
+        TestBot crm = new TestBots(clients).bot("webhooks:manage");
+        String path = "/" + crm.key() + "/report";
+        botEndpoint.stubFor(WireMock.post(WireMock.urlEqualTo(path)).willReturn(WireMock.aResponse().withStatus(200)));
+        crm.api().exchange(HttpMethod.PUT, "/api/v1/integration/commands/report",
+                body("url", botEndpoint.baseUrl() + path)).status(201);
+        TestUser alice = clients.user("alice");
+        TestUser bob = clients.user("bob");
+        RestApi members = clients.rest(alice);
+        String conversation = members.post("/api/v1/conversations/groups",
+                body("name", "Sales", "memberIds", List.of(bob.id(), crm.id()))).status(201).json().get("id").asString();
+        String commands = "/api/v1/conversations/" + conversation + "/commands";
+
+        for (int i = 0; i < SmallIntegrationLimits.COMMAND; i++) {
+            members.post(commands, body("text", "/report " + i)).ok();
+        }
+        RestApi.Response refused = members.post(commands, body("text", "/report over"))
+                .problem(429, ProblemCodes.RATE_LIMITED);
+        assertThat(refused.json().get("limit").asString()).isEqualTo("command");
+        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1L, 600L);
+        assertThat(botEndpoint.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(path))))
+                .as("the refused command never reached the bot").hasSize(SmallIntegrationLimits.COMMAND);
+        // Per member and bot: Bob's budget is his own.
+        clients.rest(bob).post(commands, body("text", "/report bob")).ok();
+
+        // The bot's later answers are its posts into the conversation: 3 at once, then one every 10 minutes.
+        String responseUrl = clients.json().readTree(botEndpoint.findAll(WireMock.postRequestedFor(
+                WireMock.urlEqualTo(path))).getFirst().getBodyAsString()).get("responseUrl").asString();
+        String responsePath = responseUrl.substring(responseUrl.indexOf("/api/v1/hooks/"));
+        RestApi bot = clients.anonymous();
+        for (int i = 0; i < SmallIntegrationLimits.CONVERSATION; i++) {
+            bot.post(responsePath, body("responseType", "in_channel", "text", "answer " + i)).ok();
+        }
+        RestApi.Response tooMany = bot.post(responsePath, body("responseType", "in_channel", "text", "answer over"))
+                .problem(429, ProblemCodes.RATE_LIMITED);
+        assertThat(tooMany.json().get("limit").asString()).isEqualTo("conversation");
+        // A refused answer kept its use of the URL (5 uses): the fourth and fifth answers still pass.
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.CONVERSATION_REFILL);
+        bot.post(responsePath, body("responseType", "in_channel", "text", "answer 3")).ok();
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.CONVERSATION_REFILL);
+        bot.post(responsePath, body("responseType", "in_channel", "text", "answer 4")).ok();
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.CONVERSATION_REFILL);
+        bot.post(responsePath, body("responseType", "in_channel", "text", "answer 5"))
+                .problem(404, IntegrationProblems.RESPONSE_URL_NOT_FOUND);
+        assertThat(members.get("/api/v1/conversations/" + conversation + "/messages").ok().json().get("items"))
+                .extracting(message -> message.get("text").asString())
+                .containsExactlyInAnyOrder("answer 0", "answer 1", "answer 2", "answer 3", "answer 4");
     }
 
     @Test
