@@ -15,11 +15,11 @@ import org.springframework.stereotype.Component;
 class CommandBudget {
 
     private final IntegrationLimits limits;
-    private final RateLimitProperties properties;
+    private final IntegrationProperties.RateLimits properties;
 
-    CommandBudget(IntegrationLimits limits, RateLimitProperties properties) {
+    CommandBudget(IntegrationLimits limits, IntegrationProperties properties) {
         this.limits = limits;
-        this.properties = properties;
+        this.properties = properties.limits();
     }
 
     /** One command of {@code member} to {@code bot}; per member and bot, so one bot's spammer does not block another's. */

@@ -68,13 +68,13 @@ class CommandRegistry implements SlashCommands {
     private final Cards cards;
     private final BotCalls calls;
     private final CommandBudget budget;
-    private final CommandProperties properties;
+    private final IntegrationProperties.Commands properties;
     private final JsonMapper json;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     CommandRegistry(CommandStore store, BotStore bots, Bots botStatus, Conversations conversations, Messages messages,
-            Cards cards, BotCalls calls, CommandBudget budget, CommandProperties properties, JsonMapper json,
+            Cards cards, BotCalls calls, CommandBudget budget, IntegrationProperties properties, JsonMapper json,
             ApplicationEventPublisher events, Clock clock) {
         this.store = store;
         this.bots = bots;
@@ -84,7 +84,7 @@ class CommandRegistry implements SlashCommands {
         this.cards = cards;
         this.calls = calls;
         this.budget = budget;
-        this.properties = properties;
+        this.properties = properties.commands();
         this.json = json;
         this.events = events;
         this.clock = clock;

@@ -49,7 +49,7 @@ class DeliveryWorker implements SchedulingConfigurer {
     private final BotStore botStore;
     private final Bots bots;
     private final Outbound outbound;
-    private final WebhookProperties properties;
+    private final IntegrationProperties.Webhooks properties;
     private final Duration lease;
     private final Backoff backoff;
     private final TransactionTemplate transactions;
@@ -59,16 +59,17 @@ class DeliveryWorker implements SchedulingConfigurer {
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     DeliveryWorker(DeliveryStore deliveries, SubscriptionStore subscriptions, BotStore botStore, Bots bots,
-            Outbound outbound, WebhookProperties properties, OutboundProperties outboundProperties,
+            Outbound outbound, IntegrationProperties integration,
             TransactionTemplate transactions, SubscriptionIndex index, ApplicationEventPublisher events, Clock clock) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.botStore = botStore;
         this.bots = bots;
         this.outbound = outbound;
-        this.properties = properties;
+        this.properties = integration.webhooks();
         // Longer than any request can take, so a live node never loses its claim mid-send.
-        this.lease = outboundProperties.connectTimeout().plus(outboundProperties.responseTimeout())
+        IntegrationProperties.OutboundCalls calls = integration.outbound();
+        this.lease = calls.connectTimeout().plus(calls.responseTimeout())
                 .plus(properties.leaseMargin());
         this.backoff = new Backoff(properties.backoffBase(), properties.backoffMax());
         this.transactions = transactions;

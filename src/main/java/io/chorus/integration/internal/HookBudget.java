@@ -15,11 +15,11 @@ import org.springframework.stereotype.Component;
 class HookBudget implements HookLimits {
 
     private final IntegrationLimits limits;
-    private final RateLimitProperties properties;
+    private final IntegrationProperties.RateLimits properties;
 
-    HookBudget(IntegrationLimits limits, RateLimitProperties properties) {
+    HookBudget(IntegrationLimits limits, IntegrationProperties properties) {
         this.limits = limits;
-        this.properties = properties;
+        this.properties = properties.limits();
     }
 
     @Override

@@ -42,11 +42,11 @@ final class RateLimitInterceptor implements HandlerInterceptor {
     private static final Pattern VARIABLE = Pattern.compile("\\{[^}]*}");
 
     private final IntegrationLimits limits;
-    private final RateLimitProperties properties;
+    private final IntegrationProperties.RateLimits properties;
 
-    RateLimitInterceptor(IntegrationLimits limits, RateLimitProperties properties) {
+    RateLimitInterceptor(IntegrationLimits limits, IntegrationProperties properties) {
         this.limits = limits;
-        this.properties = properties;
+        this.properties = properties.limits();
     }
 
     @Override

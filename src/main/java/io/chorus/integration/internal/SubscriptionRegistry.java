@@ -40,18 +40,18 @@ class SubscriptionRegistry implements Subscriptions {
     private final SubscriptionStore subscriptions;
     private final DeliveryStore deliveries;
     private final SubscriptionIndex index;
-    private final WebhookProperties properties;
-    private final OutboundProperties outbound;
+    private final IntegrationProperties.Webhooks properties;
+    private final IntegrationProperties.OutboundCalls outbound;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     SubscriptionRegistry(SubscriptionStore subscriptions, DeliveryStore deliveries, SubscriptionIndex index,
-            WebhookProperties properties, OutboundProperties outbound, ApplicationEventPublisher events, Clock clock) {
+            IntegrationProperties properties, ApplicationEventPublisher events, Clock clock) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.index = index;
-        this.properties = properties;
-        this.outbound = outbound;
+        this.properties = properties.webhooks();
+        this.outbound = properties.outbound();
         this.events = events;
         this.clock = clock;
     }
