@@ -5,7 +5,10 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** What happens to bots, their tokens and incoming webhooks; the audit trail records every one. */
+/**
+ * What happens to bots, their tokens, incoming webhooks, slash commands and outgoing webhook
+ * subscriptions; the audit trail records every one. None carries a secret.
+ */
 public final class IntegrationEvents {
 
     private IntegrationEvents() {
@@ -51,5 +54,39 @@ public final class IntegrationEvents {
 
     /** A bot removed a slash command, or its interactivity endpoint ({@code name} null). */
     public record CommandUnregistered(UUID botId, String name, UserId by, Instant at) {
+    }
+
+    /**
+     * An integration ({@code ownerId}, who also made it) subscribed an endpoint to events. Never
+     * carries the signing secret.
+     */
+    public record SubscriptionCreated(UUID subscriptionId, UUID ownerId, String url, List<String> eventTypes,
+            List<UUID> conversationIds, String description, Instant at) {
+    }
+
+    /**
+     * A subscription as it is after a change: by its owner ({@code by}), or switched off by Chorus
+     * because its endpoint answered 410 Gone ({@code by} null, the reason in {@code disabledReason}).
+     * {@code wasEnabled} tells a switch on or off from any other change.
+     */
+    public record SubscriptionChanged(UUID subscriptionId, UUID ownerId, String url, List<String> eventTypes,
+            List<UUID> conversationIds, String description, boolean enabled, boolean wasEnabled,
+            String disabledReason, UserId by, Instant at) {
+    }
+
+    public record SubscriptionDeleted(UUID subscriptionId, UUID ownerId, String url, UserId by, Instant at) {
+    }
+
+    /** A new signing secret; the previous one keeps signing until {@code previousValidUntil}. Never carries either. */
+    public record SubscriptionSecretRotated(UUID subscriptionId, UUID ownerId, Instant previousValidUntil, UserId by,
+            Instant at) {
+    }
+
+    /**
+     * The owner asked for deliveries again: one ({@code deliveryId}, replayed as {@code replayId})
+     * or every delivery first made in {@code [from, to)} ({@code count} of them).
+     */
+    public record SubscriptionReplayRequested(UUID subscriptionId, UUID ownerId, UUID deliveryId, UUID replayId,
+            Instant from, Instant to, int count, UserId by, Instant at) {
     }
 }

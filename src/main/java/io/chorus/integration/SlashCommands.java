@@ -92,12 +92,11 @@ public interface SlashCommands {
 
     /**
      * Runs the command a member typed ({@code /name text} or {@code /name@botkey text}) in a
-     * conversation: sends it to the bot and waits for its answer until the deadline.
-     *
-     * @param responseBase the public address of this API ({@code https://chorus.example}), the
-     *     response URL's beginning
+     * conversation: sends it to the bot and waits for its answer until the deadline. The response
+     * URL it hands the bot begins with the configured public address of Chorus, never with one the
+     * request named (a member's Host header must not send the bot's later answer elsewhere).
      */
-    Reply invoke(CurrentUser caller, ConversationId conversationId, String text, URI responseBase);
+    Reply invoke(CurrentUser caller, ConversationId conversationId, String text);
 
     /**
      * A bot's later answer through a command's response URL ({@code /api/v1/command-responses/{token}}):

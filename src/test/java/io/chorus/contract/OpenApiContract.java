@@ -22,6 +22,7 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -254,12 +255,13 @@ final class OpenApiContract {
 
     /**
      * The documented operation a request reaches. As OpenAPI says, a concrete path wins over a
-     * templated one that also matches: {@code /hooks/commands/{token}} before {@code /hooks/{hookId}/{pathSecret}}.
+     * templated one that also matches: {@code /a/b/{x}} before {@code /a/{x}/{y}}.
      */
     private DocumentedOperation operationFor(String method, String path) {
         return operations.stream()
                 .filter(operation -> operation.method().equals(method) && operation.matcher().matcher(path).matches())
-                .min(java.util.Comparator.comparingLong(operation -> operation.path().chars().filter(c -> c == '{').count()))
+                // As Spring MVC picks: a literal segment beats a variable (a path with fewer variables).
+                .min(Comparator.comparingLong(operation -> operation.path().chars().filter(c -> c == '{').count()))
                 .orElseThrow(() -> new AssertionError(LOCATION + " documents no operation for " + method + " " + path));
     }
 

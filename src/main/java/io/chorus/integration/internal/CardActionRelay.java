@@ -32,18 +32,18 @@ class CardActionRelay {
     private final Cards cards;
     private final UserDirectory users;
     private final BotCalls calls;
-    private final CommandProperties properties;
+    private final IntegrationProperties.Commands properties;
     private final JsonMapper json;
     private final Clock clock;
 
     CardActionRelay(CommandStore store, Bots bots, Cards cards, UserDirectory users, BotCalls calls,
-            CommandProperties properties, JsonMapper json, Clock clock) {
+            IntegrationProperties properties, JsonMapper json, Clock clock) {
         this.store = store;
         this.bots = bots;
         this.cards = cards;
         this.users = users;
         this.calls = calls;
-        this.properties = properties;
+        this.properties = properties.commands();
         this.json = json;
         this.clock = clock;
     }

@@ -67,13 +67,14 @@ class CommandRegistry implements SlashCommands {
     private final Messages messages;
     private final Cards cards;
     private final BotCalls calls;
-    private final CommandProperties properties;
+    private final CommandBudget budget;
+    private final IntegrationProperties.Commands properties;
     private final JsonMapper json;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     CommandRegistry(CommandStore store, BotStore bots, Bots botStatus, Conversations conversations, Messages messages,
-            Cards cards, BotCalls calls, CommandProperties properties, JsonMapper json,
+            Cards cards, BotCalls calls, CommandBudget budget, IntegrationProperties properties, JsonMapper json,
             ApplicationEventPublisher events, Clock clock) {
         this.store = store;
         this.bots = bots;
@@ -82,7 +83,8 @@ class CommandRegistry implements SlashCommands {
         this.messages = messages;
         this.cards = cards;
         this.calls = calls;
-        this.properties = properties;
+        this.budget = budget;
+        this.properties = properties.commands();
         this.json = json;
         this.events = events;
         this.clock = clock;
@@ -182,7 +184,7 @@ class CommandRegistry implements SlashCommands {
     }
 
     @Override
-    public Reply invoke(CurrentUser caller, ConversationId conversationId, String text, URI responseBase) {
+    public Reply invoke(CurrentUser caller, ConversationId conversationId, String text) {
         Matcher typed = text == null ? null : TYPED.matcher(text.strip());
         if (typed == null || !typed.matches()) {
             throw invalid("A command is /name, or /name@botkey, then its text: /customer ACME.");
@@ -198,6 +200,8 @@ class CommandRegistry implements SlashCommands {
                     "This conversation is archived: commands cannot answer into it.");
         }
         CommandStore.Target target = target(conversationId, name, typed.group(2));
+        // Before anything is stored or sent: a refused command costs the bot nothing.
+        budget.admitCommand(caller.id().value(), target.botId());
 
         UUID invocation = UUID.randomUUID();
         Instant now = clock.instant();
@@ -212,7 +216,8 @@ class CommandRegistry implements SlashCommands {
         payload.put("userId", caller.id().value().toString());
         payload.put("username", caller.username());
         payload.put("conversationId", conversationId.value().toString());
-        payload.put("responseUrl", responseBase.toString().replaceAll("/+$", "") + RESPONSE_PATH + token);
+        payload.put("responseUrl", properties.publicBaseUrl().toString().replaceAll("/+$", "")
+                + RESPONSE_PATH + token);
         payload.put("issuedAt", now.toString());
         BotCalls.Answer answer = calls.call(target.url(), target.signing().valid(now), invocation.toString(), now,
                 json.writeValueAsBytes(payload), properties.deadline());
@@ -252,6 +257,13 @@ class CommandRegistry implements SlashCommands {
         if (pending == null || !botStatus.active(pending.botId())) {
             throw ChorusProblem.notFound(IntegrationProblems.RESPONSE_URL_NOT_FOUND,
                     "No such response URL, or it expired, or it was used " + properties.responseUrlUses() + " times.");
+        }
+        try {
+            budget.admitAnswer(pending.botId(), pending.conversationId());
+        } catch (ChorusProblem refused) {
+            // A refused answer changes nothing: the URL keeps the use for the bot's retry.
+            store.returnUse(BotTokens.hash(token));
+            throw refused;
         }
         return deliver(pending.invocationId(), pending.command(), pending.botId(), pending.botKey(),
                 ConversationId.of(pending.conversationId()), "cmd-" + pending.invocationId() + "-" + pending.use(),

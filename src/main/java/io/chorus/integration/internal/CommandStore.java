@@ -45,6 +45,21 @@ class CommandStore {
             UUID callerId, int use) {
     }
 
+    /** A typed command's registrations, by name (then narrowed to the conversation's bots). */
+    static final String TARGETS = """
+            SELECT c.bot_id, b.key, c.name, c.url, c.secret, c.previous_secret, c.previous_until
+            FROM integration.command c JOIN integration.bot b ON b.id = c.bot_id
+            WHERE c.name = :name AND b.disabled_at IS NULL
+            ORDER BY b.key
+            """;
+
+    /** The commands of a conversation's bots, for completion. */
+    static final String AVAILABLE = """
+            SELECT c.name, c.bot_id, b.key, c.description, c.usage_hint
+            FROM integration.command c JOIN integration.bot b ON b.id = c.bot_id
+            WHERE c.bot_id = ANY(:bots) ORDER BY c.name, b.key
+            """;
+
     private static final String COMMAND_COLUMNS = "bot_id, name, url, description, usage_hint, created_at, updated_at";
 
     private static final RowMapper<Command> COMMAND = (rs, row) -> new Command(rs.getObject("bot_id", UUID.class),
@@ -78,12 +93,7 @@ class CommandStore {
 
     /** Every switched-on bot's registration of this name, with the bot's key. */
     List<Target> targets(String name) {
-        return jdbc.sql("""
-                SELECT c.bot_id, b.key, c.name, c.url, c.secret, c.previous_secret, c.previous_until
-                FROM integration.command c JOIN integration.bot b ON b.id = c.bot_id
-                WHERE c.name = :name AND b.disabled_at IS NULL
-                ORDER BY b.key
-                """)
+        return jdbc.sql(TARGETS)
                 .param("name", name)
                 .query((rs, row) -> new Target(rs.getObject("bot_id", UUID.class), rs.getString("key"),
                         rs.getString("name"), URI.create(rs.getString("url")), signing(rs)))
@@ -99,11 +109,7 @@ class CommandStore {
     }
 
     List<Available> available(List<UUID> bots) {
-        return jdbc.sql("""
-                SELECT c.name, c.bot_id, b.key, c.description, c.usage_hint
-                FROM integration.command c JOIN integration.bot b ON b.id = c.bot_id
-                WHERE c.bot_id = ANY(:bots) ORDER BY c.name, b.key
-                """)
+        return jdbc.sql(AVAILABLE)
                 .param("bots", bots.toArray(UUID[]::new))
                 .query((rs, row) -> new Available(rs.getString("name"), rs.getObject("bot_id", UUID.class),
                         rs.getString("key"), rs.getString("description"), rs.getString("usage_hint")))
@@ -210,6 +216,12 @@ class CommandStore {
                         rs.getObject("conversation_id", UUID.class), rs.getObject("caller_id", UUID.class),
                         rs.getInt("uses")))
                 .optional();
+    }
+
+    /** Gives back the use {@link #useResponse} took, for an answer that was refused after all. */
+    void returnUse(byte[] tokenHash) {
+        jdbc.sql("UPDATE integration.command_response SET uses = uses - 1 WHERE token_hash = :hash AND uses > 0")
+                .param("hash", tokenHash).update();
     }
 
     private static Signing signing(ResultSet rs) throws SQLException {

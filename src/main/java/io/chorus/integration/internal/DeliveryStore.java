@@ -76,6 +76,27 @@ class DeliveryStore {
                 d.lease_until
             """;
 
+    /** A page of a subscription's log, newest first. */
+    static final String PAGE = "SELECT " + COLUMNS + " FROM integration.delivery WHERE subscription_id = :subscription"
+            + " AND (CAST(:status AS text) IS NULL OR status = :status)"
+            + " AND (CAST(:beforeAt AS timestamptz) IS NULL OR (created_at, id) < (:beforeAt, :beforeId))"
+            + " ORDER BY created_at DESC, id DESC LIMIT :limit";
+
+    /** A disabled subscription's waiting deliveries (not those in flight). */
+    static final String CANCEL_PENDING = """
+            UPDATE integration.delivery SET status = 'CANCELLED', last_error = :reason
+            WHERE subscription_id = :subscription AND status = 'PENDING'
+              AND (lease_until IS NULL OR lease_until <= :now)
+            """;
+
+    /** Retention: a batch of finished deliveries older than the cutoff. */
+    static final String PURGE_FINISHED = """
+            DELETE FROM integration.delivery WHERE id IN (
+                SELECT id FROM integration.delivery
+                WHERE status <> 'PENDING' AND created_at < :cutoff
+                LIMIT :batch)
+            """;
+
     private static final RowMapper<Delivery> DELIVERY = DeliveryStore::delivery;
 
     private final JdbcClient jdbc;
@@ -175,21 +196,14 @@ class DeliveryStore {
 
     /** Every delivery of the subscription still waiting (and not in flight) is cancelled. */
     int cancelPending(UUID subscription, String reason, Instant now) {
-        return jdbc.sql("""
-                UPDATE integration.delivery SET status = 'CANCELLED', last_error = :reason
-                WHERE subscription_id = :subscription AND status = 'PENDING'
-                  AND (lease_until IS NULL OR lease_until <= :now)
-                """)
+        return jdbc.sql(CANCEL_PENDING)
                 .param("subscription", subscription).param("reason", reason).param("now", Timestamp.from(now))
                 .update();
     }
 
     /** Newest first; {@code before} is the last row of the previous page. */
     List<Delivery> page(UUID subscription, Status status, Instant beforeCreatedAt, UUID beforeId, int limit) {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM integration.delivery WHERE subscription_id = :subscription"
-                        + " AND (CAST(:status AS text) IS NULL OR status = :status)"
-                        + " AND (CAST(:beforeAt AS timestamptz) IS NULL OR (created_at, id) < (:beforeAt, :beforeId))"
-                        + " ORDER BY created_at DESC, id DESC LIMIT :limit")
+        return jdbc.sql(PAGE)
                 .param("subscription", subscription).param("status", status == null ? null : status.name())
                 .param("beforeAt", beforeCreatedAt == null ? null : Timestamp.from(beforeCreatedAt))
                 .param("beforeId", beforeId).param("limit", limit)
@@ -257,12 +271,7 @@ class DeliveryStore {
 
     /** Removes up to {@code batch} finished deliveries made before {@code cutoff}; their attempts go with them. */
     int purgeFinished(Instant cutoff, int batch) {
-        return jdbc.sql("""
-                DELETE FROM integration.delivery WHERE id IN (
-                    SELECT id FROM integration.delivery
-                    WHERE status <> 'PENDING' AND created_at < :cutoff
-                    LIMIT :batch)
-                """)
+        return jdbc.sql(PURGE_FINISHED)
                 .param("cutoff", Timestamp.from(cutoff)).param("batch", batch).update();
     }
 

@@ -1,6 +1,7 @@
 package io.chorus.integration.internal;
 
 import io.chorus.integration.Bots;
+import io.chorus.integration.IntegrationEvents;
 import io.chorus.integration.Subscriptions.Status;
 import io.chorus.integration.internal.DeliveryStore.Claimed;
 import io.chorus.integration.internal.DeliveryStore.Outcome;
@@ -18,6 +19,7 @@ import java.util.concurrent.Future;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
@@ -47,29 +49,32 @@ class DeliveryWorker implements SchedulingConfigurer {
     private final BotStore botStore;
     private final Bots bots;
     private final Outbound outbound;
-    private final WebhookProperties properties;
+    private final IntegrationProperties.Webhooks properties;
     private final Duration lease;
     private final Backoff backoff;
     private final TransactionTemplate transactions;
     private final SubscriptionIndex index;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     DeliveryWorker(DeliveryStore deliveries, SubscriptionStore subscriptions, BotStore botStore, Bots bots,
-            Outbound outbound, WebhookProperties properties, OutboundProperties outboundProperties,
-            TransactionTemplate transactions, SubscriptionIndex index, Clock clock) {
+            Outbound outbound, IntegrationProperties integration,
+            TransactionTemplate transactions, SubscriptionIndex index, ApplicationEventPublisher events, Clock clock) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.botStore = botStore;
         this.bots = bots;
         this.outbound = outbound;
-        this.properties = properties;
+        this.properties = integration.webhooks();
         // Longer than any request can take, so a live node never loses its claim mid-send.
-        this.lease = outboundProperties.connectTimeout().plus(outboundProperties.responseTimeout())
+        IntegrationProperties.OutboundCalls calls = integration.outbound();
+        this.lease = calls.connectTimeout().plus(calls.responseTimeout())
                 .plus(properties.leaseMargin());
         this.backoff = new Backoff(properties.backoffBase(), properties.backoffMax());
         this.transactions = transactions;
         this.index = index;
+        this.events = events;
         this.clock = clock;
     }
 
@@ -186,8 +191,13 @@ class DeliveryWorker implements SchedulingConfigurer {
     private void gone(Claimed delivery, Outcome outcome, SubscriptionStore.Row subscription, Instant now) {
         deliveries.record(delivery, outcome, Status.FAILED, null, now);
         transactions.executeWithoutResult(tx -> {
-            if (subscriptions.disable(subscription.id(), "the endpoint answered 410 Gone at " + now, now)) {
+            String reason = "the endpoint answered 410 Gone at " + now;
+            if (subscriptions.disable(subscription.id(), reason, now)) {
                 deliveries.cancelPending(subscription.id(), "subscription disabled: 410 Gone", now);
+                // Chorus switched it off, nobody asked: the trail says so (no actor) and why.
+                events.publishEvent(new IntegrationEvents.SubscriptionChanged(subscription.id(),
+                        subscription.ownerId(), subscription.url(), subscription.eventTypes(),
+                        subscription.conversationIds(), subscription.description(), false, true, reason, null, now));
             }
         });
         index.changed();

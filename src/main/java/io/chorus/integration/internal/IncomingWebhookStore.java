@@ -27,6 +27,9 @@ class IncomingWebhookStore {
             rs.getString("avatar_url"), rs.getObject("created_by", UUID.class), instant(rs.getTimestamp("created_at")),
             instant(rs.getTimestamp("rotated_at")), instant(rs.getTimestamp("previous_valid_until")));
 
+    /** The cleanup of webhook-ids past the replay window. */
+    static final String FORGET_SIGHTINGS = "DELETE FROM integration.incoming_webhook_seen WHERE seen_at < :cutoff";
+
     private final JdbcClient jdbc;
 
     IncomingWebhookStore(JdbcClient jdbc) {
@@ -117,7 +120,7 @@ class IncomingWebhookStore {
     }
 
     int forgetSightingsBefore(Instant cutoff) {
-        return jdbc.sql("DELETE FROM integration.incoming_webhook_seen WHERE seen_at < :cutoff")
+        return jdbc.sql(FORGET_SIGHTINGS)
                 .param("cutoff", Timestamp.from(cutoff)).update();
     }
 

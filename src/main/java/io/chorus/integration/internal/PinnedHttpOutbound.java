@@ -63,18 +63,18 @@ class PinnedHttpOutbound implements Outbound, AutoCloseable {
     private static final Set<String> RESERVED_HEADERS = Set.of("host", "content-length", "transfer-encoding",
             "connection", "expect", "upgrade", "te", "trailer", "keep-alive", "proxy-connection");
 
-    private final OutboundProperties properties;
+    private final IntegrationProperties.OutboundCalls properties;
     private final AddressPolicy policy;
     private final HostResolver resolver;
     private final CloseableHttpClient client;
     private final ScheduledExecutorService deadlines;
 
     @Autowired
-    PinnedHttpOutbound(OutboundProperties properties) {
-        this(properties, HostResolver.SYSTEM);
+    PinnedHttpOutbound(IntegrationProperties properties) {
+        this(properties.outbound(), HostResolver.SYSTEM);
     }
 
-    PinnedHttpOutbound(OutboundProperties properties, HostResolver resolver) {
+    PinnedHttpOutbound(IntegrationProperties.OutboundCalls properties, HostResolver resolver) {
         this.properties = properties;
         this.policy = new AddressPolicy(properties.allow());
         this.resolver = resolver;

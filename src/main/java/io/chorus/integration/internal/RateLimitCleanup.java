@@ -19,11 +19,11 @@ class RateLimitCleanup implements SchedulingConfigurer {
     private static final Logger log = LoggerFactory.getLogger(RateLimitCleanup.class);
 
     private final ExpiredEntriesCleaner buckets;
-    private final RateLimitProperties properties;
+    private final IntegrationProperties.RateLimits properties;
 
-    RateLimitCleanup(ExpiredEntriesCleaner rateLimitBuckets, RateLimitProperties properties) {
+    RateLimitCleanup(ExpiredEntriesCleaner rateLimitBuckets, IntegrationProperties properties) {
         this.buckets = rateLimitBuckets;
-        this.properties = properties;
+        this.properties = properties.limits();
     }
 
     @Override

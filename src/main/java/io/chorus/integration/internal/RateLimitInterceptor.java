@@ -42,11 +42,11 @@ final class RateLimitInterceptor implements HandlerInterceptor {
     private static final Pattern VARIABLE = Pattern.compile("\\{[^}]*}");
 
     private final IntegrationLimits limits;
-    private final RateLimitProperties properties;
+    private final IntegrationProperties.RateLimits properties;
 
-    RateLimitInterceptor(IntegrationLimits limits, RateLimitProperties properties) {
+    RateLimitInterceptor(IntegrationLimits limits, IntegrationProperties properties) {
         this.limits = limits;
-        this.properties = properties;
+        this.properties = properties.limits();
     }
 
     @Override
@@ -82,12 +82,17 @@ final class RateLimitInterceptor implements HandlerInterceptor {
             String conversation = firstVariable(request, pattern);
             if (conversation != null) {
                 // Per bot, not per token: a second token buys no more posts into the same conversation.
-                charges.add(new Charge("conversation:" + caller.id() + ":" + conversation, properties.conversation(),
+                charges.add(new Charge(conversationKey(caller.id().value(), conversation), properties.conversation(),
                         "conversation", "Too many posts into this conversation; try again after Retry-After seconds."));
             }
         }
         limits.charge(charges);
         return true;
+    }
+
+    /** The bucket of a bot's posts into a conversation, whichever way they arrive. */
+    static String conversationKey(UUID bot, Object conversation) {
+        return "conversation:" + bot + ":" + conversation;
     }
 
     /** {@code POST /api/v1/conversations/{}/messages}: method and route with unnamed variables. */

@@ -53,10 +53,10 @@ class SubscriptionIndex {
      */
     private final AtomicLong generation = new AtomicLong();
 
-    SubscriptionIndex(SubscriptionStore store, UserDirectory users, WebhookProperties properties) {
+    SubscriptionIndex(SubscriptionStore store, UserDirectory users, IntegrationProperties properties) {
         this.store = store;
         this.users = users;
-        this.cache = Caffeine.newBuilder().expireAfterWrite(properties.indexTtl()).build(key -> load());
+        this.cache = Caffeine.newBuilder().expireAfterWrite(properties.webhooks().indexTtl()).build(key -> load());
     }
 
     Snapshot current() {

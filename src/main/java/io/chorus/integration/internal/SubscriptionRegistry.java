@@ -1,6 +1,8 @@
 package io.chorus.integration.internal;
 
+import io.chorus.identity.UserId;
 import io.chorus.integration.EventType;
+import io.chorus.integration.IntegrationEvents;
 import io.chorus.integration.IntegrationProblems;
 import io.chorus.integration.Subscriptions;
 import io.chorus.platform.ChorusProblem;
@@ -19,12 +21,14 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
 
 /**
  * {@link Subscriptions}: the rules for URLs, event types and the scopes they need, and the log.
- * Everything is scoped to the owner; another owner's subscription is simply not found.
+ * Everything is scoped to the owner; another owner's subscription is simply not found. Every
+ * change is published (for the audit trail) in its transaction, never with a secret.
  */
 @Service
 class SubscriptionRegistry implements Subscriptions {
@@ -36,17 +40,19 @@ class SubscriptionRegistry implements Subscriptions {
     private final SubscriptionStore subscriptions;
     private final DeliveryStore deliveries;
     private final SubscriptionIndex index;
-    private final WebhookProperties properties;
-    private final OutboundProperties outbound;
+    private final IntegrationProperties.Webhooks properties;
+    private final IntegrationProperties.OutboundCalls outbound;
+    private final ApplicationEventPublisher events;
     private final Clock clock;
 
     SubscriptionRegistry(SubscriptionStore subscriptions, DeliveryStore deliveries, SubscriptionIndex index,
-            WebhookProperties properties, OutboundProperties outbound, Clock clock) {
+            IntegrationProperties properties, ApplicationEventPublisher events, Clock clock) {
         this.subscriptions = subscriptions;
         this.deliveries = deliveries;
         this.index = index;
-        this.properties = properties;
-        this.outbound = outbound;
+        this.properties = properties.webhooks();
+        this.outbound = properties.outbound();
+        this.events = events;
         this.clock = clock;
     }
 
@@ -67,6 +73,8 @@ class SubscriptionRegistry implements Subscriptions {
                 description, secret, null, null, true, null, now, now);
         subscriptions.insert(row);
         index.changed();
+        events.publishEvent(new IntegrationEvents.SubscriptionCreated(row.id(), owner.id(), url, types, conversations,
+                description, now));
         return new WithSecret(row.view(now), secret);
     }
 
@@ -109,15 +117,19 @@ class SubscriptionRegistry implements Subscriptions {
             deliveries.cancelPending(row.id(), "subscription disabled", now);
         }
         index.changed();
+        events.publishEvent(new IntegrationEvents.SubscriptionChanged(row.id(), owner.id(), url, types, conversations,
+                description, enabled, row.enabled(), reason, UserId.of(owner.id()), now));
         return changed.view(now);
     }
 
     @Override
     @Transactional
     public void delete(Owner owner, UUID id) {
-        mine(owner, id);
+        SubscriptionStore.Row row = mine(owner, id);
         subscriptions.delete(id);
         index.changed();
+        events.publishEvent(new IntegrationEvents.SubscriptionDeleted(id, owner.id(), row.url(), UserId.of(owner.id()),
+                clock.instant()));
     }
 
     @Override
@@ -131,6 +143,8 @@ class SubscriptionRegistry implements Subscriptions {
         SubscriptionStore.Row rotated = new SubscriptionStore.Row(row.id(), row.ownerId(), row.url(), row.eventTypes(),
                 row.conversationIds(), row.description(), secret, row.secret(), until, row.enabled(),
                 row.disabledReason(), row.createdAt(), now);
+        events.publishEvent(new IntegrationEvents.SubscriptionSecretRotated(row.id(), owner.id(), until,
+                UserId.of(owner.id()), now));
         return new WithSecret(rotated.view(now), secret);
     }
 
@@ -161,7 +175,11 @@ class SubscriptionRegistry implements Subscriptions {
     public Delivery replay(Owner owner, UUID id, UUID deliveryId) {
         enabled(mine(owner, id));
         deliveries.find(id, deliveryId).orElseThrow(SubscriptionRegistry::noSuchDelivery);
-        return deliveries.replay(id, deliveryId, clock.instant());
+        Instant now = clock.instant();
+        Delivery replayed = deliveries.replay(id, deliveryId, now);
+        events.publishEvent(new IntegrationEvents.SubscriptionReplayRequested(id, owner.id(), deliveryId,
+                replayed.id(), null, null, 1, UserId.of(owner.id()), now));
+        return replayed;
     }
 
     @Override
@@ -176,7 +194,11 @@ class SubscriptionRegistry implements Subscriptions {
             throw ChorusProblem.unprocessable(IntegrationProblems.REPLAY_RANGE_TOO_LARGE, "The range holds " + count
                     + " deliveries; replay at most " + properties.maxReplay() + " at once (narrow the range).");
         }
-        return count == 0 ? 0 : deliveries.replayRange(id, from, to, clock.instant());
+        Instant now = clock.instant();
+        int replayed = count == 0 ? 0 : deliveries.replayRange(id, from, to, now);
+        events.publishEvent(new IntegrationEvents.SubscriptionReplayRequested(id, owner.id(), null, null, from, to,
+                replayed, UserId.of(owner.id()), now));
+        return replayed;
     }
 
     private SubscriptionStore.Row mine(Owner owner, UUID id) {

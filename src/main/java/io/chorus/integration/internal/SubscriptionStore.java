@@ -38,6 +38,9 @@ class SubscriptionStore {
         }
     }
 
+    /** What the subscription index loads: every enabled subscription, read whole by design. */
+    static final String ENABLED = "SELECT " + COLUMNS + " FROM integration.subscription WHERE enabled";
+
     private static final RowMapper<Row> ROW = SubscriptionStore::row;
 
     private final JdbcClient jdbc;
@@ -91,7 +94,7 @@ class SubscriptionStore {
 
     /** Every enabled subscription, for the in-memory index the message hot path consults. */
     List<Row> enabled() {
-        return jdbc.sql("SELECT " + COLUMNS + " FROM integration.subscription WHERE enabled").query(ROW).list();
+        return jdbc.sql(ENABLED).query(ROW).list();
     }
 
     void update(Row row) {

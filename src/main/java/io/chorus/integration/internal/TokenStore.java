@@ -18,6 +18,14 @@ import org.springframework.stereotype.Component;
 @Component
 class TokenStore {
 
+    /** Every API request of a bot: its token by hash, with its bot (its plan is checked by IntegrationQueryPlanTest). */
+    static final String HOLDING = """
+            SELECT t.id, t.scopes, b.id AS bot_id, b.key, b.display_name, b.owner_id,
+                   b.disabled_at IS NOT NULL AS bot_disabled
+            FROM integration.api_token t JOIN integration.bot b ON b.id = t.bot_id
+            WHERE t.secret_hash = :hash AND t.revoked_at IS NULL AND t.expires_at > :now
+            """;
+
     private static final String COLUMNS = "id, bot_id, name, hint, scopes, created_at, expires_at, revoked_at,"
             + " last_used_at, rotated_to";
 
@@ -75,12 +83,7 @@ class TokenStore {
     }
 
     Optional<Holding> holding(byte[] secretHash, Instant now) {
-        return jdbc.sql("""
-                SELECT t.id, t.scopes, b.id AS bot_id, b.key, b.display_name, b.owner_id,
-                       b.disabled_at IS NOT NULL AS bot_disabled
-                FROM integration.api_token t JOIN integration.bot b ON b.id = t.bot_id
-                WHERE t.secret_hash = :hash AND t.revoked_at IS NULL AND t.expires_at > :now
-                """)
+        return jdbc.sql(HOLDING)
                 .param("hash", secretHash).param("now", Timestamp.from(now))
                 .query((rs, row) -> new Holding(rs.getObject("id", UUID.class), scopes(rs.getArray("scopes")),
                         rs.getObject("bot_id", UUID.class), rs.getString("key"), rs.getString("display_name"),

@@ -4,7 +4,6 @@ import io.chorus.chat.ConversationId;
 import io.chorus.identity.CurrentUser;
 import io.chorus.integration.SlashCommands;
 import io.chorus.integration.web.CommandBodies.ReplyBody;
-import java.net.URI;
 import java.util.List;
 import java.util.UUID;
 import org.springframework.security.access.prepost.PreAuthorize;
@@ -15,7 +14,6 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
-import org.springframework.web.servlet.support.ServletUriComponentsBuilder;
 
 /**
  * A member types a slash command: the client sends the line here instead of as a message, and
@@ -46,9 +44,6 @@ class CommandInvocationController {
     @PostMapping
     ReplyBody invoke(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID conversationId,
             @RequestBody InvokeRequest request) {
-        // The response URL is built from the address the caller reached us by (forwarded headers
-        // included, where the proxy is trusted), the same one bots reach.
-        URI base = ServletUriComponentsBuilder.fromCurrentContextPath().build().toUri();
-        return ReplyBody.of(commands.invoke(me, ConversationId.of(conversationId), request.text(), base));
+        return ReplyBody.of(commands.invoke(me, ConversationId.of(conversationId), request.text()));
     }
 }

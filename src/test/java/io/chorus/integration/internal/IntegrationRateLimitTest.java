@@ -4,6 +4,10 @@ import static io.chorus.support.RestApi.body;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.github.tomakehurst.wiremock.WireMockServer;
+import com.github.tomakehurst.wiremock.client.WireMock;
+import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
+import io.chorus.integration.IntegrationProblems;
 import io.chorus.integration.internal.IntegrationLimits.Limit;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
@@ -15,18 +19,23 @@ import io.chorus.support.TestBots;
 import io.chorus.support.TestBots.TestBot;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
+import java.net.URI;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import javax.sql.DataSource;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.bean.override.convention.TestBean;
 
@@ -52,6 +61,20 @@ class IntegrationRateLimitTest {
     DataSource dataSource;
     @Autowired
     JdbcClient jdbc;
+
+    /** Plays a bot's slash command endpoint. */
+    private static final WireMockServer botEndpoint = new WireMockServer(
+            WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
+
+    @BeforeAll
+    static void startBotEndpoint() {
+        botEndpoint.start();
+    }
+
+    @AfterAll
+    static void stopBotEndpoint() {
+        botEndpoint.stop();
+    }
 
     @AfterEach
     void resetClock() {
@@ -139,6 +162,88 @@ class IntegrationRateLimitTest {
         ((AdjustableClock) clock).advance(SmallIntegrationLimits.CONVERSATION_REFILL);
         post(bot, first, "first-later").status(201);
         post(bot, first, "first-later-over").problem(429, ProblemCodes.RATE_LIMITED);
+    }
+
+    @Test
+    void anIncomingWebhookOverItsBudgetIsRefusedWithRetryAfterAndPostsNothing() {
+        TestUser ownerUser = clients.user("hook-owner");
+        RestApi owner = clients.rest(ownerUser);
+        String group = owner.post("/api/v1/conversations/groups", body("name", "Builds", "memberIds",
+                List.of(clients.user("hook-member").id())))
+                .status(201).json().get("id").asString();
+        String path = URI.create(owner.post("/api/v1/conversations/" + group + "/incoming-webhooks",
+                body("name", "CI")).status(201).json().get("url").asString()).getPath();
+        RestApi sender = clients.anonymous();
+
+        for (int i = 0; i < SmallIntegrationLimits.INCOMING_WEBHOOK; i++) {
+            sender.exchange(HttpMethod.POST, path, "{\"text\": \"build " + i + "\"}", Map.of()).status(201);
+        }
+        RestApi.Response refused = sender.exchange(HttpMethod.POST, path, "{\"text\": \"build over\"}", Map.of())
+                .problem(429, ProblemCodes.RATE_LIMITED);
+        assertThat(refused.json().get("limit").asString()).isEqualTo("incoming_webhook");
+        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1L, 600L);
+        assertThat(owner.get("/api/v1/conversations/" + group + "/messages").ok().json().get("items"))
+                .hasSize(SmallIntegrationLimits.INCOMING_WEBHOOK);
+        // Only an authenticated delivery spends (or is refused by) the hook's budget.
+        sender.exchange(HttpMethod.POST, path + "x", "{\"text\": \"guess\"}", Map.of())
+                .problem(404, IntegrationProblems.WEBHOOK_NOT_FOUND);
+
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.INCOMING_WEBHOOK_REFILL);
+        sender.exchange(HttpMethod.POST, path, "{\"text\": \"build later\"}", Map.of()).status(201);
+        sender.exchange(HttpMethod.POST, path, "{\"text\": \"build later over\"}", Map.of())
+                .problem(429, ProblemCodes.RATE_LIMITED);
+        assertThat(owner.get("/api/v1/conversations/" + group + "/messages").ok().json().get("items"))
+                .hasSize(SmallIntegrationLimits.INCOMING_WEBHOOK + 1);
+    }
+
+    @Test
+    void aMemberOverTheirCommandBudgetIsRefusedBeforeTheBotIsCalledAndTheBotsLaterAnswersSpendItsPostBudget() {
+        TestBot crm = new TestBots(clients).bot("webhooks:manage");
+        String path = "/" + crm.key() + "/report";
+        botEndpoint.stubFor(WireMock.post(WireMock.urlEqualTo(path)).willReturn(WireMock.aResponse().withStatus(200)));
+        crm.api().exchange(HttpMethod.PUT, "/api/v1/integration/commands/report",
+                body("url", botEndpoint.baseUrl() + path)).status(201);
+        TestUser alice = clients.user("alice");
+        TestUser bob = clients.user("bob");
+        RestApi members = clients.rest(alice);
+        String conversation = members.post("/api/v1/conversations/groups",
+                body("name", "Sales", "memberIds", List.of(bob.id(), crm.id()))).status(201).json().get("id").asString();
+        String commands = "/api/v1/conversations/" + conversation + "/commands";
+
+        for (int i = 0; i < SmallIntegrationLimits.COMMAND; i++) {
+            members.post(commands, body("text", "/report " + i)).ok();
+        }
+        RestApi.Response refused = members.post(commands, body("text", "/report over"))
+                .problem(429, ProblemCodes.RATE_LIMITED);
+        assertThat(refused.json().get("limit").asString()).isEqualTo("command");
+        assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1L, 600L);
+        assertThat(botEndpoint.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(path))))
+                .as("the refused command never reached the bot").hasSize(SmallIntegrationLimits.COMMAND);
+        // Per member and bot: Bob's budget is his own.
+        clients.rest(bob).post(commands, body("text", "/report bob")).ok();
+
+        // The bot's later answers are its posts into the conversation: 3 at once, then one every 10 minutes.
+        String responseUrl = clients.json().readTree(botEndpoint.findAll(WireMock.postRequestedFor(
+                WireMock.urlEqualTo(path))).getFirst().getBodyAsString()).get("responseUrl").asString();
+        String responsePath = responseUrl.substring(responseUrl.indexOf("/api/v1/hooks/"));
+        RestApi bot = clients.anonymous();
+        for (int i = 0; i < SmallIntegrationLimits.CONVERSATION; i++) {
+            bot.post(responsePath, body("responseType", "in_channel", "text", "answer " + i)).ok();
+        }
+        RestApi.Response tooMany = bot.post(responsePath, body("responseType", "in_channel", "text", "answer over"))
+                .problem(429, ProblemCodes.RATE_LIMITED);
+        assertThat(tooMany.json().get("limit").asString()).isEqualTo("conversation");
+        // A refused answer kept its use of the URL (5 uses): the fourth and fifth answers still pass.
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.CONVERSATION_REFILL);
+        bot.post(responsePath, body("responseType", "in_channel", "text", "answer 3")).ok();
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.CONVERSATION_REFILL);
+        bot.post(responsePath, body("responseType", "in_channel", "text", "answer 4")).ok();
+        ((AdjustableClock) clock).advance(SmallIntegrationLimits.CONVERSATION_REFILL);
+        bot.post(responsePath, body("responseType", "in_channel", "text", "answer 5"))
+                .problem(404, IntegrationProblems.RESPONSE_URL_NOT_FOUND);
+        assertThat(members.get("/api/v1/conversations/" + conversation + "/messages").ok().json().get("items"))
+                .extracting(message -> message.get("text").asString())
+                .containsExactlyInAnyOrder("answer 0", "answer 1", "answer 2", "answer 3", "answer 4");
     }
 
     @Test

@@ -70,14 +70,14 @@ class PinnedHttpOutboundTest {
         return client(properties(true, List.of("127.0.0.1/32"), responseTimeout, maxResponseBytes));
     }
 
-    private PinnedHttpOutbound client(OutboundProperties properties) {
+    private PinnedHttpOutbound client(IntegrationProperties.OutboundCalls properties) {
         outbound = new PinnedHttpOutbound(properties, resolver);
         return outbound;
     }
 
-    private static OutboundProperties properties(boolean allowHttp, List<String> allow, Duration responseTimeout,
+    private static IntegrationProperties.OutboundCalls properties(boolean allowHttp, List<String> allow, Duration responseTimeout,
             int maxResponseBytes) {
-        return new OutboundProperties(Duration.ofSeconds(3), responseTimeout, maxResponseBytes, allowHttp, allow, 8, 4);
+        return new IntegrationProperties.OutboundCalls(Duration.ofSeconds(3), responseTimeout, maxResponseBytes, allowHttp, allow, 8, 4);
     }
 
     private URI url(String host, String path) {
@@ -237,7 +237,7 @@ class PinnedHttpOutboundTest {
 
     @Test
     void plainHttpIsRefusedUnlessAllowed() {
-        Outbound.Result result = client(OutboundProperties.strict()).post(url("hooks.example.test", "/hook"), Map.of(), BODY);
+        Outbound.Result result = client(IntegrationProperties.OutboundCalls.strict()).post(url("hooks.example.test", "/hook"), Map.of(), BODY);
 
         assertThat(result.refused()).isTrue();
         assertThat(result.error()).contains("scheme http");

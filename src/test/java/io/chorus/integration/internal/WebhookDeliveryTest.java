@@ -221,6 +221,53 @@ class WebhookDeliveryTest {
     }
 
     @Test
+    void everyChangeToASubscriptionIsInTheAuditTrailWithoutItsSecret() {
+        String conversation = group(bot.id());
+        Hook hook = subscribe(bot, List.of("message.posted"), List.of(conversation));
+        String subscription = SUBSCRIPTIONS + "/" + hook.id();
+        bot.api().patch(subscription, body("description", "renamed")).ok();
+        String rotated = bot.api().post(subscription + "/secret/rotate", null).ok().json().get("secret").asString();
+        bot.api().patch(subscription, body("enabled", false)).ok();
+        bot.api().patch(subscription, body("enabled", true)).ok();
+        say(conversation, "one");
+        drain();
+        String delivery = bot.api().get(hook.log()).ok().json().at("/items/0/id").asString();
+        bot.api().post(hook.log() + "/" + delivery + "/replay", null).status(201);
+        bot.api().post(subscription + "/replay", body("from", Instant.EPOCH.toString(),
+                "to", clock.instant().plusSeconds(1).toString())).status(202);
+        drain();
+        hook.answer(410);
+        say(conversation, "two");
+        drain();
+        bot.api().delete(subscription).status(204);
+        TestUser officer = clients.user("officer", List.of("employee", "compliance_officer"));
+        String query = "/api/v1/audit/events?limit=100&targetType=WEBHOOK_SUBSCRIPTION&targetId=" + hook.id();
+
+        List<JsonNode> entries = new ArrayList<>();
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200)).until(() -> {
+            entries.clear();
+            clients.rest(officer).get(query).ok().json().get("items").forEach(entries::add);
+            return entries.size() >= 9;
+        });
+        assertThat(entries).extracting(entry -> entry.get("action").asString()).containsExactlyInAnyOrder(
+                "webhook_subscription.created", "webhook_subscription.changed",
+                "webhook_subscription.secret_rotated", "webhook_subscription.disabled",
+                "webhook_subscription.enabled", "webhook_subscription.replay_requested",
+                "webhook_subscription.replay_requested", "webhook_subscription.disabled",
+                "webhook_subscription.deleted");
+        assertThat(entries).filteredOn(entry -> entry.get("action").asString().endsWith(".disabled"))
+                .extracting(entry -> entry.get("actorType").asString() + " " + entry.at("/detail/disabledReason")
+                        .asString())
+                .anySatisfy(gone -> assertThat(gone).startsWith("SYSTEM ").contains("410 Gone"))
+                .anySatisfy(byOwner -> assertThat(byOwner).isEqualTo("USER disabled by its owner"));
+        assertThat(entries).filteredOn(entry -> entry.get("actorType").asString().equals("USER"))
+                .extracting(entry -> entry.get("actorId").asString()).containsOnly(bot.id().toString());
+        String trail = clients.rest(officer).get(query).ok().body();
+        assertThat(trail).as("a signing secret never reaches the trail").doesNotContain(hook.secret())
+                .doesNotContain(rotated).doesNotContain("whsec_");
+    }
+
+    @Test
     void otherClientErrorsStopAfterAFewAttempts() {
         String conversation = group(bot.id());
         Hook hook = subscribe(bot, List.of("message.posted"), List.of(conversation));
