@@ -104,8 +104,10 @@ public record Card(String title, String status, List<Field> fields, List<Action>
             if (method != null && !METHODS.contains(method)) {
                 throw invalid("An action's method is POST, PUT, PATCH or DELETE.");
             }
-            if (path != null && !PATH.matcher(path).matches()) {
-                throw invalid("An action's path starts with /api/v1/ and has only A-Z, a-z, 0-9, '/', '_', '-' and '.'.");
+            if (path != null && (!PATH.matcher(path).matches() || path.contains("//") || path.contains("/./")
+                    || path.contains("/../") || path.endsWith("/.") || path.endsWith("/.."))) {
+                throw invalid("An action's path starts with /api/v1/ and has only A-Z, a-z, 0-9, '/', '_', '-' and '.',"
+                        + " without empty, '.' or '..' segments.");
             }
         }
 
@@ -217,6 +219,22 @@ public record Card(String title, String status, List<Field> fields, List<Action>
     }
 
     /** The action with this id, if the card (in this version) has it. */
+    /**
+     * Whether an action names a REST call for the member's client to make ({@code method} and
+     * {@code path}). Only Chorus's own modules post such cards: from an integration, a button
+     * could make members call any API with their own rights, so cards that come in through the
+     * API or from a bot's answer are refused when they do.
+     */
+    public boolean callsApi() {
+        return actions.stream().anyMatch(action -> action.path() != null);
+    }
+
+    /** The refusal for a card from outside Chorus that {@link #callsApi() calls the API}. */
+    public static ChorusProblem callsApiRefused() {
+        return invalid("A card from an integration cannot carry an action's method and path: its actions go to the"
+                + " bot that posted it.");
+    }
+
     public Optional<Action> action(String id) {
         return actions.stream().filter(action -> action.id().equals(id)).findFirst();
     }

@@ -48,6 +48,19 @@ class CardTest {
     }
 
     @Test
+    void anActionsPathHasNoEmptyDotOrDotDotSegmentsAndTellsWhetherTheCardCallsTheApi() {
+        for (String path : List.of("/api/v1/../admin", "/api/v1/approvals/../../x", "/api/v1/./x", "/api/v1//x",
+                "/api/v1/x/..", "/api/v1/x/.")) {
+            refused(() -> new Action("go", "Go", null, null, "POST", path, null), "segments");
+        }
+        assertThat(new Action("go", "Go", null, null, "POST", "/api/v1/approvals/tasks/7.1/approve", null).path())
+                .as("a dot inside a segment is fine").endsWith("7.1/approve");
+        assertThat(new Card("Card", null, List.of(), List.of(approve())).callsApi()).isTrue();
+        assertThat(new Card("Card", null, List.of(), List.of(new Action("ok", "OK", null, "v", null, null, null)))
+                .callsApi()).isFalse();
+    }
+
+    @Test
     void controlCharactersAreRefusedButLineFeedsAndTabsInValues() {
         refused(() -> new Card("Leave\u0007request", null, List.of(), List.of()), "control character");
         refused(() -> new Card("Two\nlines", null, List.of(), List.of()), "control character");

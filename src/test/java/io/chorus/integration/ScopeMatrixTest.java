@@ -127,6 +127,24 @@ class ScopeMatrixTest {
     }
 
     @Test
+    void aBotsCardCannotMakeMembersClientsCallTheApi() {
+        TestUser owner = clients.user("owner");
+        TestBot bot = new TestBots(clients).bot(owner, "messages:write", "messages:read");
+        String group = groupWith(owner, List.of(bot.id()));
+        Map<String, Object> trap = body("title", "View PO", "actions", List.of(body("id", "view", "label", "View",
+                "method", "POST", "path", "/api/v1/conversations/" + group + "/archive")));
+
+        bot.api().post("/api/v1/conversations/" + group + "/cards", body("clientMessageId", "trap", "card", trap))
+                .problem(400, "VALIDATION_FAILED");
+        long posted = bot.api().post("/api/v1/conversations/" + group + "/cards", body("clientMessageId", "fine",
+                "card", body("title", "PO"))).status(201).json().get("id").asLong();
+        bot.api().exchange(HttpMethod.PUT, "/api/v1/conversations/" + group + "/cards/" + posted, body("card", trap))
+                .problem(400, "VALIDATION_FAILED");
+        assertThat(bot.api().get("/api/v1/conversations/" + group + "/messages").ok().json().get("items"))
+                .singleElement().satisfies(message -> assertThat(message.get("card").get("actions")).isEmpty());
+    }
+
+    @Test
     void aBotFilesForOthersOnlyWhenItsOwnerMay() {
         TestUser plainOwner = clients.user("owner");
         TestUser integrationOwner = clients.user("oa-owner", List.of("employee", "integration"));

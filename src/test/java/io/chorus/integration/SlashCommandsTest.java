@@ -203,8 +203,9 @@ class SlashCommandsTest {
         assertThat(payload.get("conversationId").asString()).isEqualTo(conversation);
         assertThat(payload.get("id").asString()).isEqualTo(reply.get("invocationId").asString())
                 .isEqualTo(requests.getFirst().getHeader("webhook-id"));
-        assertThat(payload.get("responseUrl").asString()).startsWith("http://")
-                .contains(":" + clients.port() + "/api/v1/command-responses/chorus_cmd_");
+        // the configured public address, whatever address the request came in by
+        assertThat(payload.get("responseUrl").asString())
+                .startsWith("http://localhost:8080/api/v1/command-responses/chorus_cmd_");
 
         List<JsonNode> seenByBob = history(bob, conversation);
         assertThat(seenByBob).hasSize(1);
@@ -438,6 +439,39 @@ class SlashCommandsTest {
         }
         assertThat(received(path(crm, "actions"))).hasSize(1);
         assertThat(history(alice, conversation).getFirst().get("version").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aSlowBotHoldsOnlyAFewInboundThreadsWithItsCardActions() {
+        TestBot crm = bots.bot("webhooks:manage");
+        crm.api().exchange(org.springframework.http.HttpMethod.PUT, "/api/v1/integration/interactivity",
+                body("url", endpoint(crm, "actions"))).status(201);
+        bot.stubFor(post(urlEqualTo(path(crm, "actions"))).willReturn(okJson("{}").withFixedDelay(2_000)));
+        TestUser alice = clients.user("alice");
+        List<TestUser> others = List.of(clients.user("m1"), clients.user("m2"), clients.user("m3"), clients.user("m4"));
+        UUID[] members = java.util.stream.Stream.concat(others.stream().map(TestUser::id), java.util.stream.Stream.of(crm.id()))
+                .toArray(UUID[]::new);
+        String conversation = group(alice, members);
+        MessageView card = cards.post(new PostCard(ConversationId.of(UUID.fromString(conversation)), UserId.of(crm.id()),
+                "deal-9", new Card("Deal 9", "Open", List.of(), List.of(
+                        new Card.Action("won", "Mark won", Card.ActionStyle.PRIMARY, "deal-9", null, null, null)))));
+        String route = "/app/conversations/" + conversation + "/messages/" + card.id() + "/actions/won";
+
+        List<StompTestClient> live = new ArrayList<>();
+        try {
+            live.add(clients.stomp(alice));
+            others.forEach(member -> live.add(clients.stomp(member)));
+            live.forEach(member -> member.send(route, Map.of()));
+            List<JsonNode> errors = new ArrayList<>();
+            Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> {
+                live.forEach(member -> errors.addAll(member.drainErrors()));
+                return received(path(crm, "actions")).size() == 4 && errors.size() == 1; // CardActionRelay.MAX_WAITING
+            });
+            assertThat(errors.getFirst().get("code").asString()).isEqualTo(IntegrationProblems.CARD_ACTION_FAILED);
+            assertThat(errors.getFirst().get("detail").asString()).contains("Too many card actions");
+        } finally {
+            live.forEach(StompTestClient::close);
+        }
     }
 
     /** SENDs with a {@code receipt} header and waits for the RECEIPT that confirms the action was handled. */

@@ -81,6 +81,7 @@ class MessageController {
     @PreAuthorize("hasRole('integration') or hasAuthority('SCOPE_messages:write')")
     ResponseEntity<MessageView> postCard(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID conversationId,
             @RequestBody PostCardRequest request) {
+        refuseApiCalls(request.card());
         admission.charge(me.id());
         SendResult result = admission.admit(() -> cards.send(new PostCard(ConversationId.of(conversationId), me.id(),
                 request.clientMessageId(), request.card())));
@@ -92,7 +93,15 @@ class MessageController {
     @PreAuthorize("hasRole('integration') or hasAuthority('SCOPE_messages:write')")
     MessageView replaceCard(@AuthenticationPrincipal CurrentUser me, @PathVariable UUID conversationId,
             @PathVariable long messageId, @RequestBody ReplaceCardRequest request) {
+        refuseApiCalls(request.card());
         return cards.update(me.id(), ConversationId.of(conversationId), messageId, request.card());
+    }
+
+    /** Cards from the API are an integration's: their actions go to the bot, never as REST calls made by members. */
+    private static void refuseApiCalls(Card card) {
+        if (card != null && card.callsApi()) {
+            throw Card.callsApiRefused();
+        }
     }
 
     @GetMapping("/messages")

@@ -92,7 +92,11 @@ record BotAnswer(ResponseType responseType, String text, Card card) {
             return null;
         }
         try {
-            return json.treeToValue(node, Card.class);
+            Card card = json.treeToValue(node, Card.class);
+            if (card.callsApi()) {
+                throw new Unacceptable("The card is not valid: " + Card.callsApiRefused().getMessage());
+            }
+            return card;
         } catch (JacksonException invalid) {
             // The card's own rules throw a ChorusProblem naming the field; Jackson wraps it.
             for (Throwable cause = invalid; cause != null; cause = cause.getCause()) {

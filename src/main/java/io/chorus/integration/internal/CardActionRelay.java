@@ -13,6 +13,7 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.Semaphore;
 import org.springframework.context.event.EventListener;
 import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
@@ -27,6 +28,15 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class CardActionRelay {
 
+    /**
+     * At most this many card actions wait for bots at once on a node. The relay runs on the STOMP
+     * inbound threads (the member's frame waits for the bot's answer, so a refusal can reach them
+     * as that frame's error): without a bound, a few clicks on a slow bot's cards would hold every
+     * inbound thread and stop all sends on the node for the call's deadline.
+     */
+    static final int MAX_WAITING = 4;
+
+    private final Semaphore waiting = new Semaphore(MAX_WAITING);
     private final CommandStore store;
     private final Bots bots;
     private final Cards cards;
@@ -71,8 +81,16 @@ class CardActionRelay {
         payload.put("conversationId", invoked.conversationId().value().toString());
         payload.put("messageId", invoked.messageId());
         payload.put("issuedAt", now.toString());
-        BotCalls.Answer answer = calls.call(endpoint.url(), endpoint.signing().valid(now), id.toString(), now,
-                json.writeValueAsBytes(payload), properties.deadline());
+        if (!waiting.tryAcquire()) {
+            throw failed("Too many card actions are waiting for bots on this node; try again in a moment.");
+        }
+        BotCalls.Answer answer;
+        try {
+            answer = calls.call(endpoint.url(), endpoint.signing().valid(now), id.toString(), now,
+                    json.writeValueAsBytes(payload), properties.deadline());
+        } finally {
+            waiting.release();
+        }
         if (!answer.succeeded()) {
             throw failed("The card's bot did not accept the action: " + answer.failure() + ".");
         }

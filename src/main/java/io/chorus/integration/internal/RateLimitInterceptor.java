@@ -79,7 +79,7 @@ final class RateLimitInterceptor implements HandlerInterceptor {
         charges.add(new Charge(subject + ":" + endpoint, properties.endpoint(endpoint), "endpoint",
                 "This token has called this operation too often; try again after Retry-After seconds."));
         if (POSTS.contains(endpoint)) {
-            String conversation = firstVariable(request, pattern);
+            UUID conversation = conversationId(firstVariable(request, pattern));
             if (conversation != null) {
                 // Per bot, not per token: a second token buys no more posts into the same conversation.
                 charges.add(new Charge(conversationKey(caller.id().value(), conversation), properties.conversation(),
@@ -108,6 +108,22 @@ final class RateLimitInterceptor implements HandlerInterceptor {
             throw new IllegalArgumentException("An endpoint is a method and a route: " + configured);
         }
         return endpoint(trimmed.substring(0, space), trimmed.substring(space + 1).trim());
+    }
+
+    /**
+     * The conversation as one spelling: {@code UUID.fromString} also takes upper case and short
+     * forms, so keying on the path's text would give each spelling a budget of its own. An id that
+     * is no UUID charges nothing here (the endpoint refuses it).
+     */
+    private static UUID conversationId(String variable) {
+        if (variable == null) {
+            return null;
+        }
+        try {
+            return UUID.fromString(variable);
+        } catch (IllegalArgumentException notAnId) {
+            return null;
+        }
     }
 
     private static String firstVariable(HttpServletRequest request, String pattern) {

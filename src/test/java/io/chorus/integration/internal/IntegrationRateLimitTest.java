@@ -151,6 +151,9 @@ class IntegrationRateLimitTest {
         }
         RestApi.Response refused = post(bot, first, "first-over").problem(429, ProblemCodes.RATE_LIMITED);
         assertThat(refused.json().get("limit").asString()).isEqualTo("conversation");
+        // another spelling of the same id is the same conversation, and the same budget
+        assertThat(post(bot, first.toUpperCase(java.util.Locale.ROOT), "first-shouting")
+                .problem(429, ProblemCodes.RATE_LIMITED).json().get("limit").asString()).isEqualTo("conversation");
         assertThat(Long.parseLong(refused.headers().getFirst("Retry-After"))).isBetween(1L, 600L);
         assertThat(owner.get("/api/v1/conversations/" + first + "/messages").ok().json().get("items"))
                 .hasSize(SmallIntegrationLimits.CONVERSATION);
@@ -225,7 +228,7 @@ class IntegrationRateLimitTest {
         // The bot's later answers are its posts into the conversation: 3 at once, then one every 10 minutes.
         String responseUrl = clients.json().readTree(botEndpoint.findAll(WireMock.postRequestedFor(
                 WireMock.urlEqualTo(path))).getFirst().getBodyAsString()).get("responseUrl").asString();
-        String responsePath = responseUrl.substring(responseUrl.indexOf("/api/v1/hooks/"));
+        String responsePath = responseUrl.substring(responseUrl.indexOf("/api/v1/command-responses/"));
         RestApi bot = clients.anonymous();
         for (int i = 0; i < SmallIntegrationLimits.CONVERSATION; i++) {
             bot.post(responsePath, body("responseType", "in_channel", "text", "answer " + i)).ok();
