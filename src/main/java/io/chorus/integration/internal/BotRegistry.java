@@ -12,7 +12,6 @@ import io.chorus.integration.IntegrationProblems;
 import io.chorus.integration.Scope;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
-import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -30,6 +29,7 @@ import org.springframework.transaction.annotation.Transactional;
 class BotRegistry implements Bots {
 
     private static final Pattern KEY = Pattern.compile("[a-z][a-z0-9-]{1,39}");
+    private static final int MAX_TOKEN_NAME = 80;
 
     /**
      * Keys an integration bot may not take: Chorus's own bots (provisioned when first needed, so
@@ -39,8 +39,6 @@ class BotRegistry implements Bots {
     private static final Set<String> RESERVED = Set.of("approvals", "chorus", "system", "admin", "administrator",
             "root", "security", "support", "all", "everyone", "here", "channel");
     private static final String HOOK_PREFIX = "hook-";
-    private static final int MAX_NAME = 80;
-    private static final int MAX_URL = 2000;
 
     private final BotStore bots;
     private final TokenStore tokens;
@@ -72,8 +70,8 @@ class BotRegistry implements Bots {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
                     "key must be 2 to 40 lower-case letters, digits and dashes, starting with a letter.");
         }
-        String name = name(command.displayName());
-        String avatar = avatar(command.avatarUrl());
+        String name = BotLooks.name("displayName", command.displayName());
+        String avatar = BotLooks.avatarUrl(command.avatarUrl());
         UUID owner = owner(command.ownerId() == null ? caller.id().value() : command.ownerId());
         // @key must name one account: a person's username or a built-in bot's key is taken.
         if (RESERVED.contains(key) || key.startsWith(HOOK_PREFIX) || !users.findByUsernames(List.of(key)).isEmpty()) {
@@ -112,9 +110,10 @@ class BotRegistry implements Bots {
             }
             owner = owner(change.ownerId());
         }
-        String name = change.displayName() == null ? bot.displayName() : name(change.displayName());
+        String name = change.displayName() == null ? bot.displayName()
+                : BotLooks.name("displayName", change.displayName());
         String avatar = change.avatarUrl() == null ? bot.avatarUrl()
-                : change.avatarUrl().isEmpty() ? null : avatar(change.avatarUrl());
+                : change.avatarUrl().isEmpty() ? null : BotLooks.avatarUrl(change.avatarUrl());
         boolean disabled = change.disabled() == null ? bot.disabled() : change.disabled();
         boolean admin = caller.has(Role.ORG_ADMIN);
         if (bot.disabled() && !disabled && !admin && bots.disabledByAdmin(bot.id())) {
@@ -141,8 +140,9 @@ class BotRegistry implements Bots {
     public Issued issue(CurrentUser caller, UUID botId, NewToken command) {
         Bot bot = visible(caller, bots.findForUpdate(botId).orElse(null));
         String name = command.name() == null || command.name().isBlank() ? "token" : command.name().strip();
-        if (name.length() > MAX_NAME) {
-            throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, "name is at most " + MAX_NAME + " characters.");
+        if (name.length() > MAX_TOKEN_NAME) {
+            throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
+                    "name is at most " + MAX_TOKEN_NAME + " characters.");
         }
         Duration lifetime = command.lifetime() == null ? properties.tokenLifetime() : command.lifetime();
         if (lifetime.isNegative() || lifetime.isZero() || lifetime.compareTo(properties.maxTokenLifetime()) > 0) {
@@ -234,29 +234,7 @@ class BotRegistry implements Bots {
         return Set.copyOf(scopes);
     }
 
-    private static String name(String displayName) {
-        if (displayName == null || displayName.isBlank() || displayName.strip().length() > MAX_NAME
-                || displayName.chars().anyMatch(Character::isISOControl)) {
-            throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
-                    "displayName is 1 to " + MAX_NAME + " characters, without control characters.");
-        }
-        return displayName.strip();
-    }
 
-    private static String avatar(String url) {
-        if (url == null) {
-            return null;
-        }
-        try {
-            URI uri = new URI(url);
-            if (url.length() <= MAX_URL && "https".equals(uri.getScheme()) && uri.getHost() != null) {
-                return url;
-            }
-        } catch (java.net.URISyntaxException e) {
-            // refused below
-        }
-        throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, "avatarUrl must be an https URL.");
-    }
 
     private static ChorusProblem taken(String key) {
         return ChorusProblem.conflict(IntegrationProblems.BOT_KEY_TAKEN, "'" + key + "' is already someone's name.");

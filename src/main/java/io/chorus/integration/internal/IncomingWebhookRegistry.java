@@ -21,7 +21,6 @@ import io.chorus.integration.IntegrationProblems;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
 import io.chorus.platform.UnacceptableTextException;
-import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -48,8 +47,6 @@ import tools.jackson.databind.json.JsonMapper;
 @Service
 class IncomingWebhookRegistry implements IncomingWebhooks {
 
-    private static final int MAX_NAME = 80;
-    private static final int MAX_URL = 2000;
     /** Standard Webhooks ids are short (msg_ + a ULID, say); a longer one is not worth a row. */
     private static final int MAX_WEBHOOK_ID = 200;
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -91,8 +88,8 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
     @Override
     @Transactional
     public Issued create(CurrentUser caller, ConversationId conversation, NewHook command) {
-        String name = name(command.name());
-        String avatar = avatar(command.avatarUrl());
+        String name = BotLooks.name("name", command.name());
+        String avatar = BotLooks.avatarUrl(command.avatarUrl());
         ConversationView group = managed(caller, conversation);
         if (group.archived()) {
             throw ChorusProblem.conflict(ChatProblems.CONVERSATION_ARCHIVED, "This group is archived.");
@@ -317,29 +314,7 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
 
     // ------------------------------------------------------------------ rules and secrets
 
-    private static String name(String name) {
-        if (name == null || name.isBlank() || name.strip().length() > MAX_NAME
-                || name.chars().anyMatch(Character::isISOControl)) {
-            throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED,
-                    "name is 1 to " + MAX_NAME + " characters, without control characters.");
-        }
-        return name.strip();
-    }
 
-    private static String avatar(String url) {
-        if (url == null) {
-            return null;
-        }
-        try {
-            URI uri = new URI(url);
-            if (url.length() <= MAX_URL && "https".equals(uri.getScheme()) && uri.getHost() != null) {
-                return url;
-            }
-        } catch (java.net.URISyntaxException e) {
-            // refused below
-        }
-        throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, "avatarUrl must be an https URL.");
-    }
 
     /** 32 random bytes, base64url: a path segment that needs no escaping. */
     private static String newPathSecret() {
