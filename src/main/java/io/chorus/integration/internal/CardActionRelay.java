@@ -42,17 +42,19 @@ class CardActionRelay {
     private final Cards cards;
     private final UserDirectory users;
     private final BotCalls calls;
+    private final CommandBudget budget;
     private final IntegrationProperties.Commands properties;
     private final JsonMapper json;
     private final Clock clock;
 
     CardActionRelay(CommandStore store, Bots bots, Cards cards, UserDirectory users, BotCalls calls,
-            IntegrationProperties properties, JsonMapper json, Clock clock) {
+            CommandBudget budget, IntegrationProperties properties, JsonMapper json, Clock clock) {
         this.store = store;
         this.bots = bots;
         this.cards = cards;
         this.users = users;
         this.calls = calls;
+        this.budget = budget;
         this.properties = properties.commands();
         this.json = json;
         this.clock = clock;
@@ -81,6 +83,7 @@ class CardActionRelay {
         payload.put("conversationId", invoked.conversationId().value().toString());
         payload.put("messageId", invoked.messageId());
         payload.put("issuedAt", now.toString());
+        budget.admitCardAction(invoked.actor().value(), endpoint.botId());
         if (!waiting.tryAcquire()) {
             throw failed("Too many card actions are waiting for bots on this node; try again in a moment.");
         }

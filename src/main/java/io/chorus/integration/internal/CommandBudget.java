@@ -30,6 +30,18 @@ class CommandBudget {
         }
     }
 
+    /**
+     * One click of {@code member} on a card of {@code bot}: each costs the bot's endpoint a request,
+     * like a command, so it spends from a bucket of the same size (its own: typing commands does
+     * not use up clicks).
+     */
+    void admitCardAction(UUID member, UUID bot) {
+        if (properties.enabled()) {
+            limits.charge(List.of(new Charge("card-action:" + member + ":" + bot, properties.command(), "command",
+                    "You have used this bot's cards too often; try again after Retry-After seconds.")));
+        }
+    }
+
     /** One later answer of {@code bot} into {@code conversation}: the bucket {@link RateLimitInterceptor} charges its posts to. */
     void admitAnswer(UUID bot, UUID conversation) {
         if (properties.enabled()) {

@@ -200,6 +200,35 @@ class IntegrationRateLimitTest {
     }
 
     @Test
+    void aMemberClickingABotsCardsTooOftenIsRefusedBeforeTheBotIsCalled() {
+        TestBot crm = new TestBots(clients).bot("webhooks:manage", "messages:write");
+        String path = "/" + crm.key() + "/actions";
+        botEndpoint.stubFor(WireMock.post(WireMock.urlEqualTo(path)).willReturn(WireMock.okJson("{}")));
+        crm.api().exchange(HttpMethod.PUT, "/api/v1/integration/interactivity",
+                body("url", botEndpoint.baseUrl() + path)).status(201);
+        TestUser alice = clients.user("alice");
+        String conversation = clients.rest(alice).post("/api/v1/conversations/groups",
+                body("name", "Deals", "memberIds", List.of(crm.id()))).status(201).json().get("id").asString();
+        long card = crm.api().post("/api/v1/conversations/" + conversation + "/cards", body("clientMessageId", "deal",
+                "card", body("title", "Deal", "actions", List.of(body("id", "won", "label", "Won")))))
+                .status(201).json().get("id").asLong();
+        String route = "/app/conversations/" + conversation + "/messages/" + card + "/actions/won";
+
+        try (io.chorus.support.StompTestClient live = clients.stomp(alice)) {
+            for (int i = 1; i <= SmallIntegrationLimits.COMMAND; i++) {
+                live.send(route, Map.of());
+                int expected = i;
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() ->
+                        botEndpoint.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(path))).size() == expected);
+            }
+            live.send(route, Map.of());
+            assertThat(live.awaitError().get("code").asString()).isEqualTo(ProblemCodes.RATE_LIMITED);
+        }
+        assertThat(botEndpoint.findAll(WireMock.postRequestedFor(WireMock.urlEqualTo(path))))
+                .as("the refused click never reached the bot").hasSize(SmallIntegrationLimits.COMMAND);
+    }
+
+    @Test
     void aMemberOverTheirCommandBudgetIsRefusedBeforeTheBotIsCalledAndTheBotsLaterAnswersSpendItsPostBudget() {
         TestBot crm = new TestBots(clients).bot("webhooks:manage");
         String path = "/" + crm.key() + "/report";
