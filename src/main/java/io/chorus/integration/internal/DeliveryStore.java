@@ -107,16 +107,31 @@ class DeliveryStore {
         this.transactions = transactions;
     }
 
-    /** Due at once. A redelivered event adds nothing (one row per event per subscription). */
+    /**
+     * One delivery, only while its subscription exists and is enabled. The in-memory index may be
+     * older than the table (another node deleted or switched off the subscription within the
+     * index's TTL): such a subscription gets nothing, instead of a foreign-key violation that would
+     * roll back the sender's message. {@code FOR KEY SHARE} closes the race with a delete
+     * committing meanwhile: either the row is locked (the delete waits for this transaction and
+     * takes the new row with it) or it is gone and nothing is inserted, so the foreign-key check
+     * that follows cannot fail.
+     */
+    static final String ENQUEUE = """
+            INSERT INTO integration.delivery (id, subscription_id, event_id, event_type, payload, status,
+                next_attempt_at, created_at)
+            SELECT :id, s.id, :event, :type, CAST(:payload AS jsonb), 'PENDING', :at, :at
+            FROM (SELECT id FROM integration.subscription WHERE id = :subscription AND enabled FOR KEY SHARE) s
+            ON CONFLICT (subscription_id, event_id) WHERE replay_of IS NULL DO NOTHING
+            """;
+
+    /**
+     * Due at once. A redelivered event adds nothing (one row per event per subscription), nor does
+     * a subscription deleted or switched off meanwhile.
+     */
     int enqueue(Collection<NewDelivery> deliveries, Instant at) {
         int added = 0;
         for (NewDelivery delivery : deliveries) {
-            added += jdbc.sql("""
-                    INSERT INTO integration.delivery (id, subscription_id, event_id, event_type, payload, status,
-                        next_attempt_at, created_at)
-                    VALUES (:id, :subscription, :event, :type, CAST(:payload AS jsonb), 'PENDING', :at, :at)
-                    ON CONFLICT (subscription_id, event_id) WHERE replay_of IS NULL DO NOTHING
-                    """)
+            added += jdbc.sql(ENQUEUE)
                     .param("id", UUID.randomUUID()).param("subscription", delivery.subscriptionId())
                     .param("event", delivery.eventId()).param("type", delivery.eventType())
                     .param("payload", delivery.payload()).param("at", Timestamp.from(at))

@@ -12,6 +12,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.standardwebhooks.Webhook;
+import io.chorus.identity.UserAccounts;
+import io.chorus.identity.UserId;
 import io.chorus.integration.IntegrationProblems;
 import io.chorus.support.AdjustableClock;
 import io.chorus.support.ChorusIntegrationTest;
@@ -67,6 +69,10 @@ class WebhookDeliveryTest {
     DeliveryWorker worker;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    SubscriptionIndex index;
+    @Autowired
+    UserAccounts accounts;
 
     TestUser alice;
     TestBot bot;
@@ -426,6 +432,24 @@ class WebhookDeliveryTest {
         new Webhook(rotated).verify(request.getBodyAsString(), headers);
         new Webhook(hook.secret()).verify(request.getBodyAsString(), headers);
         assertThat(clients.json().readTree(request.getBodyAsString()).get("type").asString()).isEqualTo("member.added");
+    }
+
+    @Test
+    void aSubscriptionAnotherNodeDeletedNeverFailsAMembersSend() {
+        String conversation = group(bot.id());
+        Hook hook = subscribe(bot, List.of("message.posted"), List.of(conversation));
+        say(conversation, "the index now lists the subscription");
+        // As another node deletes it: straight in the table, this node's index is not told.
+        int deleted = jdbc.sql("DELETE FROM integration.subscription WHERE id = :id")
+                .param("id", UUID.fromString(hook.id())).update();
+        assertThat(deleted).isEqualTo(1);
+
+        say(conversation, "still goes through");
+
+        assertThat(jdbc.sql("SELECT count(*) FROM integration.delivery WHERE subscription_id = :id")
+                .param("id", UUID.fromString(hook.id())).query(Long.class).single()).isZero();
+        drain();
+        assertThat(hook.received()).isEmpty();
     }
 
     // ---------------------------------------------------------------- helpers
