@@ -452,6 +452,33 @@ class WebhookDeliveryTest {
         assertThat(hook.received()).isEmpty();
     }
 
+    @Test
+    void aBusySubscriptionIsDeliveredInAFewPollsNotOnePerDelivery() {
+        String conversation = group(bot.id());
+        Hook hook = subscribe(bot, List.of("message.posted"), List.of(conversation));
+        UUID subscription = UUID.fromString(hook.id());
+        for (int i = 0; i < 50; i++) {
+            Instant due = clock.instant().minusSeconds(60 - i);
+            jdbc.sql("""
+                    INSERT INTO integration.delivery (id, subscription_id, event_id, event_type, payload, status,
+                        next_attempt_at, created_at)
+                    VALUES (:id, :subscription, :event, 'message.posted', CAST(:payload AS jsonb), 'PENDING', :due, :due)
+                    """)
+                    .param("id", UUID.randomUUID()).param("subscription", subscription)
+                    .param("event", UUID.randomUUID()).param("payload", "{\"n\": " + i + "}")
+                    .param("due", java.sql.Timestamp.from(due)).update();
+        }
+
+        for (int call = 0; call < 5 && pending(List.of(hook)) > 0; call++) {
+            worker.deliverDue();
+        }
+
+        assertThat(pending(List.of(hook))).isZero();
+        assertThat(hook.received()).hasSize(50);
+        assertThat(hook.received().stream().map(r -> clients.json().readTree(r.getBodyAsString()).get("n").asInt()))
+                .as("one at a time, in the order they became due").isSorted();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A subscription with its own path on the endpoint, answering 200 unless told otherwise. */
