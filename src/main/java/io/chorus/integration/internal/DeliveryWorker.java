@@ -1,5 +1,8 @@
 package io.chorus.integration.internal;
 
+import io.chorus.identity.UserDirectory;
+import io.chorus.identity.UserId;
+import io.chorus.identity.UserProfile;
 import io.chorus.integration.Bots;
 import io.chorus.integration.IntegrationEvents;
 import io.chorus.integration.Subscriptions.Status;
@@ -54,6 +57,7 @@ class DeliveryWorker implements SchedulingConfigurer {
     private final SubscriptionStore subscriptions;
     private final BotStore botStore;
     private final Bots bots;
+    private final UserDirectory users;
     private final Outbound outbound;
     private final IntegrationProperties.Webhooks properties;
     private final Duration lease;
@@ -65,12 +69,13 @@ class DeliveryWorker implements SchedulingConfigurer {
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     DeliveryWorker(DeliveryStore deliveries, SubscriptionStore subscriptions, BotStore botStore, Bots bots,
-            Outbound outbound, IntegrationProperties integration,
+            UserDirectory users, Outbound outbound, IntegrationProperties integration,
             TransactionTemplate transactions, SubscriptionIndex index, ApplicationEventPublisher events, Clock clock) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.botStore = botStore;
         this.bots = bots;
+        this.users = users;
         this.outbound = outbound;
         this.properties = integration.webhooks();
         // Longer than any request can take, so a live node never loses its claim mid-send.
@@ -181,6 +186,12 @@ class DeliveryWorker implements SchedulingConfigurer {
         }
         if (!subscription.enabled()) {
             deliveries.cancel(delivery, "subscription disabled");
+            return;
+        }
+        // Whoever owns it must still be active: a deactivated service account or bot account
+        // receives nothing more, whatever an index on some node still lists.
+        if (users.find(UserId.of(subscription.ownerId())).filter(UserProfile::active).isEmpty()) {
+            deliveries.cancel(delivery, "owner inactive");
             return;
         }
         if (botStore.find(subscription.ownerId()).isPresent() && !bots.active(subscription.ownerId())) {

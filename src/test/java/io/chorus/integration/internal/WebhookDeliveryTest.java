@@ -479,6 +479,41 @@ class WebhookDeliveryTest {
                 .as("one at a time, in the order they became due").isSorted();
     }
 
+    @Test
+    void aDeactivatedServiceAccountReceivesNothingMore() {
+        TestUser service = clients.user("erp", List.of("integration"));
+        String token = clients.token(service, claims -> claims
+                .claim("realm_access", Map.of("roles", List.of("integration")))
+                .claim("scope", "webhooks:manage org:read"));
+        String path = "/hooks/" + UUID.randomUUID();
+        String id = clients.rest(token).post(SUBSCRIPTIONS, body("url", url(path), "eventTypes",
+                List.of("org.department.created"))).status(201).json().at("/subscription/id").asString();
+        Hook hook = new Hook(id, null, path);
+        hook.answer(200);
+        Function<SubscriptionIndex.Snapshot, List<UUID>> listed = snapshot -> snapshot
+                .of(io.chorus.integration.EventType.ORG_DEPARTMENT_CREATED).stream()
+                .map(SubscriptionIndex.Target::subscriptionId).toList();
+        assertThat(listed.apply(index.current())).contains(UUID.fromString(id));
+        // A delivery made while the account was active, waiting for the worker.
+        jdbc.sql("""
+                INSERT INTO integration.delivery (id, subscription_id, event_id, event_type, payload, status,
+                    next_attempt_at, created_at)
+                VALUES (gen_random_uuid(), :subscription, gen_random_uuid(), 'org.department.created',
+                    CAST('{}' AS jsonb), 'PENDING', :at, :at)
+                """)
+                .param("subscription", UUID.fromString(id)).param("at", java.sql.Timestamp.from(clock.instant()))
+                .update();
+
+        accounts.deactivate(UserId.of(service.id()));
+        index.changed(); // as the index's TTL would
+
+        assertThat(listed.apply(index.current())).doesNotContain(UUID.fromString(id));
+        drain();
+        assertThat(hook.received()).isEmpty();
+        assertThat(jdbc.sql("SELECT status FROM integration.delivery WHERE subscription_id = :id")
+                .param("id", UUID.fromString(id)).query(String.class).list()).containsExactly("CANCELLED");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A subscription with its own path on the endpoint, answering 200 unless told otherwise. */
