@@ -514,6 +514,37 @@ class WebhookDeliveryTest {
                 .param("id", UUID.fromString(id)).query(String.class).list()).containsExactly("CANCELLED");
     }
 
+    @Test
+    void aTokenWithoutTheEventsReadScopeCannotReadRedirectOrReplayThem() {
+        String conversation = group(bot.id());
+        Hook hook = subscribe(bot, List.of("message.posted"), List.of(conversation));
+        say(conversation, "confidential");
+        drain();
+        String delivery = bot.api().get(hook.log()).ok().json().at("/items/0/id").asString();
+        String narrowToken = clients.rest(bot.owner()).post("/api/v1/bots/" + bot.id() + "/tokens",
+                body("name", "narrow", "scopes", List.of("webhooks:manage"))).status(201).json().get("token")
+                .asString();
+        RestApi narrow = clients.rest(narrowToken);
+        String subscription = SUBSCRIPTIONS + "/" + hook.id();
+
+        narrow.get(hook.log() + "/" + delivery).problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+        narrow.post(hook.log() + "/" + delivery + "/replay", null)
+                .problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+        narrow.post(subscription + "/replay", body("from", Instant.EPOCH.toString(),
+                "to", clock.instant().plusSeconds(1).toString())).problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+        narrow.patch(subscription, body("url", url("/elsewhere"))).problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+
+        assertThat(bot.api().get(subscription).ok().json().get("url").asString()).isEqualTo(url(hook.path()));
+        assertThat(jdbc.sql("SELECT count(*) FROM integration.delivery WHERE replay_of IS NOT NULL"
+                + " AND subscription_id = :id").param("id", UUID.fromString(hook.id())).query(Long.class).single())
+                .isZero();
+        // What carries no event data stays open to webhooks:manage alone.
+        narrow.get(hook.log()).ok();
+        narrow.patch(subscription, body("description", "renamed")).ok();
+        assertThat(bot.api().get(hook.log() + "/" + delivery).ok().json().at("/payload/data/text").asString())
+                .isEqualTo("confidential");
+    }
+
     // ---------------------------------------------------------------- helpers
 
     /** A subscription with its own path on the endpoint, answering 200 unless told otherwise. */
