@@ -90,6 +90,20 @@ class WebhookContractTest {
         bot.post(SUBSCRIPTIONS + "/" + id + "/replay", body("from", Instant.EPOCH.toString(),
                 "to", Instant.now().plusSeconds(60).toString())).status(202);
 
+        // The same bot with a token holding webhooks:manage alone: no payloads, no replays, no new URL.
+        String narrowToken = clients.rest(botUser.owner()).post("/api/v1/bots/" + botUser.id() + "/tokens",
+                body("name", "narrow", "scopes", List.of("webhooks:manage"))).status(201).json().get("token")
+                .asString();
+        ContractClient sameBotNarrow = ContractClient.as(clients, openApi, new TestUser(botUser.id(), botUser.key(),
+                narrowToken));
+        sameBotNarrow.get(deliveries + "/" + delivery).problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+        sameBotNarrow.post(deliveries + "/" + delivery + "/replay", null)
+                .problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+        sameBotNarrow.post(SUBSCRIPTIONS + "/" + id + "/replay", body("from", Instant.EPOCH.toString(),
+                "to", Instant.now().plusSeconds(60).toString())).problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+        sameBotNarrow.patch(SUBSCRIPTIONS + "/" + id, body("url", URL + "/elsewhere"))
+                .problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+
         // More than one range replay may resend, written directly: the count is all that matters.
         jdbc.sql("""
                 INSERT INTO integration.delivery (id, subscription_id, event_id, event_type, payload, status,

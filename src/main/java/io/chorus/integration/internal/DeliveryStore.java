@@ -37,12 +37,21 @@ class DeliveryStore {
     record Claimed(UUID id, UUID subscriptionId, String eventType, String payload, int attempt, Instant leaseUntil) {
     }
 
-    /** Subscriptions with something due, most overdue first. */
+    /**
+     * Subscriptions with something due and nothing in flight, most overdue first. One with a
+     * delivery in flight (on this node or another) could lease nothing now; were it listed, it
+     * would take a place of the batch from one that can, and the oldest backlogs, always first,
+     * would keep every node's batch full of subscriptions it cannot serve.
+     */
     static final String DUE_SUBSCRIPTIONS = """
-            SELECT subscription_id FROM integration.delivery
-            WHERE status = 'PENDING' AND next_attempt_at <= :now AND (lease_until IS NULL OR lease_until <= :now)
-            GROUP BY subscription_id
-            ORDER BY min(next_attempt_at)
+            SELECT d.subscription_id FROM integration.delivery d
+            WHERE d.status = 'PENDING' AND d.next_attempt_at <= :now
+              AND (d.lease_until IS NULL OR d.lease_until <= :now)
+              AND NOT EXISTS (SELECT 1 FROM integration.delivery busy
+                              WHERE busy.subscription_id = d.subscription_id AND busy.status = 'PENDING'
+                                AND busy.lease_until > :now)
+            GROUP BY d.subscription_id
+            ORDER BY min(d.next_attempt_at)
             LIMIT :limit
             """;
 
@@ -107,16 +116,31 @@ class DeliveryStore {
         this.transactions = transactions;
     }
 
-    /** Due at once. A redelivered event adds nothing (one row per event per subscription). */
+    /**
+     * One delivery, only while its subscription exists and is enabled. The in-memory index may be
+     * older than the table (another node deleted or switched off the subscription within the
+     * index's TTL): such a subscription gets nothing, instead of a foreign-key violation that would
+     * roll back the sender's message. {@code FOR KEY SHARE} closes the race with a delete
+     * committing meanwhile: either the row is locked (the delete waits for this transaction and
+     * takes the new row with it) or it is gone and nothing is inserted, so the foreign-key check
+     * that follows cannot fail.
+     */
+    static final String ENQUEUE = """
+            INSERT INTO integration.delivery (id, subscription_id, event_id, event_type, payload, status,
+                next_attempt_at, created_at)
+            SELECT :id, s.id, :event, :type, CAST(:payload AS jsonb), 'PENDING', :at, :at
+            FROM (SELECT id FROM integration.subscription WHERE id = :subscription AND enabled FOR KEY SHARE) s
+            ON CONFLICT (subscription_id, event_id) WHERE replay_of IS NULL DO NOTHING
+            """;
+
+    /**
+     * Due at once. A redelivered event adds nothing (one row per event per subscription), nor does
+     * a subscription deleted or switched off meanwhile.
+     */
     int enqueue(Collection<NewDelivery> deliveries, Instant at) {
         int added = 0;
         for (NewDelivery delivery : deliveries) {
-            added += jdbc.sql("""
-                    INSERT INTO integration.delivery (id, subscription_id, event_id, event_type, payload, status,
-                        next_attempt_at, created_at)
-                    VALUES (:id, :subscription, :event, :type, CAST(:payload AS jsonb), 'PENDING', :at, :at)
-                    ON CONFLICT (subscription_id, event_id) WHERE replay_of IS NULL DO NOTHING
-                    """)
+            added += jdbc.sql(ENQUEUE)
                     .param("id", UUID.randomUUID()).param("subscription", delivery.subscriptionId())
                     .param("event", delivery.eventId()).param("type", delivery.eventType())
                     .param("payload", delivery.payload()).param("at", Timestamp.from(at))
@@ -133,18 +157,31 @@ class DeliveryStore {
             if (due.isEmpty()) {
                 return List.of();
             }
-            List<UUID> mine = jdbc.sql(LOCK_SUBSCRIPTIONS).param("subscriptions", due.toArray(UUID[]::new))
-                    .query(UUID.class).list();
-            if (mine.isEmpty()) {
-                return List.of();
-            }
-            return jdbc.sql(CLAIM).param("subscriptions", mine.toArray(UUID[]::new))
-                    .param("now", Timestamp.from(now)).param("lease", Timestamp.from(leaseUntil))
-                    .query((rs, row) -> new Claimed(rs.getObject("id", UUID.class),
-                            rs.getObject("subscription_id", UUID.class), rs.getString("event_type"),
-                            rs.getString("payload"), rs.getInt("attempts"), instant(rs.getTimestamp("lease_until"))))
-                    .list();
+            return lockAndClaim(due, now, leaseUntil);
         });
+    }
+
+    /**
+     * The next due delivery of one subscription, if it has one and nothing in flight: a worker
+     * that just finished one of its deliveries goes on with the next without waiting for a poll.
+     */
+    Optional<Claimed> claimNext(UUID subscription, Instant now, Instant leaseUntil) {
+        return transactions.execute(status -> lockAndClaim(List.of(subscription), now, leaseUntil)).stream()
+                .findFirst();
+    }
+
+    private List<Claimed> lockAndClaim(List<UUID> subscriptions, Instant now, Instant leaseUntil) {
+        List<UUID> mine = jdbc.sql(LOCK_SUBSCRIPTIONS).param("subscriptions", subscriptions.toArray(UUID[]::new))
+                .query(UUID.class).list();
+        if (mine.isEmpty()) {
+            return List.of();
+        }
+        return jdbc.sql(CLAIM).param("subscriptions", mine.toArray(UUID[]::new))
+                .param("now", Timestamp.from(now)).param("lease", Timestamp.from(leaseUntil))
+                .query((rs, row) -> new Claimed(rs.getObject("id", UUID.class),
+                        rs.getObject("subscription_id", UUID.class), rs.getString("event_type"),
+                        rs.getString("payload"), rs.getInt("attempts"), instant(rs.getTimestamp("lease_until"))))
+                .list();
     }
 
     /** What one attempt brought; the log keeps every one. */

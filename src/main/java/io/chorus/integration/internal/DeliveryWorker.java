@@ -1,5 +1,8 @@
 package io.chorus.integration.internal;
 
+import io.chorus.identity.UserDirectory;
+import io.chorus.identity.UserId;
+import io.chorus.identity.UserProfile;
 import io.chorus.integration.Bots;
 import io.chorus.integration.IntegrationEvents;
 import io.chorus.integration.Subscriptions.Status;
@@ -43,11 +46,18 @@ class DeliveryWorker implements SchedulingConfigurer {
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorker.class);
     private static final int RESPONSE_EXCERPT = 1000;
     private static final int PURGE_BATCH = 1000;
+    /** At most this many deliveries of one subscription per round, */
+    private static final int LANE_LENGTH = 100;
+    /** and a lane takes no new delivery after this long (the one in flight finishes). */
+    private static final Duration LANE_TIME = Duration.ofSeconds(10);
+    /** Rounds one poll runs back to back while they find work, before its pause. */
+    private static final int ROUNDS_PER_POLL = 30;
 
     private final DeliveryStore deliveries;
     private final SubscriptionStore subscriptions;
     private final BotStore botStore;
     private final Bots bots;
+    private final UserDirectory users;
     private final Outbound outbound;
     private final IntegrationProperties.Webhooks properties;
     private final Duration lease;
@@ -59,12 +69,13 @@ class DeliveryWorker implements SchedulingConfigurer {
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     DeliveryWorker(DeliveryStore deliveries, SubscriptionStore subscriptions, BotStore botStore, Bots bots,
-            Outbound outbound, IntegrationProperties integration,
+            UserDirectory users, Outbound outbound, IntegrationProperties integration,
             TransactionTemplate transactions, SubscriptionIndex index, ApplicationEventPublisher events, Clock clock) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.botStore = botStore;
         this.bots = bots;
+        this.users = users;
         this.outbound = outbound;
         this.properties = integration.webhooks();
         // Longer than any request can take, so a live node never loses its claim mid-send.
@@ -88,11 +99,12 @@ class DeliveryWorker implements SchedulingConfigurer {
 
     private void poll() {
         try {
-            // A full batch suggests more is due: go on at once rather than after a pause.
-            int claimed;
-            do {
-                claimed = deliverDue();
-            } while (claimed >= properties.concurrency());
+            // Anything claimed suggests more may be due: go on at once rather than after a pause,
+            // a bounded number of times so that the retention task gets its turn.
+            int rounds = 0;
+            while (deliverDue() > 0 && ++rounds < ROUNDS_PER_POLL) {
+                // the next round claims what became due meanwhile, and other subscriptions
+            }
         } catch (RuntimeException retryLater) {
             log.warn("Webhook deliveries failed; trying again in {}", properties.pollInterval(), retryLater);
         }
@@ -112,8 +124,11 @@ class DeliveryWorker implements SchedulingConfigurer {
     }
 
     /**
-     * Claims what is due now and sends it, waiting for every request of this batch (each bounded
-     * by the outbound timeouts). Returns how many deliveries were claimed.
+     * Claims up to {@code concurrency} subscriptions with something due and runs a lane for each:
+     * the lane sends that subscription's deliveries one after another, claiming the next as soon
+     * as one is recorded, until nothing more is due for it or the lane's bound is reached. A slow
+     * endpoint holds back only its own lane. Waits for every lane (each request is bounded by the
+     * outbound timeouts). Returns how many deliveries were sent (or cancelled).
      */
     int deliverDue() {
         Instant now = clock.instant();
@@ -121,20 +136,47 @@ class DeliveryWorker implements SchedulingConfigurer {
         if (claimed.isEmpty()) {
             return 0;
         }
+        long laneEnds = System.nanoTime() + LANE_TIME.toNanos();
+        int handled = 0;
         try (ExecutorService senders = Executors.newVirtualThreadPerTaskExecutor()) {
-            List<Future<?>> sent = new ArrayList<>();
-            for (Claimed delivery : claimed) {
-                sent.add(senders.submit(() -> deliver(delivery)));
+            List<Future<Integer>> lanes = new ArrayList<>();
+            for (Claimed first : claimed) {
+                lanes.add(senders.submit(() -> lane(first, laneEnds)));
             }
-            for (Future<?> future : sent) {
+            for (Future<Integer> lane : lanes) {
                 try {
-                    future.get();
+                    handled += lane.get();
                 } catch (Exception e) {
-                    log.warn("A webhook delivery failed unexpectedly; its lease runs out and it is tried again", e);
+                    log.warn("A webhook lane stopped unexpectedly", e);
                 }
             }
         }
-        return claimed.size();
+        return handled;
+    }
+
+    /**
+     * One subscription's deliveries in order, one in flight at a time. Bounded in count and time
+     * so that a busy subscription cannot keep the subscriptions outside this batch waiting: they
+     * are claimed by the next round, at once.
+     */
+    private int lane(Claimed first, long endsAt) {
+        int handled = 0;
+        Claimed delivery = first;
+        while (delivery != null) {
+            try {
+                deliver(delivery);
+            } catch (RuntimeException e) {
+                log.warn("A webhook delivery failed unexpectedly; its lease runs out and it is tried again", e);
+                return handled;
+            }
+            handled++;
+            if (handled >= LANE_LENGTH || System.nanoTime() - endsAt > 0) {
+                return handled;
+            }
+            Instant now = clock.instant();
+            delivery = deliveries.claimNext(first.subscriptionId(), now, now.plus(lease)).orElse(null);
+        }
+        return handled;
     }
 
     private void deliver(Claimed delivery) {
@@ -144,6 +186,12 @@ class DeliveryWorker implements SchedulingConfigurer {
         }
         if (!subscription.enabled()) {
             deliveries.cancel(delivery, "subscription disabled");
+            return;
+        }
+        // Whoever owns it must still be active: a deactivated service account or bot account
+        // receives nothing more, whatever an index on some node still lists.
+        if (users.find(UserId.of(subscription.ownerId())).filter(UserProfile::active).isEmpty()) {
+            deliveries.cancel(delivery, "owner inactive");
             return;
         }
         if (botStore.find(subscription.ownerId()).isPresent() && !bots.active(subscription.ownerId())) {

@@ -2,6 +2,7 @@ package io.chorus.integration.internal;
 
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.LoadingCache;
+import io.chorus.identity.IdentityEvents;
 import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import io.chorus.identity.UserProfile;
@@ -13,12 +14,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicLong;
+import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
- * Every enabled subscription, in memory, by what it listens to: the message hot path asks it
+ * Every enabled subscription of an active owner, in memory, by what it listens to: the message hot path asks it
  * whether anything at all wants a message, and writes nothing when nothing does. A local change
  * refreshes it after commit; another node's change arrives within {@code index-ttl} (5 s by
  * default), when this node reads the table again.
@@ -84,6 +86,18 @@ class SubscriptionIndex {
         }
     }
 
+    /** A deactivated owner drops out of this node's index at once (other nodes' within their TTL). */
+    @EventListener
+    void on(IdentityEvents.UserDeactivated deactivated) {
+        changed();
+    }
+
+    /** And comes back as soon when reactivated. */
+    @EventListener
+    void on(IdentityEvents.UserReactivated reactivated) {
+        changed();
+    }
+
     private Snapshot load() {
         // Read before the table: a change committing meanwhile makes this snapshot outdated at once.
         long readAt = generation.get();
@@ -97,7 +111,9 @@ class SubscriptionIndex {
         Map<EventType, List<Target>> byType = new EnumMap<>(EventType.class);
         for (SubscriptionStore.Row row : rows) {
             UserProfile owner = owners.get(UserId.of(row.ownerId()));
-            if (owner == null) {
+            // A deactivated account (a service account switched off in Keycloak, a departed
+            // employee's) receives nothing more; the worker cancels what already waits for it.
+            if (owner == null || !owner.active()) {
                 continue;
             }
             Target target = new Target(row.id(), row.ownerId(), owner.username());

@@ -98,8 +98,10 @@ class SubscriptionRegistry implements Subscriptions {
         String url = change.url() == null ? row.url() : url(change.url());
         // The scopes are checked again for the whole new set: a token that lost messages:read
         // cannot keep message events by changing something else.
+        // A new URL sends what the subscription carries somewhere else: it needs the same scopes,
+        // or a token with webhooks:manage alone could redirect a message subscription to itself.
         List<String> types = change.eventTypes() == null ? row.eventTypes() : eventTypes(owner, change.eventTypes());
-        if (change.eventTypes() == null && change.conversationIds() != null) {
+        if (change.eventTypes() == null && (change.conversationIds() != null || !url.equals(row.url()))) {
             eventTypes(owner, types);
         }
         List<UUID> conversations = conversations(types,
@@ -165,7 +167,7 @@ class SubscriptionRegistry implements Subscriptions {
     @Override
     @Transactional(readOnly = true)
     public DeliveryDetail delivery(Owner owner, UUID id, UUID deliveryId) {
-        mine(owner, id);
+        readsEvents(owner, mine(owner, id));
         Delivery delivery = deliveries.find(id, deliveryId).orElseThrow(SubscriptionRegistry::noSuchDelivery);
         return new DeliveryDetail(delivery, deliveries.payload(deliveryId), deliveries.attempts(deliveryId));
     }
@@ -173,7 +175,7 @@ class SubscriptionRegistry implements Subscriptions {
     @Override
     @Transactional
     public Delivery replay(Owner owner, UUID id, UUID deliveryId) {
-        enabled(mine(owner, id));
+        enabled(readsEvents(owner, mine(owner, id)));
         deliveries.find(id, deliveryId).orElseThrow(SubscriptionRegistry::noSuchDelivery);
         Instant now = clock.instant();
         Delivery replayed = deliveries.replay(id, deliveryId, now);
@@ -185,7 +187,7 @@ class SubscriptionRegistry implements Subscriptions {
     @Override
     @Transactional
     public int replay(Owner owner, UUID id, Instant from, Instant to) {
-        enabled(mine(owner, id));
+        enabled(readsEvents(owner, mine(owner, id)));
         if (from == null || to == null || !from.isBefore(to)) {
             throw ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, "from and to are required, from before to.");
         }
@@ -203,6 +205,15 @@ class SubscriptionRegistry implements Subscriptions {
 
     private SubscriptionStore.Row mine(Owner owner, UUID id) {
         return subscriptions.find(owner.id(), id).orElseThrow(SubscriptionRegistry::notFound);
+    }
+
+    /**
+     * A payload (shown, or sent again by a replay) is the event's data: reading it needs the
+     * scopes subscribing needed, held now, not just {@code webhooks:manage}.
+     */
+    private static SubscriptionStore.Row readsEvents(Owner owner, SubscriptionStore.Row row) {
+        eventTypes(owner, row.eventTypes());
+        return row;
     }
 
     private static void enabled(SubscriptionStore.Row row) {

@@ -26,7 +26,10 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.function.Predicate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
+import org.springframework.dao.DataAccessException;
 import org.springframework.modulith.events.ApplicationModuleListener;
 import org.springframework.scheduling.annotation.Async;
 import org.springframework.stereotype.Component;
@@ -47,6 +50,8 @@ import tools.jackson.databind.json.JsonMapper;
 @Component
 class WebhookFeed {
 
+    private static final Logger log = LoggerFactory.getLogger(WebhookFeed.class);
+
     private final SubscriptionIndex index;
     private final DeliveryStore deliveries;
     private final Conversations conversations;
@@ -64,8 +69,37 @@ class WebhookFeed {
         this.clock = clock;
     }
 
+    /**
+     * Runs inside the sender's transaction, so it must never fail a send because of what
+     * integrations look like. The states that could (a subscription the index still lists but
+     * another node deleted or switched off, a redelivered event) insert nothing by construction
+     * ({@link DeliveryStore#ENQUEUE}), and the feed never throws for them. What may still come out:
+     *
+     * <ul>
+     *   <li>A {@link DataAccessException} propagates, deliberately. In PostgreSQL a failed
+     *       statement aborts the whole transaction, so catching it here would not save the send:
+     *       its commit would fail a moment later with a misleading "transaction aborted". And a
+     *       database that cannot insert a delivery row cannot store the message either; a
+     *       savepoint to swallow it would instead commit a message whose promised delivery is
+     *       silently lost.
+     *   <li>Anything else is a defect in building deliveries (the database has not refused
+     *       anything, the transaction is intact): the message goes, its webhooks do not, and the
+     *       log says so. Integrations are consumers; they never cost a member a message.
+     * </ul>
+     */
     @EventListener
     void on(ChatEvents.MessagePosted e) {
+        try {
+            feed(e);
+        } catch (DataAccessException databaseFailure) {
+            throw databaseFailure;
+        } catch (RuntimeException defect) {
+            log.error("Message {} in {} reaches no webhook: building its deliveries failed", e.messageId(),
+                    e.conversationId().value(), defect);
+        }
+    }
+
+    private void feed(ChatEvents.MessagePosted e) {
         Snapshot snapshot = index.current();
         List<Target> listed = snapshot.messagesIn(e.conversationId().value());
         List<Target> mentionable = snapshot.of(EventType.BOT_MENTIONED);

@@ -133,7 +133,9 @@ class IntegrationQueryPlanTest {
     @Test
     void theWorkerFindsDueSubscriptionsAndClaimsThroughTheWaitingDeliveriesOnly() {
         String due = explain(DeliveryStore.DUE_SUBSCRIPTIONS, Map.of("now", Timestamp.from(now), "limit", 32));
-        assertThat(due).contains("delivery_due").doesNotContain("Seq Scan");
+        // The "nothing in flight" check must read waiting rows only, never finished history.
+        assertThat(due).contains("delivery_due").doesNotContain("Seq Scan").doesNotContain("delivery_log")
+                .doesNotContain("delivery_finished");
 
         Map<String, Object> claim = new HashMap<>();
         claim.put("subscriptions", subscriptions(32));

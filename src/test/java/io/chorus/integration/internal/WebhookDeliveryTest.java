@@ -12,6 +12,8 @@ import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.http.Fault;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import com.standardwebhooks.Webhook;
+import io.chorus.identity.UserAccounts;
+import io.chorus.identity.UserId;
 import io.chorus.integration.IntegrationProblems;
 import io.chorus.support.AdjustableClock;
 import io.chorus.support.ChorusIntegrationTest;
@@ -67,6 +69,10 @@ class WebhookDeliveryTest {
     DeliveryWorker worker;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    SubscriptionIndex index;
+    @Autowired
+    UserAccounts accounts;
 
     TestUser alice;
     TestBot bot;
@@ -426,6 +432,117 @@ class WebhookDeliveryTest {
         new Webhook(rotated).verify(request.getBodyAsString(), headers);
         new Webhook(hook.secret()).verify(request.getBodyAsString(), headers);
         assertThat(clients.json().readTree(request.getBodyAsString()).get("type").asString()).isEqualTo("member.added");
+    }
+
+    @Test
+    void aSubscriptionAnotherNodeDeletedNeverFailsAMembersSend() {
+        String conversation = group(bot.id());
+        Hook hook = subscribe(bot, List.of("message.posted"), List.of(conversation));
+        say(conversation, "the index now lists the subscription");
+        // As another node deletes it: straight in the table, this node's index is not told.
+        int deleted = jdbc.sql("DELETE FROM integration.subscription WHERE id = :id")
+                .param("id", UUID.fromString(hook.id())).update();
+        assertThat(deleted).isEqualTo(1);
+
+        say(conversation, "still goes through");
+
+        assertThat(jdbc.sql("SELECT count(*) FROM integration.delivery WHERE subscription_id = :id")
+                .param("id", UUID.fromString(hook.id())).query(Long.class).single()).isZero();
+        drain();
+        assertThat(hook.received()).isEmpty();
+    }
+
+    @Test
+    void aBusySubscriptionIsDeliveredInAFewPollsNotOnePerDelivery() {
+        String conversation = group(bot.id());
+        Hook hook = subscribe(bot, List.of("message.posted"), List.of(conversation));
+        UUID subscription = UUID.fromString(hook.id());
+        for (int i = 0; i < 50; i++) {
+            Instant due = clock.instant().minusSeconds(60 - i);
+            jdbc.sql("""
+                    INSERT INTO integration.delivery (id, subscription_id, event_id, event_type, payload, status,
+                        next_attempt_at, created_at)
+                    VALUES (:id, :subscription, :event, 'message.posted', CAST(:payload AS jsonb), 'PENDING', :due, :due)
+                    """)
+                    .param("id", UUID.randomUUID()).param("subscription", subscription)
+                    .param("event", UUID.randomUUID()).param("payload", "{\"n\": " + i + "}")
+                    .param("due", java.sql.Timestamp.from(due)).update();
+        }
+
+        for (int call = 0; call < 5 && pending(List.of(hook)) > 0; call++) {
+            worker.deliverDue();
+        }
+
+        assertThat(pending(List.of(hook))).isZero();
+        assertThat(hook.received()).hasSize(50);
+        assertThat(hook.received().stream().map(r -> clients.json().readTree(r.getBodyAsString()).get("n").asInt()))
+                .as("one at a time, in the order they became due").isSorted();
+    }
+
+    @Test
+    void aDeactivatedServiceAccountReceivesNothingMore() {
+        TestUser service = clients.user("erp", List.of("integration"));
+        String token = clients.token(service, claims -> claims
+                .claim("realm_access", Map.of("roles", List.of("integration")))
+                .claim("scope", "webhooks:manage org:read"));
+        String path = "/hooks/" + UUID.randomUUID();
+        String id = clients.rest(token).post(SUBSCRIPTIONS, body("url", url(path), "eventTypes",
+                List.of("org.department.created"))).status(201).json().at("/subscription/id").asString();
+        Hook hook = new Hook(id, null, path);
+        hook.answer(200);
+        Function<SubscriptionIndex.Snapshot, List<UUID>> listed = snapshot -> snapshot
+                .of(io.chorus.integration.EventType.ORG_DEPARTMENT_CREATED).stream()
+                .map(SubscriptionIndex.Target::subscriptionId).toList();
+        assertThat(listed.apply(index.current())).contains(UUID.fromString(id));
+        // A delivery made while the account was active, waiting for the worker.
+        jdbc.sql("""
+                INSERT INTO integration.delivery (id, subscription_id, event_id, event_type, payload, status,
+                    next_attempt_at, created_at)
+                VALUES (gen_random_uuid(), :subscription, gen_random_uuid(), 'org.department.created',
+                    CAST('{}' AS jsonb), 'PENDING', :at, :at)
+                """)
+                .param("subscription", UUID.fromString(id)).param("at", java.sql.Timestamp.from(clock.instant()))
+                .update();
+
+        accounts.deactivate(UserId.of(service.id()));
+        index.changed(); // as the index's TTL would
+
+        assertThat(listed.apply(index.current())).doesNotContain(UUID.fromString(id));
+        drain();
+        assertThat(hook.received()).isEmpty();
+        assertThat(jdbc.sql("SELECT status FROM integration.delivery WHERE subscription_id = :id")
+                .param("id", UUID.fromString(id)).query(String.class).list()).containsExactly("CANCELLED");
+    }
+
+    @Test
+    void aTokenWithoutTheEventsReadScopeCannotReadRedirectOrReplayThem() {
+        String conversation = group(bot.id());
+        Hook hook = subscribe(bot, List.of("message.posted"), List.of(conversation));
+        say(conversation, "confidential");
+        drain();
+        String delivery = bot.api().get(hook.log()).ok().json().at("/items/0/id").asString();
+        String narrowToken = clients.rest(bot.owner()).post("/api/v1/bots/" + bot.id() + "/tokens",
+                body("name", "narrow", "scopes", List.of("webhooks:manage"))).status(201).json().get("token")
+                .asString();
+        RestApi narrow = clients.rest(narrowToken);
+        String subscription = SUBSCRIPTIONS + "/" + hook.id();
+
+        narrow.get(hook.log() + "/" + delivery).problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+        narrow.post(hook.log() + "/" + delivery + "/replay", null)
+                .problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+        narrow.post(subscription + "/replay", body("from", Instant.EPOCH.toString(),
+                "to", clock.instant().plusSeconds(1).toString())).problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+        narrow.patch(subscription, body("url", url("/elsewhere"))).problem(403, IntegrationProblems.EVENT_SCOPE_MISSING);
+
+        assertThat(bot.api().get(subscription).ok().json().get("url").asString()).isEqualTo(url(hook.path()));
+        assertThat(jdbc.sql("SELECT count(*) FROM integration.delivery WHERE replay_of IS NOT NULL"
+                + " AND subscription_id = :id").param("id", UUID.fromString(hook.id())).query(Long.class).single())
+                .isZero();
+        // What carries no event data stays open to webhooks:manage alone.
+        narrow.get(hook.log()).ok();
+        narrow.patch(subscription, body("description", "renamed")).ok();
+        assertThat(bot.api().get(hook.log() + "/" + delivery).ok().json().at("/payload/data/text").asString())
+                .isEqualTo("confidential");
     }
 
     // ---------------------------------------------------------------- helpers
