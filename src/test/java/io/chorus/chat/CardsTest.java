@@ -20,9 +20,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Queue;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -34,8 +32,6 @@ import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.PayloadApplicationEvent;
 import org.springframework.http.HttpStatus;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.messaging.simp.stomp.StompHeaders;
-import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -322,12 +318,12 @@ class CardsTest {
         String actions = "/app/conversations/" + conversation + "/messages/" + posted.id() + "/actions/";
 
         try (StompTestClient aliceLive = clients.stomp(alice)) {
-            sendWithReceipt(aliceLive, actions + "reject", Map.of("input", "  Too close to the release  "));
+            aliceLive.sendWithReceipt(actions + "reject", Map.of("input", "  Too close to the release  "));
             assertThat(heardIn(conversation)).containsExactly(new CardActionInvoked(UserId.of(alice.id()),
                     ConversationId.of(UUID.fromString(conversation)), posted.id(), UserId.of(bot.id()), "reject",
                     "task-7", "Too close to the release"));
 
-            sendWithReceipt(aliceLive, actions + "approve", Map.of());
+            aliceLive.sendWithReceipt(actions + "approve", Map.of());
             assertThat(heardIn(conversation)).hasSize(2).last()
                     .satisfies(invoked -> {
                         assertThat(invoked.actionId()).isEqualTo("approve");
@@ -393,7 +389,7 @@ class CardsTest {
             assertThat(heardIn(conversation)).hasSize(1);
 
             listener.refusal = null;
-            sendWithReceipt(aliceLive, approve, Map.of());
+            aliceLive.sendWithReceipt(approve, Map.of());
             assertThat(heardIn(conversation)).as("the session carries on after a refusal").hasSize(2);
         }
     }
@@ -409,18 +405,4 @@ class CardsTest {
         assertThat(error.get("destination").asString()).isEqualTo(destination);
     }
 
-    /** SENDs with a {@code receipt} header and waits for the RECEIPT that confirms the action was handled. */
-    private static void sendWithReceipt(StompTestClient client, String destination, Object body) {
-        StompHeaders headers = new StompHeaders();
-        headers.setDestination(destination);
-        headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
-        headers.setReceipt("act-" + UUID.randomUUID());
-        CompletableFuture<Void> receipted = new CompletableFuture<>();
-        client.session().send(headers, body).addReceiptTask(() -> receipted.complete(null));
-        try {
-            receipted.get(StompTestClient.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception noReceipt) {
-            throw new AssertionError("No RECEIPT for " + destination + "; errors: " + client.drainErrors(), noReceipt);
-        }
-    }
 }

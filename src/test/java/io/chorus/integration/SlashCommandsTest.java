@@ -31,8 +31,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -40,8 +38,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
-import org.springframework.messaging.simp.stomp.StompHeaders;
-import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -356,7 +352,7 @@ class SlashCommandsTest {
                                 new Card.Input("note", "Note", false, 200))))));
 
         try (StompTestClient aliceLive = clients.stomp(alice)) {
-            sendWithReceipt(aliceLive, "/app/conversations/" + conversation + "/messages/" + card.id() + "/actions/won",
+            aliceLive.sendWithReceipt("/app/conversations/" + conversation + "/messages/" + card.id() + "/actions/won",
                     Map.of("input", "Signed today"));
             JsonNode updated = aliceLive.awaitEvent("message.updated").get("message");
             assertThat(updated.get("id").asLong()).isEqualTo(card.id());
@@ -402,7 +398,7 @@ class SlashCommandsTest {
             assertThat(refused.get("code").asString()).isEqualTo("VALIDATION_FAILED");
             assertThat(refused.get("detail").asString()).contains("select");
 
-            sendWithReceipt(aliceLive, route, Map.of("input", "legal"));
+            aliceLive.sendWithReceipt(route, Map.of("input", "legal"));
             assertThat(aliceLive.awaitEvent("message.updated").at("/message/card/status").asString()).isEqualTo("Routed");
         }
         // The action is relayed while the member's frame waits: a refused value would have reached the bot before its error.
@@ -474,18 +470,4 @@ class SlashCommandsTest {
         }
     }
 
-    /** SENDs with a {@code receipt} header and waits for the RECEIPT that confirms the action was handled. */
-    private static void sendWithReceipt(StompTestClient client, String destination, Object body) {
-        StompHeaders headers = new StompHeaders();
-        headers.setDestination(destination);
-        headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
-        headers.setReceipt("act-" + UUID.randomUUID());
-        CompletableFuture<Void> receipted = new CompletableFuture<>();
-        client.session().send(headers, body).addReceiptTask(() -> receipted.complete(null));
-        try {
-            receipted.get(StompTestClient.WAIT.toMillis(), TimeUnit.MILLISECONDS);
-        } catch (Exception noReceipt) {
-            throw new AssertionError("No RECEIPT for " + destination + "; errors: " + client.drainErrors(), noReceipt);
-        }
-    }
 }

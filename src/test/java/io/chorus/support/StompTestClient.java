@@ -170,6 +170,21 @@ public final class StompTestClient implements AutoCloseable {
         return subscription;
     }
 
+    /** SENDs with a {@code receipt} header and waits for the RECEIPT that confirms the frame was handled. */
+    public void sendWithReceipt(String destination, Object body) {
+        StompHeaders headers = new StompHeaders();
+        headers.setDestination(destination);
+        headers.setContentType(org.springframework.util.MimeTypeUtils.APPLICATION_JSON);
+        headers.setReceipt("receipt-" + java.util.UUID.randomUUID());
+        CompletableFuture<Void> receipted = new CompletableFuture<>();
+        session().send(headers, body).addReceiptTask(() -> receipted.complete(null));
+        try {
+            receipted.get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception noReceipt) {
+            throw new AssertionError("No RECEIPT for " + destination + "; errors: " + drainErrors(), noReceipt);
+        }
+    }
+
     /** SENDs {@code body} (serialised as JSON) to {@code destination}. */
     public void send(String destination, Object body) {
         StompHeaders headers = new StompHeaders();
