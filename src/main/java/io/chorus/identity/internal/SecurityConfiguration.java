@@ -143,7 +143,7 @@ class SecurityConfiguration {
             // Built at the first token to check: the issuer makes its key only when first asked for it.
             return new SupplierJwtDecoder(() -> {
                 NimbusJwtDecoder decoder = NimbusJwtDecoder.withPublicKey(issuer.publicKey()).build();
-                decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuer.issuer()),
+                decoder.setJwtValidator(validators(issuedBy(issuer.issuer()),
                         properties.audience()));
                 return decoder;
             });
@@ -155,9 +155,14 @@ class SecurityConfiguration {
         String issuerUri = properties.issuerUri();
         return new SupplierJwtDecoder(() -> {
             NimbusJwtDecoder decoder = JwtDecoders.fromIssuerLocation(issuerUri);
-            decoder.setJwtValidator(validators(JwtValidators.createDefaultWithIssuer(issuerUri), properties.audience()));
+            decoder.setJwtValidator(validators(issuedBy(issuerUri), properties.audience()));
             return decoder;
         });
+    }
+
+    /** Spring's defaults (times) and the issuer, a mismatch of which is logged once per issuer. */
+    private static OAuth2TokenValidator<Jwt> issuedBy(String issuer) {
+        return new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefault(), new IssuerCheck(issuer));
     }
 
     private static OAuth2TokenValidator<Jwt> validators(OAuth2TokenValidator<Jwt> defaults, String audience) {
