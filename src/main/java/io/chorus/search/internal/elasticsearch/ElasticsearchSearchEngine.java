@@ -20,7 +20,8 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import io.chorus.search.internal.SearchEngineChoice;
+import io.chorus.search.internal.SearchEngineChoice.ForEngine;
 import org.springframework.stereotype.Component;
 
 /**
@@ -30,7 +31,7 @@ import org.springframework.stereotype.Component;
  * search reports its health itself through {@link #reachable()}.
  */
 @Component
-@ConditionalOnProperty(name = "chorus.search.engine", havingValue = "elasticsearch")
+@ForEngine(SearchEngineChoice.ELASTICSEARCH)
 class ElasticsearchSearchEngine implements SearchEngine {
 
     /** Health must answer quickly even when the cluster hangs instead of refusing connections. */

@@ -17,7 +17,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import io.chorus.search.internal.SearchEngineChoice;
+import io.chorus.search.internal.SearchEngineChoice.ForEngine;
 import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.namedparam.SqlParameterSource;
@@ -29,7 +30,7 @@ import org.springframework.stereotype.Component;
  * transaction, so a drained queue entry and its document commit together.
  */
 @Component
-@ConditionalOnProperty(name = "chorus.search.engine", havingValue = "postgres", matchIfMissing = true)
+@ForEngine(SearchEngineChoice.POSTGRES)
 class PostgresSearchEngine implements SearchEngine {
 
     /**
