@@ -22,6 +22,11 @@ public record AuditProperties(
          * chained, not on when it is safe: it is durable once its message commits).
          */
         @DefaultValue("25ms") Duration chainLinger,
+        /**
+         * How old the oldest entry waiting to be chained may grow before the {@code audit} health
+         * component reports DOWN: entries are durable, but a trail that stops growing is an outage.
+         */
+        @DefaultValue("1m") Duration chainLagLimit,
         /** The largest page of entries one query returns. */
         @Min(1) @Max(1000) @DefaultValue("200") int maxPageSize,
         /**

@@ -42,6 +42,12 @@ public class ChainWriter implements SmartLifecycle {
     private final Clock clock;
     private final AtomicBoolean wakeQueued = new AtomicBoolean();
     private volatile ScheduledExecutorService executor;
+    /** Why the last drain failed, until one succeeds again: health reports it. */
+    private volatile Failure failure;
+
+    /** A drain that failed: when, and the database's reason (never entry contents). */
+    record Failure(Instant at, String cause) {
+    }
 
     ChainWriter(JdbcClient jdbc, JdbcTemplate batch, TransactionTemplate transactions, AuditProperties properties,
             Clock clock) {
@@ -87,10 +93,18 @@ public class ChainWriter implements SmartLifecycle {
     private void drainQuietly() {
         try {
             drain();
+            failure = null;
         } catch (RuntimeException retryLater) {
+            Throwable cause = org.springframework.core.NestedExceptionUtils.getMostSpecificCause(retryLater);
+            failure = new Failure(clock.instant(), cause.getClass().getSimpleName() + ": " + cause.getMessage());
             log.warn("Could not chain pending audit entries; trying again in {}", properties.chainInterval(),
                     retryLater);
         }
+    }
+
+    /** Why chaining fails right now, if it does. */
+    java.util.Optional<Failure> failure() {
+        return java.util.Optional.ofNullable(failure);
     }
 
     private record Head(long seq, byte[] hash) {
