@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.dao.DataAccessException;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -37,6 +38,16 @@ class AuditHealth implements HealthIndicator {
 
     @Override
     public Health health() {
+        try {
+            return measured();
+        } catch (DataAccessException unreachable) {
+            // Health must answer, never fail with a 500: the database is what is down.
+            return Health.down().withDetail("cause", "The database cannot be reached: "
+                    + unreachable.getMostSpecificCause().getClass().getSimpleName()).build();
+        }
+    }
+
+    private Health measured() {
         Timestamp oldest = jdbc.sql("SELECT min(occurred_at) FROM audit.pending_entry")
                 .query((row, number) -> Optional.ofNullable(row.getTimestamp(1))).single().orElse(null);
         long waiting = jdbc.sql("SELECT count(*) FROM (SELECT 1 FROM audit.pending_entry LIMIT " + COUNT_LIMIT + ") w")

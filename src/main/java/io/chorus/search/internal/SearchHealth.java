@@ -3,6 +3,7 @@ package io.chorus.search.internal;
 import io.chorus.search.MessageSearch;
 import io.chorus.search.SearchStatus;
 import org.springframework.boot.health.contributor.Health;
+import org.springframework.dao.DataAccessException;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.stereotype.Component;
 
@@ -22,7 +23,14 @@ class SearchHealth implements HealthIndicator {
 
     @Override
     public Health health() {
-        SearchStatus status = search.status();
+        SearchStatus status;
+        try {
+            status = search.status();
+        } catch (DataAccessException unreachable) {
+            // The backlog lives in the database; with it down, health must still answer (DOWN), never 500.
+            return Health.down().withDetail("cause", "The database cannot be reached: "
+                    + unreachable.getMostSpecificCause().getClass().getSimpleName()).build();
+        }
         Health.Builder health = status.reachable() ? Health.up() : Health.down();
         health.withDetail("engine", status.engine()).withDetail("backlog", status.backlog());
         if (status.oldestPending() != null) {
