@@ -1,6 +1,8 @@
 package io.chorus.approval.internal;
 
+import io.chorus.platform.ScheduledJobs;
 import java.sql.Timestamp;
+import java.time.Duration;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
@@ -14,9 +16,10 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
  * Node timeouts: a reminder after the node's {@code remindAfter}, an escalation to the approver's
- * manager after its {@code escalateAfter}. Every application node looks for due timers; a timer
- * still fires once, because firing it changes the instance aggregate (optimistic locking) and a
- * timer that already fired is no longer due when the loser of a race runs again.
+ * manager after its {@code escalateAfter}. One node at a time looks for due timers. Should two
+ * ever overlap (a run outlasting its lock), a timer still fires once, because firing it changes the
+ * instance aggregate (optimistic locking) and a timer that already fired is no longer due when the
+ * loser of a race runs again.
  */
 @Configuration(proxyBeanMethods = false)
 class ApprovalTimers implements SchedulingConfigurer {
@@ -39,20 +42,24 @@ class ApprovalTimers implements SchedulingConfigurer {
     private final IdempotencyKeys idempotencyKeys;
     private final ApprovalProperties properties;
     private final Clock clock;
+    private final ScheduledJobs jobs;
 
     ApprovalTimers(JdbcClient jdbc, ApprovalInstances instances, Routing routing, IdempotencyKeys idempotencyKeys,
-            ApprovalProperties properties, Clock clock) {
+            ApprovalProperties properties, Clock clock, ScheduledJobs jobs) {
         this.jdbc = jdbc;
         this.instances = instances;
         this.routing = routing;
         this.idempotencyKeys = idempotencyKeys;
         this.properties = properties;
         this.clock = clock;
+        this.jobs = jobs;
     }
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar tasks) {
-        tasks.addFixedDelayTask(this::runQuietly, properties.timerInterval());
+        // A run fires at most BATCH timers, one short transaction each: well under a minute.
+        jobs.onOneNode(tasks, "approval.timers", Duration.ZERO, properties.timerInterval(), Duration.ofMinutes(10),
+                this::runQuietly);
     }
 
     private void runQuietly() {

@@ -1,6 +1,8 @@
 package io.chorus.audit.internal;
 
+import io.chorus.platform.ScheduledJobs;
 import java.time.Clock;
+import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Configuration;
@@ -10,7 +12,8 @@ import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 /**
  * Signs the chain head every {@code chorus.audit.checkpoints.interval} when it moved since the last
  * one, records the repeats of refusals whose window closed, and removes expired entries when an
- * entry retention is set.
+ * entry retention is set. Each on one node at a time: two nodes signing at once would sign the same
+ * head twice, and two counting refusals would record their repeats twice.
  */
 @Configuration(proxyBeanMethods = false)
 class AuditSchedule implements SchedulingConfigurer {
@@ -23,23 +26,31 @@ class AuditSchedule implements SchedulingConfigurer {
     private final RepeatedRefusals refusals;
     private final AuditProperties properties;
     private final Clock clock;
+    private final ScheduledJobs jobs;
 
     AuditSchedule(ChainWriter chain, CheckpointSigner signer, EntryRetention retention, RepeatedRefusals refusals,
-            AuditProperties properties, Clock clock) {
+            AuditProperties properties, Clock clock, ScheduledJobs jobs) {
         this.chain = chain;
         this.signer = signer;
         this.retention = retention;
         this.refusals = refusals;
         this.properties = properties;
         this.clock = clock;
+        this.jobs = jobs;
     }
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar tasks) {
-        tasks.addFixedDelayTask(this::checkpoint, properties.checkpoints().interval());
-        tasks.addFixedDelayTask(this::closeRefusalWindows, properties.refusals().closeInterval());
+        // lockAtMostFor: a checkpoint drains what waits and signs once (seconds); closing windows is
+        // one query over the open tallies; removing expired entries deletes in batches, which the
+        // first run after a retention is set, over years of entries, may take an hour.
+        jobs.onOneNode(tasks, "audit.checkpoint", Duration.ZERO, properties.checkpoints().interval(),
+                Duration.ofMinutes(10), this::checkpoint);
+        jobs.onOneNode(tasks, "audit.refusal-windows", Duration.ZERO, properties.refusals().closeInterval(),
+                Duration.ofMinutes(5), this::closeRefusalWindows);
         if (properties.entryRetention() != null) {
-            tasks.addFixedDelayTask(this::removeExpired, properties.retentionInterval());
+            jobs.onOneNode(tasks, "audit.entry-retention", Duration.ZERO, properties.retentionInterval(),
+                    Duration.ofHours(2), this::removeExpired);
         }
     }
 

@@ -1,18 +1,19 @@
 package io.chorus.chat.internal;
 
 import io.chorus.chat.MessageRetention;
+import io.chorus.platform.ScheduledJobs;
 import java.time.Duration;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.FixedDelayTask;
 import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 
 /**
  * Runs the retention purge every {@code chorus.chat.retention.purge-interval}, first one
  * interval after start-up, so a node that just started (or a test) is not surprised by it.
- * With nothing configured nothing expires, and a run only reads the policies.
+ * With nothing configured nothing expires, and a run only reads the policies. One node at a time:
+ * two purging the same conversations would only wait for each other's row locks.
  */
 @Configuration(proxyBeanMethods = false)
 class RetentionSchedule implements SchedulingConfigurer {
@@ -21,17 +22,20 @@ class RetentionSchedule implements SchedulingConfigurer {
 
     private final MessageRetention retention;
     private final ChatProperties.Retention settings;
+    private final ScheduledJobs jobs;
 
-    RetentionSchedule(MessageRetention retention, ChatProperties properties) {
+    RetentionSchedule(MessageRetention retention, ChatProperties properties, ScheduledJobs jobs) {
         this.retention = retention;
         this.settings = properties.retention();
+        this.jobs = jobs;
     }
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar tasks) {
         if (settings.scheduled()) {
             Duration interval = settings.purgeInterval();
-            tasks.addFixedDelayTask(new FixedDelayTask(this::purge, interval, interval));
+            // The first purge after a policy is shortened may erase millions of messages in batches: hours at worst.
+            jobs.onOneNode(tasks, "chat.retention-purge", interval, interval, Duration.ofHours(2), this::purge);
         }
     }
 

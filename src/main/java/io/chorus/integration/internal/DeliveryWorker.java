@@ -8,6 +8,7 @@ import io.chorus.integration.IntegrationEvents;
 import io.chorus.integration.Subscriptions.Status;
 import io.chorus.integration.internal.DeliveryStore.Claimed;
 import io.chorus.integration.internal.DeliveryStore.Outcome;
+import io.chorus.platform.ScheduledJobs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
@@ -66,11 +67,13 @@ class DeliveryWorker implements SchedulingConfigurer {
     private final SubscriptionIndex index;
     private final ApplicationEventPublisher events;
     private final Clock clock;
+    private final ScheduledJobs jobs;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     DeliveryWorker(DeliveryStore deliveries, SubscriptionStore subscriptions, BotStore botStore, Bots bots,
             UserDirectory users, Outbound outbound, IntegrationProperties integration,
-            TransactionTemplate transactions, SubscriptionIndex index, ApplicationEventPublisher events, Clock clock) {
+            TransactionTemplate transactions, SubscriptionIndex index, ApplicationEventPublisher events, Clock clock,
+            ScheduledJobs jobs) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.botStore = botStore;
@@ -87,13 +90,17 @@ class DeliveryWorker implements SchedulingConfigurer {
         this.index = index;
         this.events = events;
         this.clock = clock;
+        this.jobs = jobs;
     }
 
     @Override
     public void configureTasks(ScheduledTaskRegistrar tasks) {
         if (properties.scheduled()) {
-            tasks.addFixedDelayTask(this::poll, properties.pollInterval());
-            tasks.addFixedDelayTask(this::purge, properties.retentionInterval());
+            // Every node sends: the leases keep a delivery to one node, and more nodes send more.
+            jobs.onEveryNode(tasks, "integration.webhook-delivery", Duration.ZERO, properties.pollInterval(), this::poll);
+            // Batches of a retention interval's finished deliveries: minutes at worst.
+            jobs.onOneNode(tasks, "integration.delivery-purge", Duration.ZERO, properties.retentionInterval(),
+                    Duration.ofMinutes(30), this::purge);
         }
     }
 

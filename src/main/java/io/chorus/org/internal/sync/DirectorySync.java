@@ -5,7 +5,9 @@ import io.chorus.identity.UserAccounts.AccountSummary;
 import io.chorus.org.OrgProblems;
 import io.chorus.org.internal.OrgProperties;
 import io.chorus.platform.ChorusProblem;
+import io.chorus.platform.ScheduledJobs;
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.HashSet;
 import java.util.List;
@@ -27,7 +29,8 @@ import org.springframework.stereotype.Service;
  * the whole directory first and then applies it in one transaction, so Keycloak being down
  * leaves the org chart exactly as it was, with the reason in the report. A read that would
  * deactivate too many accounts is refused the same way until forced; single users or groups
- * whose data cannot be applied are left as they were while the rest is applied.
+ * whose data cannot be applied are left as they were while the rest is applied. The scheduled
+ * sync runs on one node at a time; a sync on request runs on the node asked.
  */
 @Service
 public class DirectorySync {
@@ -42,22 +45,28 @@ public class DirectorySync {
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(
             Thread.ofPlatform().name("directory-sync").daemon().factory());
     private final Clock clock;
+    private final ScheduledJobs jobs;
     private final ReentrantLock running = new ReentrantLock();
     private volatile SyncReport last;
 
     DirectorySync(KeycloakDirectory directory, SnapshotApplier applier, UserAccounts accounts, OrgProperties properties,
-            Clock clock) {
+            Clock clock, ScheduledJobs jobs) {
         this.directory = directory;
         this.applier = applier;
         this.accounts = accounts;
         this.settings = properties.sync();
         this.clock = clock;
+        this.jobs = jobs;
     }
 
     @EventListener(ApplicationReadyEvent.class)
     void schedule() {
         if (settings.enabled()) {
-            timer.scheduleWithFixedDelay(this::runScheduled, settings.initialDelay().toMillis(),
+            // A sync reads the whole directory from Keycloak, then applies it in one transaction: minutes for
+            // a large company; an hour is past anything a working Keycloak takes.
+            Runnable oneNode = jobs.onOneNode("org.directory-sync", settings.interval(), Duration.ofHours(1),
+                    this::runScheduled);
+            timer.scheduleWithFixedDelay(oneNode, settings.initialDelay().toMillis(),
                     settings.interval().toMillis(), TimeUnit.MILLISECONDS);
             log.info("Directory sync from {} realm {} every {}", settings.serverUrl(), settings.realm(), settings.interval());
         }

@@ -15,6 +15,7 @@ import io.chorus.org.OrgDirectory;
 import io.chorus.org.OrgProblems;
 import io.chorus.org.internal.OrgProperties;
 import io.chorus.platform.ProblemCodes;
+import io.chorus.platform.ScheduledJobs;
 import io.chorus.support.KeycloakServer;
 import io.chorus.support.RestApi;
 import io.chorus.support.StompTestClient;
@@ -81,6 +82,9 @@ class DirectorySyncTest {
 
     @Autowired
     SnapshotApplier applier;
+
+    @Autowired
+    ScheduledJobs jobs;
 
     @Autowired
     OrgProperties properties;
@@ -261,7 +265,7 @@ class DirectorySyncTest {
                 }
             };
 
-            SyncReport report = succeeds(new DirectorySync(shifting, applier, accounts, twoPerPage, Clock.systemUTC())
+            SyncReport report = succeeds(new DirectorySync(shifting, applier, accounts, twoPerPage, Clock.systemUTC(), jobs)
                     .run(SyncReport.Trigger.REQUEST));
 
             assertThat(deleted).isTrue();
@@ -290,7 +294,7 @@ class DirectorySyncTest {
             }
         };
 
-        SyncReport refused = new DirectorySync(nobody, applier, accounts, properties, Clock.systemUTC())
+        SyncReport refused = new DirectorySync(nobody, applier, accounts, properties, Clock.systemUTC(), jobs)
                 .run(SyncReport.Trigger.REQUEST, false);
 
         assertThat(refused.outcome()).isEqualTo(SyncReport.Outcome.REFUSED);
@@ -310,7 +314,7 @@ class DirectorySyncTest {
             realm.users().delete(subject).close();
             OrgProperties strict = settings(properties.sync().pageSize(), new OrgProperties.DeactivationGuard(0, 0));
             DirectorySync guarded = new DirectorySync(new KeycloakDirectory(strict), applier, accounts, strict,
-                    Clock.systemUTC());
+                    Clock.systemUTC(), jobs);
 
             SyncReport refused = guarded.run(SyncReport.Trigger.REQUEST, false);
 
@@ -388,7 +392,7 @@ class DirectorySyncTest {
         OrgProperties down = new OrgProperties(new OrgProperties.Sync(true, "http://127.0.0.1:9", settings.realm(),
                 settings.clientId(), settings.clientSecret(), settings.interval(), settings.initialDelay(),
                 settings.pageSize(), settings.attributes(), settings.deactivationGuard()), false);
-        DirectorySync offline = new DirectorySync(new KeycloakDirectory(down), applier, accounts, down, Clock.systemUTC());
+        DirectorySync offline = new DirectorySync(new KeycloakDirectory(down), applier, accounts, down, Clock.systemUTC(), jobs);
 
         SyncReport failed = offline.run(SyncReport.Trigger.REQUEST);
 
