@@ -16,9 +16,11 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.http.HttpMethod;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import tools.jackson.databind.JsonNode;
 
@@ -113,6 +115,25 @@ class BotManagementTest {
         clients.rest(bot.owner()).post("/api/v1/bots/" + bot.id() + "/tokens", body("scopes", List.of()))
                 .problem(400, "UNKNOWN_SCOPE");
         clients.rest("chorus_bot_" + "A".repeat(43)).get(ME).problem(401, "UNAUTHENTICATED");
+    }
+
+    @Test
+    void aTokenIsNeverKeptForAnIdempotencyKeyNorCached() {
+        TestBot bot = new TestBots(clients).bot("org:read");
+        RestApi owner = clients.rest(bot.owner());
+        String tokens = "/api/v1/bots/" + bot.id() + "/tokens";
+        Map<String, String> key = Map.of("Idempotency-Key", "issue-" + UUID.randomUUID());
+
+        RestApi.Response first = owner.exchange(HttpMethod.POST, tokens, body("scopes", List.of("org:read")), key)
+                .status(201);
+        RestApi.Response again = owner.exchange(HttpMethod.POST, tokens, body("scopes", List.of("org:read")), key)
+                .status(201);
+
+        assertThat(first.headers().getFirst("Cache-Control")).isEqualTo("no-store");
+        assertThat(again.headers().getFirst("Idempotency-Replayed")).as("not a replay of a stored secret").isNull();
+        assertThat(again.json().get("token").asString()).isNotEqualTo(first.json().get("token").asString());
+        assertThat(jdbc.sql("SELECT count(*) FROM platform.idempotent_request WHERE key = :key")
+                .param("key", key.get("Idempotency-Key")).query(Long.class).single()).isZero();
     }
 
     @Test

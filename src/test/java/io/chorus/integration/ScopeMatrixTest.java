@@ -155,6 +155,9 @@ class ScopeMatrixTest {
 
         bots.bot(plainOwner, "approvals:submit").api().post("/api/v1/approvals/instances", onBehalf)
                 .problem(403, "APPROVAL_ON_BEHALF_NOT_ALLOWED");
+        // an org_admin may not file for others themselves, so neither may their bot
+        bots.bot(clients.orgAdmin(), "approvals:submit").api().post("/api/v1/approvals/instances", onBehalf)
+                .problem(403, "APPROVAL_ON_BEHALF_NOT_ALLOWED");
         // past the on-behalf check: the made-up template is what is refused now
         bots.bot(integrationOwner, "approvals:submit").api().post("/api/v1/approvals/instances", onBehalf)
                 .problem(404, "APPROVAL_TEMPLATE_NOT_FOUND");
