@@ -133,9 +133,10 @@ class IntegrationQueryPlanTest {
     @Test
     void theWorkerFindsDueSubscriptionsAndClaimsThroughTheWaitingDeliveriesOnly() {
         String due = explain(DeliveryStore.DUE_SUBSCRIPTIONS, Map.of("now", Timestamp.from(now), "limit", 32));
-        // The "nothing in flight" check must read waiting rows only, never finished history.
-        assertThat(due).contains("delivery_due").doesNotContain("Seq Scan").doesNotContain("delivery_log")
-                .doesNotContain("delivery_finished");
+        // The "nothing in flight" check must read waiting rows only, never finished history: either
+        // partial index of waiting rows will do (the planner picks by the statistics of the moment).
+        assertThat(due).containsAnyOf("delivery_due", "delivery_pending").doesNotContain("Seq Scan")
+                .doesNotContain("delivery_log").doesNotContain("delivery_finished");
 
         Map<String, Object> claim = new HashMap<>();
         claim.put("subscriptions", subscriptions(32));
