@@ -201,7 +201,7 @@ class BotRegistry implements Bots {
         Instant now = clock.instant();
         Token token = new Token(UUID.randomUUID(), bot.id(), name, BotTokens.hint(secret), scopes, now,
                 now.plus(lifetime), null, null, null);
-        tokens.insert(token, BotTokens.hash(secret), caller.id().value());
+        tokens.insert(token, Secrets.sha256(secret), caller.id().value());
         events.publishEvent(new IntegrationEvents.TokenIssued(token.id(), bot.id(), name, token.hint(),
                 scopes.stream().sorted().toList(), token.expiresAt(), rotatedFrom, caller.id(), now));
         return new Issued(secret, token);

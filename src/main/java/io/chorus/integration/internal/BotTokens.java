@@ -6,13 +6,8 @@ import io.chorus.identity.Role;
 import io.chorus.identity.UserDirectory;
 import io.chorus.identity.UserId;
 import jakarta.servlet.http.HttpServletRequest;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.EnumSet;
 import java.util.Optional;
 import java.util.Set;
@@ -29,7 +24,6 @@ class BotTokens implements ApiTokens {
 
     static final String PREFIX = "chorus_bot_";
 
-    private static final SecureRandom RANDOM = new SecureRandom();
     private static final Duration USE_RESOLUTION = Duration.ofMinutes(1);
 
     private final TokenStore tokens;
@@ -43,9 +37,7 @@ class BotTokens implements ApiTokens {
     }
 
     static String newToken() {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        return PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
+        return Secrets.random(PREFIX);
     }
 
     /** What lists show of a token: enough to tell two apart, far too little to use. */
@@ -53,13 +45,6 @@ class BotTokens implements ApiTokens {
         return token.substring(0, PREFIX.length() + 4) + "…";
     }
 
-    static byte[] hash(String token) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException impossible) {
-            throw new IllegalStateException(impossible);
-        }
-    }
 
     @Override
     public boolean recognises(String bearerToken) {
@@ -68,7 +53,7 @@ class BotTokens implements ApiTokens {
 
     @Override
     public Optional<Holder> holder(String bearerToken) {
-        return tokens.holding(hash(bearerToken), clock.instant())
+        return tokens.holding(Secrets.sha256(bearerToken), clock.instant())
                 .filter(holding -> !holding.botDisabled())
                 .flatMap(holding -> {
                     Set<Role> ownerRoles = users.activeRoles(UserId.of(holding.ownerId()));

@@ -21,11 +21,9 @@ import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
 import java.net.URI;
 import java.net.URISyntaxException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -58,7 +56,6 @@ class CommandRegistry implements SlashCommands {
     private static final int MAX_URL = 2000;
     private static final int MAX_DESCRIPTION = 200;
     private static final int MAX_USAGE_HINT = 100;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final CommandStore store;
     private final BotStore bots;
@@ -205,8 +202,8 @@ class CommandRegistry implements SlashCommands {
 
         UUID invocation = UUID.randomUUID();
         Instant now = clock.instant();
-        String token = responseToken();
-        store.saveResponse(BotTokens.hash(token), invocation, target, conversationId.value(), caller.id().value(), now,
+        String token = Secrets.random(RESPONSE_TOKEN_PREFIX);
+        store.saveResponse(Secrets.sha256(token), invocation, target, conversationId.value(), caller.id().value(), now,
                 now.plus(properties.responseUrlLifetime()));
         Map<String, Object> payload = new LinkedHashMap<>();
         payload.put("type", "command");
@@ -253,7 +250,7 @@ class CommandRegistry implements SlashCommands {
             throw invalid("A later answer has text, a card or both.");
         }
         CommandStore.Pending pending = token == null || !token.startsWith(RESPONSE_TOKEN_PREFIX) ? null
-                : store.useResponse(BotTokens.hash(token), clock.instant(), properties.responseUrlUses()).orElse(null);
+                : store.useResponse(Secrets.sha256(token), clock.instant(), properties.responseUrlUses()).orElse(null);
         if (pending == null || !botStatus.active(pending.botId())) {
             throw ChorusProblem.notFound(IntegrationProblems.RESPONSE_URL_NOT_FOUND,
                     "No such response URL, or it expired, or it was used " + properties.responseUrlUses() + " times.");
@@ -262,7 +259,7 @@ class CommandRegistry implements SlashCommands {
             budget.admitAnswer(pending.botId(), pending.conversationId());
         } catch (ChorusProblem refused) {
             // A refused answer changes nothing: the URL keeps the use for the bot's retry.
-            store.returnUse(BotTokens.hash(token));
+            store.returnUse(Secrets.sha256(token));
             throw refused;
         }
         return deliver(pending.invocationId(), pending.command(), pending.botId(), pending.botKey(),
@@ -359,11 +356,6 @@ class CommandRegistry implements SlashCommands {
         return stripped;
     }
 
-    private static String responseToken() {
-        byte[] secret = new byte[32];
-        RANDOM.nextBytes(secret);
-        return RESPONSE_TOKEN_PREFIX + Base64.getUrlEncoder().withoutPadding().encodeToString(secret);
-    }
 
     private static ChorusProblem invalid(String detail) {
         return ChorusProblem.badRequest(ProblemCodes.VALIDATION_FAILED, detail);

@@ -12,7 +12,7 @@ import org.springframework.stereotype.Component;
  * what the URL or the signature authenticated; a rotated hook keeps its budget.
  */
 @Component
-class HookBudget implements HookLimits {
+class HookBudget {
 
     private final IntegrationLimits limits;
     private final IntegrationProperties.RateLimits properties;
@@ -22,8 +22,11 @@ class HookBudget implements HookLimits {
         this.properties = properties.limits();
     }
 
-    @Override
-    public void admit(UUID hookId) {
+    /**
+     * Called once a delivery is authenticated and before anything is parsed or posted; throws the
+     * refusal ({@code 429 RATE_LIMITED} with Retry-After) when the hook is over its budget.
+     */
+    void admit(UUID hookId) {
         if (!properties.enabled()) {
             return;
         }

@@ -21,14 +21,10 @@ import io.chorus.integration.IntegrationProblems;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.ProblemCodes;
 import io.chorus.platform.UnacceptableTextException;
-import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.UUID;
@@ -49,7 +45,6 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
 
     /** Standard Webhooks ids are short (msg_ + a ULID, say); a longer one is not worth a row. */
     private static final int MAX_WEBHOOK_ID = 200;
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     /** What a delivery's body may say: a text message or a card (chat's Card, without actions), exactly one of them. */
     record HookMessage(String text, Card card) {
@@ -61,14 +56,14 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
     private final Cards cards;
     private final UserAccounts accounts;
     private final UserDirectory users;
-    private final HookLimits limits;
+    private final HookBudget limits;
     private final IntegrationProperties.IncomingWebhooks settings;
     private final JsonMapper json;
     private final ApplicationEventPublisher events;
     private final Clock clock;
 
     IncomingWebhookRegistry(IncomingWebhookStore store, Conversations conversations, Messages messages, Cards cards,
-            UserAccounts accounts, UserDirectory users, HookLimits limits, IntegrationProperties properties,
+            UserAccounts accounts, UserDirectory users, HookBudget limits, IntegrationProperties properties,
             JsonMapper json, ApplicationEventPublisher events, Clock clock) {
         this.store = store;
         this.conversations = conversations;
@@ -99,11 +94,11 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
         // The bot is a member like any other: its posts show, are searched and audited as everyone's.
         UserId bot = accounts.provisionBot(key, name);
         conversations.addMembers(caller.id(), conversation, List.of(bot.value()));
-        String pathSecret = newPathSecret();
+        String pathSecret = Secrets.random("");
         String signingSecret = WebhookSignatures.newSecret();
         Hook hook = new Hook(id, conversation.value(), bot.value(), name, avatar, caller.id().value(),
                 clock.instant(), null, null);
-        store.insert(hook, sha256(pathSecret), signingSecret);
+        store.insert(hook, Secrets.sha256(pathSecret), signingSecret);
         events.publishEvent(new IntegrationEvents.IncomingWebhookCreated(id, conversation.value(), bot.value(), name,
                 caller.id(), hook.createdAt()));
         return new Issued(hook, pathSecret, signingSecret);
@@ -121,11 +116,11 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
     public Issued rotate(CurrentUser caller, ConversationId conversation, UUID hookId) {
         managed(caller, conversation);
         Hook hook = store.liveForUpdate(conversation.value(), hookId).orElseThrow(IncomingWebhookRegistry::notFound);
-        String pathSecret = newPathSecret();
+        String pathSecret = Secrets.random("");
         String signingSecret = WebhookSignatures.newSecret();
         Instant now = clock.instant();
         Instant previousValidUntil = now.plus(settings.rotationOverlap());
-        store.rotate(hook.id(), sha256(pathSecret), signingSecret, now, previousValidUntil);
+        store.rotate(hook.id(), Secrets.sha256(pathSecret), signingSecret, now, previousValidUntil);
         events.publishEvent(new IntegrationEvents.IncomingWebhookRotated(hook.id(), hook.conversationId(),
                 previousValidUntil, caller.id(), now));
         Hook rotated = new Hook(hook.id(), hook.conversationId(), hook.botId(), hook.name(), hook.avatarUrl(),
@@ -177,7 +172,7 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
     private String botKey(UUID id) {
         String key = "hook-" + id.toString().replace("-", "").substring(0, 12);
         while (!users.findByUsernames(List.of(key)).isEmpty()) {
-            key = "hook-" + HexFormat.of().formatHex(randomBytes(6));
+            key = "hook-" + HexFormat.of().formatHex(Secrets.randomBytes(6));
         }
         return key;
     }
@@ -211,7 +206,7 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
         Hook hook = credentials.hook();
         limits.admit(hook.id());
         HookMessage message = parse(delivery.body());
-        String clientMessageId = signed ? "wh-" + base64Url(sha256(delivery.webhookId()))
+        String clientMessageId = signed ? "wh-" + Secrets.base64Url(Secrets.sha256(delivery.webhookId()))
                 : "wh-" + UUID.randomUUID();
         if (signed && !store.firstSighting(hook.id(), delivery.webhookId(), now)) {
             throw ChorusProblem.conflict(IntegrationProblems.WEBHOOK_REPLAYED,
@@ -274,7 +269,7 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
 
     /** Compares hashes, both of them every time, in constant time: the answer's timing tells nothing about either. */
     private static boolean pathSecretMatches(String offered, IncomingWebhookStore.Credentials credentials) {
-        byte[] hash = sha256(offered);
+        byte[] hash = Secrets.sha256(offered);
         boolean current = MessageDigest.isEqual(hash, credentials.pathSecretHash());
         boolean previous = credentials.previousPathSecretHash() != null
                 && MessageDigest.isEqual(hash, credentials.previousPathSecretHash());
@@ -316,28 +311,9 @@ class IncomingWebhookRegistry implements IncomingWebhooks {
 
 
 
-    /** 32 random bytes, base64url: a path segment that needs no escaping. */
-    private static String newPathSecret() {
-        return base64Url(randomBytes(32));
-    }
 
-    private static byte[] randomBytes(int count) {
-        byte[] bytes = new byte[count];
-        RANDOM.nextBytes(bytes);
-        return bytes;
-    }
 
-    private static String base64Url(byte[] bytes) {
-        return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
-    }
 
-    static byte[] sha256(String text) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("Every JDK has SHA-256", e);
-        }
-    }
 
     private static ChorusProblem notFound() {
         return ChorusProblem.notFound(IntegrationProblems.WEBHOOK_NOT_FOUND, "No such incoming webhook.");

@@ -244,6 +244,6 @@ class IntegrationQueryPlanTest {
     }
 
     private static byte[] sha256(String text) {
-        return IncomingWebhookRegistry.sha256(text);
+        return Secrets.sha256(text);
     }
 }
