@@ -19,7 +19,10 @@ public final class ProblemCodes {
     public static final String OVERLOADED = "OVERLOADED";
     /** STOMP: the user has as many open sessions as allowed; the CONNECT is refused. */
     public static final String TOO_MANY_SESSIONS = "TOO_MANY_SESSIONS";
+    /** 503: Chorus cannot reach its identity provider to verify the token; retry later, the token may be fine. */
     public static final String IDENTITY_PROVIDER_UNAVAILABLE = "IDENTITY_PROVIDER_UNAVAILABLE";
+    /** 503: Chorus cannot reach its database; nothing was done, retry later (see {@link DatabaseUnavailable}). */
+    public static final String DATABASE_UNAVAILABLE = "DATABASE_UNAVAILABLE";
     public static final String FRAME_TOO_LARGE = "FRAME_TOO_LARGE";
     /** 409: the Idempotency-Key was used for a different request (another body, method or address). */
     public static final String IDEMPOTENCY_KEY_REUSED = "IDEMPOTENCY_KEY_REUSED";

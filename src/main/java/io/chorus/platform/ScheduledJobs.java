@@ -92,7 +92,12 @@ public class ScheduledJobs {
             } catch (RuntimeException retryLater) {
                 // Taking the lock failed (the database is away), or the job let an exception out:
                 // either way the next run comes, and a scheduled task must not die of it.
-                log.warn("Scheduled job {} did not complete; it runs again at its next turn", name, retryLater);
+                if (DatabaseUnavailable.isCause(retryLater)) {
+                    // The outage itself is logged once (when it starts and ends), not by every job's every turn.
+                    log.debug("Scheduled job {} waits for the database", name, retryLater);
+                } else {
+                    log.warn("Scheduled job {} did not complete; it runs again at its next turn", name, retryLater);
+                }
             }
         };
     }

@@ -1,13 +1,14 @@
 package io.chorus.audit.internal;
 
+import io.chorus.platform.DatabaseUnavailable;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.dao.DataAccessException;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
@@ -40,10 +41,12 @@ class AuditHealth implements HealthIndicator {
     public Health health() {
         try {
             return measured();
-        } catch (DataAccessException unreachable) {
-            // Health must answer, never fail with a 500: the database is what is down.
-            return Health.down().withDetail("cause", "The database cannot be reached: "
-                    + unreachable.getMostSpecificCause().getClass().getSimpleName()).build();
+        } catch (RuntimeException failure) {
+            // Health must answer (DOWN, with the cause), never fail with a 500.
+            Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
+            return Health.down().withDetail("cause", (DatabaseUnavailable.isCause(failure)
+                    ? "The database cannot be reached: " : "The audit backlog cannot be read: ")
+                    + root.getClass().getSimpleName()).build();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.chorus.audit.internal;
 
+import io.chorus.platform.DatabaseUnavailable;
 import java.sql.Timestamp;
 import java.time.Clock;
 import java.time.Instant;
@@ -97,8 +98,13 @@ public class ChainWriter implements SmartLifecycle {
         } catch (RuntimeException retryLater) {
             Throwable cause = org.springframework.core.NestedExceptionUtils.getMostSpecificCause(retryLater);
             failure = new Failure(clock.instant(), cause.getClass().getSimpleName() + ": " + cause.getMessage());
-            log.warn("Could not chain pending audit entries; trying again in {}", properties.chainInterval(),
-                    retryLater);
+            if (DatabaseUnavailable.isCause(retryLater)) {
+                // Logged once for the whole outage (DatabaseAvailability); health shows the failure meanwhile.
+                log.debug("Chaining pending audit entries waits for the database", retryLater);
+            } else {
+                log.warn("Could not chain pending audit entries; trying again in {}", properties.chainInterval(),
+                        retryLater);
+            }
         }
     }
 

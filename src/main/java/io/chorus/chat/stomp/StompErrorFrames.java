@@ -1,6 +1,7 @@
 package io.chorus.chat.stomp;
 
 import io.chorus.identity.AccountDeactivatedException;
+import io.chorus.platform.DatabaseUnavailable;
 import io.chorus.platform.ProblemCodes;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -101,6 +102,11 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
     static StompError describe(Throwable failure, StompHeaderAccessor client) {
         String destination = client == null ? null : client.getDestination();
         boolean anonymous = client == null || client.getUser() == null;
+        if (DatabaseUnavailable.isCause(failure)) {
+            // Nobody's fault and passing (CONNECT looks the account up, SUBSCRIBE checks membership):
+            // the same code as REST's 503, so the client retries instead of dropping its token.
+            return new StompError(ProblemCodes.DATABASE_UNAVAILABLE, 503, DatabaseUnavailable.DETAIL, destination, null);
+        }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof SessionCap.TooManySessions tooMany) {
                 return new StompError(ProblemCodes.TOO_MANY_SESSIONS, 429,

@@ -8,6 +8,7 @@ import io.chorus.integration.IntegrationEvents;
 import io.chorus.integration.Subscriptions.Status;
 import io.chorus.integration.internal.DeliveryStore.Claimed;
 import io.chorus.integration.internal.DeliveryStore.Outcome;
+import io.chorus.platform.DatabaseUnavailable;
 import io.chorus.platform.ScheduledJobs;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -113,7 +114,12 @@ class DeliveryWorker implements SchedulingConfigurer {
                 // the next round claims what became due meanwhile, and other subscriptions
             }
         } catch (RuntimeException retryLater) {
-            log.warn("Webhook deliveries failed; trying again in {}", properties.pollInterval(), retryLater);
+            if (DatabaseUnavailable.isCause(retryLater)) {
+                // Logged once for the whole outage (DatabaseAvailability), not every poll.
+                log.debug("Webhook deliveries wait for the database", retryLater);
+            } else {
+                log.warn("Webhook deliveries failed; trying again in {}", properties.pollInterval(), retryLater);
+            }
         }
     }
 

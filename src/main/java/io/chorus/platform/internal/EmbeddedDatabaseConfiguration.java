@@ -2,8 +2,8 @@ package io.chorus.platform.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
 import java.io.IOException;
-import javax.sql.DataSource;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
+import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -22,8 +22,14 @@ class EmbeddedDatabaseConfiguration {
         return EmbeddedDatabase.start(properties);
     }
 
+    /**
+     * Takes the pool settings production takes ({@code spring.datasource.hikari.*}: the wait for a
+     * connection, the driver's connect and socket timeouts), so that an outage of the embedded
+     * server behaves as one of a real server does; they are bound after this method returns.
+     */
     @Bean(destroyMethod = "close")
-    DataSource dataSource(EmbeddedDatabase database) {
+    @ConfigurationProperties("spring.datasource.hikari")
+    HikariDataSource dataSource(EmbeddedDatabase database) {
         // Not built from a HikariConfig: that would open the pool at once, before SynchronousCommits
         // had its say about how connections start.
         HikariDataSource pool = new HikariDataSource();

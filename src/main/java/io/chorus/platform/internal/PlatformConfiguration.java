@@ -25,6 +25,12 @@ class PlatformConfiguration {
         return new SynchronousCommits();
     }
 
+    /** Static, as above: it wraps the data sources as they are made. */
+    @Bean
+    static DatabaseAvailability databaseAvailability() {
+        return new DatabaseAvailability();
+    }
+
     @Bean
     StrictJson strictJson() {
         return new StrictJson();

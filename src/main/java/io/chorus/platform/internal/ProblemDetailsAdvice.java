@@ -1,19 +1,24 @@
 package io.chorus.platform.internal;
 
 import io.chorus.platform.ChorusProblem;
+import io.chorus.platform.DatabaseUnavailable;
 import io.chorus.platform.ProblemCodes;
 import io.chorus.platform.UnacceptableTextException;
 import java.util.List;
 import java.util.Map;
+import org.hibernate.exception.JDBCConnectionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
+import org.springframework.jdbc.CannotGetJdbcConnectionException;
 import org.springframework.security.access.AccessDeniedException;
+import org.springframework.transaction.CannotCreateTransactionException;
 import org.springframework.web.HttpMediaTypeNotSupportedException;
 import org.springframework.web.HttpRequestMethodNotSupportedException;
 import org.springframework.web.bind.MethodArgumentNotValidException;
@@ -65,8 +70,28 @@ class ProblemDetailsAdvice extends ResponseEntityExceptionHandler {
                 "Parameter '" + mismatch.getName() + "' has an invalid value.");
     }
 
+    /**
+     * The database cannot be reached: 503, retryable, and no stack trace per request
+     * ({@link DatabaseAvailability} logs the outage once). The failure may come wrapped in any
+     * exception, so {@link #unexpected} asks too.
+     */
+    @ExceptionHandler({CannotGetJdbcConnectionException.class, CannotCreateTransactionException.class,
+            DataAccessResourceFailureException.class, JDBCConnectionException.class})
+    ResponseEntity<ProblemDetail> databaseUnavailable(Exception failure) {
+        if (!DatabaseUnavailable.isCause(failure)) {
+            return unexpected(failure);
+        }
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE)
+                .header(HttpHeaders.RETRY_AFTER, String.valueOf(DatabaseOutage.RETRY_AFTER_SECONDS))
+                .body(detail(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.DATABASE_UNAVAILABLE,
+                        DatabaseUnavailable.DETAIL));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ProblemDetail> unexpected(Exception failure) {
+        if (DatabaseUnavailable.isCause(failure)) {
+            return databaseUnavailable(failure);
+        }
         log.error("Unexpected failure", failure);
         return problem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCodes.INTERNAL_ERROR,
                 "Something went wrong on our side; nothing you sent was the cause.");

@@ -26,6 +26,11 @@ class ServletEdgeConfiguration {
         return new QueryStringCheck();
     }
 
+    @Bean
+    DatabaseOutage databaseOutage() {
+        return new DatabaseOutage();
+    }
+
     /**
      * The firewall still refuses encoded slashes, dots, newlines and the like, but leaves methods
      * to Spring MVC, which knows what each address supports: an unknown method is then a

@@ -1,6 +1,7 @@
 package io.chorus.platform.internal;
 
 import com.zaxxer.hikari.HikariDataSource;
+import java.sql.SQLException;
 import java.util.Map;
 import javax.sql.DataSource;
 import org.springframework.beans.BeansException;
@@ -40,7 +41,7 @@ class SynchronousCommits implements BeanPostProcessor, BeanFactoryAware, SmartIn
 
     @Override
     public Object postProcessAfterInitialization(Object bean, String beanName) throws BeansException {
-        if (bean instanceof HikariDataSource pool) {
+        if (pool(bean) instanceof HikariDataSource pool) {
             // Runs before the pool opens its first connection; an operator's own options are kept.
             String own = pool.getDataSourceProperties().getProperty("options");
             pool.addDataSourceProperty("options", own == null || own.isBlank() ? STARTUP_OPTION
@@ -60,6 +61,16 @@ class SynchronousCommits implements BeanPostProcessor, BeanFactoryAware, SmartIn
                         + "loses that request. Add '" + STARTUP_OPTION + "' to those options, or set "
                         + "synchronous_commit=on on the server.");
             }
+        }
+    }
+
+    /** The Hikari pool itself, also inside a wrapper ({@link DatabaseAvailability} wraps every data source). */
+    private static Object pool(Object bean) {
+        try {
+            return bean instanceof DataSource source && !(bean instanceof HikariDataSource)
+                    && source.isWrapperFor(HikariDataSource.class) ? source.unwrap(HikariDataSource.class) : bean;
+        } catch (SQLException notAWrapper) {
+            return bean;
         }
     }
 

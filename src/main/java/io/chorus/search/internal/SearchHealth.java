@@ -1,10 +1,11 @@
 package io.chorus.search.internal;
 
+import io.chorus.platform.DatabaseUnavailable;
 import io.chorus.search.MessageSearch;
 import io.chorus.search.SearchStatus;
 import org.springframework.boot.health.contributor.Health;
-import org.springframework.dao.DataAccessException;
 import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.core.NestedExceptionUtils;
 import org.springframework.stereotype.Component;
 
 /**
@@ -26,10 +27,10 @@ class SearchHealth implements HealthIndicator {
         SearchStatus status;
         try {
             status = search.status();
-        } catch (DataAccessException unreachable) {
-            // The backlog lives in the database; with it down, health must still answer (DOWN), never 500.
-            return Health.down().withDetail("cause", "The database cannot be reached: "
-                    + unreachable.getMostSpecificCause().getClass().getSimpleName()).build();
+        } catch (RuntimeException failure) {
+            // The backlog lives in the database, the status in the engine; with either down, health
+            // must still answer (DOWN, with the cause), never fail with a 500.
+            return Health.down().withDetail("cause", cause(failure)).build();
         }
         Health.Builder health = status.reachable() ? Health.up() : Health.down();
         health.withDetail("engine", status.engine()).withDetail("backlog", status.backlog());
@@ -37,5 +38,11 @@ class SearchHealth implements HealthIndicator {
             health.withDetail("oldestPending", status.oldestPending().toString());
         }
         return health.withDetail("rebuild", status.rebuild().state().name()).build();
+    }
+
+    private static String cause(RuntimeException failure) {
+        Throwable root = NestedExceptionUtils.getMostSpecificCause(failure);
+        return (DatabaseUnavailable.isCause(failure) ? "The database cannot be reached: "
+                : "The search status cannot be read: ") + root.getClass().getSimpleName();
     }
 }
