@@ -92,10 +92,18 @@ public final class KeycloakServer {
 
     /** An access token for a realm user, by the password grant on the public client {@code clientId}. */
     public static String accessToken(String clientId, String username, String password) {
+        return accessTokenFrom(issuerUri(), clientId, username, password);
+    }
+
+    /**
+     * An access token from this Keycloak reached at {@code issuerUri} (through a {@link TcpGate},
+     * say): the token's {@code iss} is that address, as for a client that knows Keycloak by it.
+     */
+    public static String accessTokenFrom(String issuerUri, String clientId, String username, String password) {
         KeycloakServer server = server();
         String form = form(Map.of("grant_type", "password", "client_id", clientId,
                 "username", username, "password", password, "scope", "openid"));
-        HttpRequest request = HttpRequest.newBuilder(URI.create(issuerUri() + "/protocol/openid-connect/token"))
+        HttpRequest request = HttpRequest.newBuilder(URI.create(issuerUri + "/protocol/openid-connect/token"))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(form))
                 .timeout(Duration.ofSeconds(30))

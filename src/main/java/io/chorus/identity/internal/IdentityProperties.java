@@ -22,7 +22,8 @@ import org.springframework.validation.annotation.Validated;
 public record IdentityProperties(
         String issuerUri,
         @NotBlank @DefaultValue("chorus") String audience,
-        @Valid @DefaultValue Local local) {
+        @Valid @DefaultValue Local local,
+        @Valid @DefaultValue Provider provider) {
 
     public boolean localMode() {
         return local.enabled() && (issuerUri == null || issuerUri.isBlank());
@@ -34,6 +35,15 @@ public record IdentityProperties(
             @NotBlank @DefaultValue("chorus-local") String issuer,
             @DefaultValue("1h") Duration tokenTtl,
             @Valid @DefaultValue List<DemoUser> demoUsers) {
+    }
+
+    /**
+     * Fetching the issuer's configuration and signing keys: a request whose token needs them waits
+     * at most about this long while the identity provider does not answer, then gets 503.
+     */
+    public record Provider(
+            @DefaultValue("1s") Duration connectTimeout,
+            @DefaultValue("3s") Duration readTimeout) {
     }
 
     public record DemoUser(

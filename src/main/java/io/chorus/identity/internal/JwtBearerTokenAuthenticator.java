@@ -26,7 +26,8 @@ class JwtBearerTokenAuthenticator implements BearerTokenAuthenticator {
         Jwt jwt;
         try {
             jwt = decoder.decode(bearerToken);
-        } catch (JwtDecoderInitializationException unreachable) {
+        } catch (IdentityProviderUnreachable | JwtDecoderInitializationException unreachable) {
+            // Answered IDENTITY_PROVIDER_UNAVAILABLE: the token may be fine, the client should retry.
             throw new AuthenticationServiceException("The identity provider cannot be reached.", unreachable);
         } catch (JwtException invalid) {
             // The decoder's message can quote token content; callers get a fixed sentence.

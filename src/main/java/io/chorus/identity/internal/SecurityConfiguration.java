@@ -43,13 +43,15 @@ import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
 import org.springframework.security.oauth2.jwt.JwtDecoder;
-import org.springframework.security.oauth2.jwt.JwtDecoders;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.jwt.SupplierJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
 import org.springframework.security.web.access.ExceptionTranslationFilter;
+import org.springframework.http.client.SimpleClientHttpRequestFactory;
+import org.springframework.web.client.RestOperations;
+import org.springframework.web.client.RestTemplate;
 
 /**
  * REST is a stateless OAuth2 resource server: every {@code /api/**} call carries a bearer
@@ -153,11 +155,27 @@ class SecurityConfiguration {
                     + "realm, or turn on local mode with the 'local' profile.");
         }
         String issuerUri = properties.issuerUri();
-        return new SupplierJwtDecoder(() -> {
-            NimbusJwtDecoder decoder = JwtDecoders.fromIssuerLocation(issuerUri);
+        IdentityProviderReachability reachability = new IdentityProviderReachability(issuerUri);
+        RestOperations provider = providerClient(properties.provider(), reachability);
+        return reachability.guard(new SupplierJwtDecoder(() -> {
+            NimbusJwtDecoder decoder = NimbusJwtDecoder.withIssuerLocation(issuerUri).restOperations(provider).build();
             decoder.setJwtValidator(validators(issuedBy(issuerUri), properties.audience()));
             return decoder;
-        });
+        }));
+    }
+
+    /**
+     * How Chorus fetches the issuer's configuration and keys: with bounds (a request that needs
+     * the keys waits no longer than these), and watched, so that an outage is logged once.
+     */
+    private static RestOperations providerClient(IdentityProperties.Provider settings,
+            IdentityProviderReachability reachability) {
+        SimpleClientHttpRequestFactory requests = new SimpleClientHttpRequestFactory();
+        requests.setConnectTimeout(settings.connectTimeout());
+        requests.setReadTimeout(settings.readTimeout());
+        RestTemplate client = new RestTemplate(requests);
+        client.getInterceptors().add(reachability);
+        return client;
     }
 
     /** Spring's defaults (times) and the issuer, a mismatch of which is logged once per issuer. */
