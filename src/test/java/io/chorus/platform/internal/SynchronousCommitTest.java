@@ -29,7 +29,8 @@ class SynchronousCommitTest {
 
     @Test
     void everyPooledConnectionCommitsSynchronouslyThoughTheServerDefaultIsOff() throws SQLException {
-        HikariDataSource pool = (HikariDataSource) dataSource;
+        // The pool itself, inside the wrapper that watches whether the database can be reached.
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
         try (Connection direct = DriverManager.getConnection(pool.getJdbcUrl(), pool.getUsername(), null)) {
             assertThat(setting(new SingleConnectionDataSource(direct, true)))
                     .as("the server's default, for a session that asks for nothing").isEqualTo("off");
@@ -55,8 +56,9 @@ class SynchronousCommitTest {
     }
 
     @Test
-    void anApplicationWhoseSessionsWouldNotCommitSynchronouslyDoesNotStart() {
-        HikariDataSource pool = (HikariDataSource) dataSource;
+    void anApplicationWhoseSessionsWouldNotCommitSynchronouslyDoesNotStart() throws SQLException {
+        // The pool itself, inside the wrapper that watches whether the database can be reached.
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
         try (AnnotationConfigApplicationContext context = new AnnotationConfigApplicationContext()) {
             context.register(PlatformConfiguration.class);
             context.registerBean("dataSource", HikariDataSource.class, () -> {
