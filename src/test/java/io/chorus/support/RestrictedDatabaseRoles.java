@@ -62,7 +62,7 @@ public final class RestrictedDatabaseRoles implements ApplicationContextInitiali
             sql.execute("CREATE ROLE " + APPLICATION + " LOGIN");
             sql.execute("CREATE DATABASE " + DATABASE + " OWNER " + OWNER);
             sql.execute("REVOKE ALL ON DATABASE " + DATABASE + " FROM PUBLIC");
-            sql.execute("GRANT CONNECT, TEMPORARY ON DATABASE " + DATABASE + " TO " + APPLICATION);
+            sql.execute("GRANT CONNECT ON DATABASE " + DATABASE + " TO " + APPLICATION);
         } catch (SQLException e) {
             throw new IllegalStateException("Could not create the restricted database roles", e);
         }
