@@ -66,8 +66,10 @@ public record AuditProperties(
             String signingKey,
             /**
              * Public keys (base64 X.509 DER) of earlier signing keys whose checkpoints still count,
-             * after a key rotation. With a configured key, a checkpoint signed by any other key fails
-             * verification, even if the key stored beside it matches.
+             * after a key rotation ({@code CHORUS_AUDIT_TRUSTED_PUBLIC_KEYS}, comma-separated). With a
+             * configured key, a checkpoint of any other configured key is reported as UNTRUSTED_KEY,
+             * even if the key stored beside it matches; checkpoints of keys generated at start are
+             * checked against the chain only. An entry that is no such key stops the start.
              */
             @DefaultValue({}) java.util.List<String> trustedPublicKeys) {
 

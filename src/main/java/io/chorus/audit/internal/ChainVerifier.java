@@ -12,7 +12,8 @@ import org.springframework.transaction.annotation.Transactional;
  * Walks the chain recomputing every hash. An entry changed in place no longer gives its hash;
  * a deleted one leaves a gap in the seqs (or, at the end, a head pointing past the last entry);
  * an entry moved or re-hashed no longer points at its predecessor; checkpoints catch a chain
- * rewritten consistently from some entry on. The first such entry is reported.
+ * rewritten consistently from some entry on. The first such entry is reported; a checkpoint
+ * signed by a configured key that is no longer trusted only when nothing else is wrong.
  */
 @Component
 public class ChainVerifier {
@@ -64,17 +65,30 @@ public class ChainVerifier {
                     + beyond.seq() + ", beyond the chain head " + head.seq() + "."));
         }
         int checkpointsChecked = 0;
+        // A key that is not trusted is reported only when nothing worse is found: a real break
+        // must never hide behind a forgotten rotation.
+        Break untrusted = null;
         for (CheckpointStore.Stored checkpoint : checkpoints.inRange(from, to)) {
             checkpointsChecked++;
             byte[] stored = entries.hashAt(checkpoint.seq()).orElse(null);
-            if (!signer.trusts(checkpoint)) {
+            CheckpointSigner.Standing standing = signer.standing(checkpoint);
+            if (standing == CheckpointSigner.Standing.INVALID) {
                 walk.broken(new Break(checkpoint.seq(), "CHECKPOINT_MISMATCH",
                         "Checkpoint " + checkpoint.id() + " has an invalid signature."));
             } else if (stored == null || !Arrays.equals(stored, checkpoint.hash())) {
                 walk.broken(new Break(checkpoint.seq(), "CHECKPOINT_MISMATCH",
                         "Entry " + checkpoint.seq() + " no longer has the hash checkpoint " + checkpoint.id()
                                 + " signed."));
+            } else if (standing == CheckpointSigner.Standing.UNTRUSTED_KEY
+                    && (untrusted == null || checkpoint.seq() < untrusted.seq())) {
+                untrusted = new Break(checkpoint.seq(), "UNTRUSTED_KEY", "Checkpoint " + checkpoint.id()
+                        + " was signed with configured key " + checkpoint.keyId() + ", which is neither the signing "
+                        + "key nor one of chorus.audit.checkpoints.trusted-public-keys: list its public key there "
+                        + "if it was an earlier key of yours; otherwise someone signed with a key of their own.");
             }
+        }
+        if (walk.broken == null) {
+            walk.broken = untrusted;
         }
         return new ChainVerification(walk.broken == null, from, to, walk.checked, head.seq(), checkpointsChecked,
                 walk.broken);

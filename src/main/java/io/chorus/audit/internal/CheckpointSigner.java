@@ -16,7 +16,9 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.Base64;
+import java.util.HashSet;
 import java.util.Optional;
+import java.util.Set;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -33,8 +35,9 @@ public class CheckpointSigner {
 
     private final KeyPair keys;
     private final String keyId;
-    /** Null with a generated key: then the key stored beside each checkpoint is all there is. */
-    private final java.util.Set<String> trustedKeys;
+    private final CheckpointStore.KeyOrigin origin;
+    /** The public keys (X.509 DER, base64) whose checkpoints count; null with a generated key. */
+    private final Set<String> trustedKeys;
     private final EntryStore entries;
     private final CheckpointStore checkpoints;
     private final Clock clock;
@@ -45,17 +48,34 @@ public class CheckpointSigner {
             log.warn("No chorus.audit.checkpoints.signing-key is set: audit checkpoints are signed with a key "
                     + "generated now, which is lost at restart. Set one for production.");
             this.keys = generated();
+            this.origin = CheckpointStore.KeyOrigin.GENERATED;
             this.trustedKeys = null;
         } else {
             this.keys = fromPkcs8(Base64.getDecoder().decode(configured.strip()));
-            java.util.Set<String> trusted = new java.util.HashSet<>(properties.checkpoints().trustedPublicKeys());
+            this.origin = CheckpointStore.KeyOrigin.CONFIGURED;
+            Set<String> trusted = new HashSet<>();
+            for (String listed : properties.checkpoints().trustedPublicKeys()) {
+                if (!listed.isBlank()) {
+                    trusted.add(Base64.getEncoder().encodeToString(publicKey(listed.strip())));
+                }
+            }
+            int earlier = trusted.size();
             trusted.add(Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()));
-            this.trustedKeys = java.util.Set.copyOf(trusted);
+            this.trustedKeys = Set.copyOf(trusted);
+            // Public, and what the next rotation lists as trusted: worth a line at every start.
+            log.info("Audit checkpoints are signed with key {} (public key {}); {} earlier key(s) trusted",
+                    keyId(keys.getPublic().getEncoded()),
+                    Base64.getEncoder().encodeToString(keys.getPublic().getEncoded()), earlier);
         }
-        this.keyId = EntryHash.hex(EntryHash.sha256(keys.getPublic().getEncoded())).substring(0, 16);
+        this.keyId = keyId(keys.getPublic().getEncoded());
         this.entries = entries;
         this.checkpoints = checkpoints;
         this.clock = clock;
+    }
+
+    /** The start of the SHA-256 of the public key, hex: short enough to name a key in a message. */
+    static String keyId(byte[] publicKey) {
+        return EntryHash.hex(EntryHash.sha256(publicKey)).substring(0, 16);
     }
 
     /** Signs the current head; with {@code onlyIfNew}, not when the last checkpoint already covers it. */
@@ -69,21 +89,43 @@ public class CheckpointSigner {
         String payload = payload(head.seq(), EntryHash.hex(head.hash()), now);
         byte[] signature = sign(payload);
         return Optional.of(checkpoints.insert(head.seq(), head.hash(), now, payload, keyId,
-                keys.getPublic().getEncoded(), signature));
+                keys.getPublic().getEncoded(), signature, origin));
     }
 
     static String payload(long seq, String hashHex, Instant signedAt) {
         return "chorus-audit-checkpoint v1\nseq=" + seq + "\nhash=" + hashHex + "\nsignedAt=" + signedAt + "\n";
     }
 
+    /** What a stored checkpoint is worth to verification. */
+    enum Standing {
+        /** Signed by the configured key or a trusted earlier one (or, with no key configured, by any). */
+        TRUSTED,
+        /**
+         * Signed by a key generated at start (or before Chorus recorded the origin): checked for
+         * consistency with the chain, but no evidence against whoever holds the database, and no
+         * alarm either, so configuring a key after running without one is not a tamper report.
+         */
+        UNSIGNED,
+        /** Signed by a configured key that is neither the current one nor trusted: a forgotten rotation, or a forgery. */
+        UNTRUSTED_KEY,
+        /** The signature does not verify, or the payload does not name the stored head: the row was changed. */
+        INVALID
+    }
+
     /**
-     * A checkpoint counts when its signature is valid and, with a configured key, it was signed
-     * by that key or a trusted earlier one: whoever rewrites the chain cannot re-sign it with a
-     * key of their own and store that key beside it.
+     * With a configured key, a checkpoint counts only when that key or a trusted earlier one signed
+     * it: whoever rewrites the chain cannot re-sign it with a key of their own and store that key
+     * beside it. Without one, every valid signature counts alike, as there is nothing to prefer.
      */
-    boolean trusts(CheckpointStore.Stored checkpoint) {
-        return verifies(checkpoint) && (trustedKeys == null
-                || trustedKeys.contains(Base64.getEncoder().encodeToString(checkpoint.publicKey())));
+    Standing standing(CheckpointStore.Stored checkpoint) {
+        if (!verifies(checkpoint)) {
+            return Standing.INVALID;
+        }
+        if (trustedKeys == null || trustedKeys.contains(Base64.getEncoder().encodeToString(checkpoint.publicKey()))) {
+            return Standing.TRUSTED;
+        }
+        return checkpoint.keyOrigin() == CheckpointStore.KeyOrigin.CONFIGURED ? Standing.UNTRUSTED_KEY
+                : Standing.UNSIGNED;
     }
 
     /** True when the stored signature is valid for the stored payload, and the payload names the stored head. */
@@ -99,6 +141,23 @@ public class CheckpointSigner {
         } catch (GeneralSecurityException | IllegalArgumentException invalid) {
             return false;
         }
+    }
+
+    /** A trusted public key as configured: base64 X.509 DER of an Ed25519 key, or the start stops here. */
+    private static byte[] publicKey(String base64) {
+        try {
+            byte[] der = Base64.getDecoder().decode(base64);
+            KeyFactory.getInstance("Ed25519").generatePublic(new X509EncodedKeySpec(der));
+            return der;
+        } catch (GeneralSecurityException | IllegalArgumentException invalid) {
+            throw new IllegalStateException("chorus.audit.checkpoints.trusted-public-keys (CHORUS_AUDIT_TRUSTED_PUBLIC_KEYS) "
+                    + "holds an entry that is not a base64 X.509 Ed25519 public key: '" + abbreviated(base64) + "'",
+                    invalid);
+        }
+    }
+
+    private static String abbreviated(String value) {
+        return value.length() <= 24 ? value : value.substring(0, 24) + "...";
     }
 
     private byte[] sign(String payload) {

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Repository;
 @Repository
 public class CheckpointStore {
 
-    private static final String COLUMNS = "id, seq, hash, signed_at, payload, key_id, public_key, signature";
+    private static final String COLUMNS = "id, seq, hash, signed_at, payload, key_id, public_key, signature, "
+            + "key_origin";
 
     private final JdbcClient jdbc;
 
@@ -21,27 +22,37 @@ public class CheckpointStore {
         this.jdbc = jdbc;
     }
 
+    /**
+     * Which key signed a checkpoint: one an operator configured, or one generated at start because
+     * none was (it proves nothing once the process is gone). Null for checkpoints signed before
+     * Chorus recorded it.
+     */
+    public enum KeyOrigin {
+        CONFIGURED, GENERATED
+    }
+
     public record Stored(long id, long seq, byte[] hash, Instant signedAt, String payload, String keyId, byte[] publicKey,
-            byte[] signature) {
+            byte[] signature, KeyOrigin keyOrigin) {
 
         public Checkpoint view() {
             Base64.Encoder base64 = Base64.getEncoder();
             return new Checkpoint(id, seq, EntryHash.hex(hash), signedAt, payload, keyId,
-                    base64.encodeToString(publicKey), base64.encodeToString(signature));
+                    base64.encodeToString(publicKey), base64.encodeToString(signature),
+                    keyOrigin == null ? null : keyOrigin.name());
         }
     }
 
     Stored insert(long seq, byte[] hash, Instant signedAt, String payload, String keyId, byte[] publicKey,
-            byte[] signature) {
+            byte[] signature, KeyOrigin keyOrigin) {
         long id = jdbc.sql("""
-                INSERT INTO audit.checkpoint (seq, hash, signed_at, payload, key_id, public_key, signature)
-                VALUES (:seq, :hash, :at, :payload, :key, :public, :signature) RETURNING id
+                INSERT INTO audit.checkpoint (seq, hash, signed_at, payload, key_id, public_key, signature, key_origin)
+                VALUES (:seq, :hash, :at, :payload, :key, :public, :signature, :origin) RETURNING id
                 """)
                 .param("seq", seq).param("hash", hash).param("at", Timestamp.from(signedAt))
                 .param("payload", payload).param("key", keyId).param("public", publicKey)
-                .param("signature", signature)
+                .param("signature", signature).param("origin", keyOrigin.name())
                 .query(Long.class).single();
-        return new Stored(id, seq, hash, signedAt, payload, keyId, publicKey, signature);
+        return new Stored(id, seq, hash, signedAt, payload, keyId, publicKey, signature, keyOrigin);
     }
 
     Optional<Stored> latest() {
@@ -64,6 +75,7 @@ public class CheckpointStore {
     private static Stored row(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         return new Stored(rs.getLong("id"), rs.getLong("seq"), rs.getBytes("hash"),
                 rs.getTimestamp("signed_at").toInstant(), rs.getString("payload"), rs.getString("key_id"),
-                rs.getBytes("public_key"), rs.getBytes("signature"));
+                rs.getBytes("public_key"), rs.getBytes("signature"),
+                rs.getString("key_origin") == null ? null : KeyOrigin.valueOf(rs.getString("key_origin")));
     }
 }

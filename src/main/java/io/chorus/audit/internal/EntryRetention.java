@@ -21,6 +21,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class EntryRetention {
 
     private static final Logger log = LoggerFactory.getLogger(EntryRetention.class);
+    /** The function's batch size: a full batch means more may have expired. */
     private static final int BATCH = 10_000;
 
     private final JdbcClient jdbc;
@@ -56,33 +57,26 @@ public class EntryRetention {
         return total;
     }
 
+    /**
+     * One batch, through {@code audit.remove_entries_recorded_before} (V26): it runs as the schema
+     * owner, so the application's role needs no DELETE on entries, and it applies the rules above
+     * (a prefix, at most 10,000 entries, the anchor recorded) inside the database.
+     */
     private long purgeBatch(Instant cutoff) {
-        long anchor = jdbc.sql("SELECT coalesce(max(seq), 0) FROM audit.chain_anchor").query(Long.class).single();
-        // Entries are recorded in seq order, so the expired ones are a prefix; stop at the first kept one.
-        Optional<Long> last = jdbc.sql("""
-                SELECT max(seq) FROM (SELECT seq, recorded_at FROM audit.entry WHERE seq > :anchor
-                                      ORDER BY seq LIMIT :n) batch
-                WHERE seq < coalesce((SELECT min(seq) FROM audit.entry WHERE seq > :anchor
-                                      AND recorded_at >= :cutoff), 9223372036854775807)
-                """)
-                .param("anchor", anchor).param("n", BATCH).param("cutoff", Timestamp.from(cutoff))
-                .query(Long.class).optional();
-        if (last.isEmpty() || last.get() == null) {
+        Optional<Removed> removed = jdbc.sql("SELECT from_seq, to_seq, removed FROM "
+                        + "audit.remove_entries_recorded_before(:cutoff)")
+                .param("cutoff", Timestamp.from(cutoff))
+                .query((rs, n) -> new Removed(rs.getLong(1), rs.getLong(2), rs.getLong(3))).optional();
+        if (removed.isEmpty()) {
             return 0;
         }
-        long upTo = last.get();
-        byte[] hash = jdbc.sql("SELECT hash FROM audit.entry WHERE seq = :s").param("s", upTo)
-                .query(byte[].class).single();
-        jdbc.sql("SELECT set_config('chorus.audit_retention', 'on', true)").query(String.class).single();
-        int count = jdbc.sql("DELETE FROM audit.entry WHERE seq > :anchor AND seq <= :upTo")
-                .param("anchor", anchor).param("upTo", upTo).update();
-        jdbc.sql("SELECT set_config('chorus.audit_retention', 'off', true)").query(String.class).single();
-        jdbc.sql("INSERT INTO audit.chain_anchor (seq, hash, removed_count, removed_at) VALUES (:s, :h, :n, :at)")
-                .param("s", upTo).param("h", hash).param("n", count).param("at", Timestamp.from(clock.instant()))
-                .update();
+        Removed batch = removed.get();
         activity.record(Activity.of("audit.entries_removed", "retention:" + UUID.randomUUID())
-                .detail("fromSeq", anchor + 1).detail("toSeq", upTo).detail("count", count)
+                .detail("fromSeq", batch.fromSeq()).detail("toSeq", batch.toSeq()).detail("count", batch.count())
                 .detail("cutoff", cutoff.toString()));
-        return count;
+        return batch.count();
+    }
+
+    private record Removed(long fromSeq, long toSeq, long count) {
     }
 }

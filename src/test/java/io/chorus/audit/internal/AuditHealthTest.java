@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 
 import io.chorus.support.AdjustableClock;
 import io.chorus.support.ChorusIntegrationTest;
+import io.chorus.support.DatabaseSuperuser;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
 import java.sql.Connection;
@@ -71,13 +72,15 @@ class AuditHealthTest {
     @Test
     void aChainWriterThatFailsIsDownWithItsReasonAndUpOnceItSucceeds() {
         await().atMost(Duration.ofSeconds(30)).until(() -> health.health().getStatus().equals(Status.UP));
-        jdbc.sql("ALTER TABLE audit.chain_head RENAME TO chain_head_away").update();
+        // Only the owner may rename a table; the application's role may not, in production.
+        DatabaseSuperuser owner = DatabaseSuperuser.of(dataSource);
+        owner.jdbc().sql("ALTER TABLE audit.chain_head RENAME TO chain_head_away").update();
         try {
             sendAMessage();
             await().atMost(Duration.ofSeconds(30)).until(() -> health.health().getStatus().equals(Status.DOWN));
             assertThat(String.valueOf(health.health().getDetails().get("lastFailure"))).contains("chain_head");
         } finally {
-            jdbc.sql("ALTER TABLE audit.chain_head_away RENAME TO chain_head").update();
+            owner.jdbc().sql("ALTER TABLE audit.chain_head_away RENAME TO chain_head").update();
         }
         await().atMost(Duration.ofSeconds(30)).until(() -> health.health().getStatus().equals(Status.UP));
         assertThat(pending()).isZero();

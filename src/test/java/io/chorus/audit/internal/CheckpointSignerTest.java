@@ -33,4 +33,22 @@ class CheckpointSignerTest {
         byte[] rsa = KeyPairGenerator.getInstance("RSA").generateKeyPair().getPrivate().getEncoded();
         assertThatThrownBy(() -> CheckpointSigner.fromPkcs8(rsa)).hasMessageContaining("signing-key");
     }
+
+    @Test
+    void aTrustedPublicKeyThatIsNoKeyStopsTheStartNamingTheSetting() throws Exception {
+        String signingKey = java.util.Base64.getEncoder().encodeToString(
+                ed25519().getPrivate().getEncoded());
+        AuditProperties properties = new AuditProperties(500, java.time.Duration.ofSeconds(1),
+                java.time.Duration.ofMillis(25), java.time.Duration.ofMinutes(1), 200, null,
+                java.time.Duration.ofHours(1), new AuditProperties.Checkpoints(java.time.Duration.ofHours(1), signingKey,
+                        java.util.List.of("bm90IGEga2V5")),
+                new AuditProperties.Refusals(java.time.Duration.ofMinutes(1), 20, java.time.Duration.ofSeconds(10)));
+
+        assertThatThrownBy(() -> new CheckpointSigner(properties, null, null, java.time.Clock.systemUTC()))
+                .hasMessageContaining("CHORUS_AUDIT_TRUSTED_PUBLIC_KEYS").hasMessageContaining("bm90IGEga2V5");
+    }
+
+    private static KeyPair ed25519() throws Exception {
+        return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+    }
 }

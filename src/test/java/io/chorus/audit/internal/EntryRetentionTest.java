@@ -5,15 +5,16 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.chorus.audit.AuditTrail;
 import io.chorus.support.ChorusIntegrationTest;
+import io.chorus.support.DatabaseSuperuser;
 import io.chorus.support.TestClients;
 import io.chorus.support.TestUser;
 import java.util.List;
+import javax.sql.DataSource;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.TestPropertySource;
-import org.springframework.transaction.support.TransactionTemplate;
 import tools.jackson.databind.JsonNode;
 
 /** Audit entries have a retention of their own; what is kept still verifies. Own database (own property). */
@@ -30,7 +31,7 @@ class EntryRetentionTest {
     @Autowired
     JdbcClient jdbc;
     @Autowired
-    TransactionTemplate transactions;
+    DataSource dataSource;
 
     @Test
     void expiredEntriesGoAsAPrefixAndTheRestStillVerifies() {
@@ -42,11 +43,9 @@ class EntryRetentionTest {
         long head = jdbc.sql("SELECT max(seq) FROM audit.entry").query(Long.class).single();
         long oldUpTo = head - 2;
         // Make the older part of the chain 40 days old, as only a superuser could.
-        transactions.executeWithoutResult(status -> {
-            jdbc.sql("SET LOCAL session_replication_role = replica").update();
-            jdbc.sql("UPDATE audit.entry SET recorded_at = recorded_at - interval '40 days' WHERE seq <= :s")
-                    .param("s", oldUpTo).update();
-        });
+        superuser().tamper(sql -> sql.sql(
+                        "UPDATE audit.entry SET recorded_at = recorded_at - interval '40 days' WHERE seq <= :s")
+                .param("s", oldUpTo).update());
         assertThat(clients.rest(officer).get("/api/v1/audit/verify").ok().json().get("intact").asBoolean())
                 .as("ageing recorded_at is itself tampering").isFalse();
         // Re-hash the aged prefix so only its age differs from a genuinely old chain.
@@ -71,9 +70,12 @@ class EntryRetentionTest {
                 .isInstanceOf(DataAccessException.class);
     }
 
+    private DatabaseSuperuser superuser() {
+        return DatabaseSuperuser.of(dataSource);
+    }
+
     private void rehashUpTo(long upTo) {
-        transactions.executeWithoutResult(status -> {
-            jdbc.sql("SET LOCAL session_replication_role = replica").update();
+        superuser().tamper(jdbc -> {
             // Hold the chain writer off while the chain is re-linked.
             long head = jdbc.sql("SELECT last_seq FROM audit.chain_head FOR UPDATE").query(Long.class).single();
             byte[] previous = EntryHash.GENESIS;
