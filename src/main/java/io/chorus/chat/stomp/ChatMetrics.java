@@ -131,7 +131,7 @@ class ChatMetrics implements WebSocketMessageBrokerConfigurer {
     }
 
     /** Runs on the thread that handles each inbound frame, around each of its handlers. */
-    private final class FrameHandling implements ExecutorChannelInterceptor {
+    final class FrameHandling implements ExecutorChannelInterceptor {
 
         @Override
         public Message<?> beforeHandle(Message<?> message, MessageChannel channel, MessageHandler handler) {
@@ -164,7 +164,7 @@ class ChatMetrics implements WebSocketMessageBrokerConfigurer {
     }
 
     /** The broker channel is synchronous: an ack sent while a SEND is handled passes here on the same thread. */
-    private final class Acks implements ChannelInterceptor {
+    final class Acks implements ChannelInterceptor {
 
         @Override
         public Message<?> preSend(Message<?> message, MessageChannel channel) {
@@ -179,7 +179,7 @@ class ChatMetrics implements WebSocketMessageBrokerConfigurer {
         }
     }
 
-    private final class LiveEvents implements ChannelInterceptor {
+    final class LiveEvents implements ChannelInterceptor {
 
         @Override
         public Message<?> preSend(Message<?> message, MessageChannel channel) {
