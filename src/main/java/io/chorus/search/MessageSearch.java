@@ -7,6 +7,7 @@ import io.chorus.identity.UserId;
 import io.chorus.platform.ChorusProblem;
 import io.chorus.platform.PageCursor;
 import io.chorus.platform.ProblemCodes;
+import io.chorus.search.internal.SearchMetrics;
 import io.chorus.search.internal.engine.EngineHit;
 import io.chorus.search.internal.engine.EngineQuery;
 import io.chorus.search.internal.engine.IndexedMessage;
@@ -54,14 +55,16 @@ public class MessageSearch {
     private final UserDirectory users;
     private final IndexStatus index;
     private final IndexRebuilder rebuilder;
+    private final SearchMetrics metrics;
 
     MessageSearch(SearchEngine engine, Conversations conversations, UserDirectory users, IndexStatus index,
-            IndexRebuilder rebuilder) {
+            IndexRebuilder rebuilder, SearchMetrics metrics) {
         this.engine = engine;
         this.conversations = conversations;
         this.users = users;
         this.index = index;
         this.rebuilder = rebuilder;
+        this.metrics = metrics;
     }
 
     /** An employee's search: the conversations they are in now, live messages, current texts. */
@@ -105,11 +108,15 @@ public class MessageSearch {
                 query.mentionsMe() ? me.value() : null, after, before, compliance, sort, page.offset(),
                 page.after(), limit + 1);
         List<EngineHit> hits;
+        long started = System.nanoTime();
         try {
             hits = engine.search(engineQuery);
+            metrics.searched(started, true);
         } catch (ChorusProblem problem) {
+            metrics.searched(started, false);
             throw problem;
         } catch (RuntimeException e) {
+            metrics.searched(started, false);
             log.error("Search engine {} failed a query.", engine.name(), e);
             throw new ChorusProblem(HttpStatus.SERVICE_UNAVAILABLE, SearchProblems.UNAVAILABLE,
                     "Search is unavailable right now; messages sent meanwhile are indexed when it is back.");

@@ -40,13 +40,16 @@ class LiveFanout {
     private final SimpUserRegistry users;
     private final MemberStore members;
     private final JsonMapper json;
+    private final ChatMetrics metrics;
     private final DeliveryOrder order = new DeliveryOrder();
 
-    LiveFanout(SimpMessagingTemplate template, SimpUserRegistry users, MemberStore members, JsonMapper json) {
+    LiveFanout(SimpMessagingTemplate template, SimpUserRegistry users, MemberStore members, JsonMapper json,
+            ChatMetrics metrics) {
         this.template = template;
         this.users = users;
         this.members = members;
         this.json = json;
+        this.metrics = metrics;
     }
 
     /**
@@ -91,6 +94,7 @@ class LiveFanout {
             recipients.addAll(members.recipients(delivery.conversationId()));
         }
         recipients.addAll(delivery.users());
+        metrics.fannedOut(recipients.size());
         byte[] payload = json.writeValueAsBytes(delivery.event());
         if (slot == null) {
             send(recipients, payload);

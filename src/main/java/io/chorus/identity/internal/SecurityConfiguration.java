@@ -63,7 +63,8 @@ class SecurityConfiguration {
 
     @Bean
     SecurityFilterChain api(HttpSecurity http, KeycloakTokenConverter tokens, JwtDecoder decoder,
-            ObjectProvider<ApiTokens> apiTokens, EdgeEvents securityEvents, Clock clock) throws Exception {
+            ObjectProvider<ApiTokens> apiTokens, EdgeEvents securityEvents, Clock clock, ManagementPort management)
+            throws Exception {
         http
                 .csrf(csrf -> csrf.disable()) // bearer tokens only; no cookies to forge
                 .sessionManagement(sessions -> sessions.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
@@ -77,6 +78,8 @@ class SecurityConfiguration {
                         // The WebSocket upgrade; the STOMP CONNECT frame carries the token.
                         .requestMatchers("/ws").permitAll()
                         .requestMatchers("/actuator/health", "/actuator/health/**").permitAll()
+                        // Metrics for the scraper, on the management port only (kept inside the cluster).
+                        .requestMatchers(management.path("/actuator/prometheus")).permitAll()
                         .requestMatchers("/error").permitAll()
                         .anyRequest().denyAll())
                 .addFilterBefore(new IdentityProviderOutage(), BearerTokenAuthenticationFilter.class)

@@ -69,12 +69,13 @@ class DeliveryWorker implements SchedulingConfigurer {
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final ScheduledJobs jobs;
+    private final IntegrationMetrics metrics;
     private final RandomGenerator random = RandomGenerator.getDefault();
 
     DeliveryWorker(DeliveryStore deliveries, SubscriptionStore subscriptions, BotStore botStore, Bots bots,
             UserDirectory users, Outbound outbound, IntegrationProperties integration,
             TransactionTemplate transactions, SubscriptionIndex index, ApplicationEventPublisher events, Clock clock,
-            ScheduledJobs jobs) {
+            ScheduledJobs jobs, IntegrationMetrics metrics) {
         this.deliveries = deliveries;
         this.subscriptions = subscriptions;
         this.botStore = botStore;
@@ -92,6 +93,7 @@ class DeliveryWorker implements SchedulingConfigurer {
         this.events = events;
         this.clock = clock;
         this.jobs = jobs;
+        this.metrics = metrics;
     }
 
     @Override
@@ -199,16 +201,19 @@ class DeliveryWorker implements SchedulingConfigurer {
         }
         if (!subscription.enabled()) {
             deliveries.cancel(delivery, "subscription disabled");
+            metrics.delivery(IntegrationMetrics.DeliveryOutcome.CANCELLED);
             return;
         }
         // Whoever owns it must still be active: a deactivated service account or bot account
         // receives nothing more, whatever an index on some node still lists.
         if (users.find(UserId.of(subscription.ownerId())).filter(UserProfile::active).isEmpty()) {
             deliveries.cancel(delivery, "owner inactive");
+            metrics.delivery(IntegrationMetrics.DeliveryOutcome.CANCELLED);
             return;
         }
         if (botStore.find(subscription.ownerId()).isPresent() && !bots.active(subscription.ownerId())) {
             deliveries.cancel(delivery, "bot inactive");
+            metrics.delivery(IntegrationMetrics.DeliveryOutcome.CANCELLED);
             return;
         }
         Instant startedAt = clock.instant();
@@ -218,13 +223,20 @@ class DeliveryWorker implements SchedulingConfigurer {
         Outcome outcome = new Outcome(startedAt, result.status(), result.latency().toMillis(), error(result),
                 excerpt(result.body()));
         Instant now = clock.instant();
-        switch (verdict(result, delivery.attempt())) {
+        Verdict verdict = verdict(result, delivery.attempt());
+        switch (verdict) {
             case DELIVERED -> deliveries.record(delivery, outcome, Status.SUCCEEDED, null, now);
             case RETRY -> deliveries.record(delivery, outcome, Status.PENDING,
                     now.plus(backoff.after(delivery.attempt(), random)), now);
             case GIVE_UP -> deliveries.record(delivery, outcome, Status.FAILED, null, now);
             case GONE -> gone(delivery, outcome, subscription, now);
         }
+        metrics.delivery(switch (verdict) {
+            case DELIVERED -> IntegrationMetrics.DeliveryOutcome.DELIVERED;
+            case RETRY -> IntegrationMetrics.DeliveryOutcome.RETRY;
+            case GIVE_UP -> IntegrationMetrics.DeliveryOutcome.FAILED;
+            case GONE -> IntegrationMetrics.DeliveryOutcome.GONE;
+        });
     }
 
     private enum Verdict {
