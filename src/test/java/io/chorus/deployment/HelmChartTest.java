@@ -109,11 +109,11 @@ class HelmChartTest {
         assertThat(env.get("CHORUS_DB_URL").get("value").asText()).isEqualTo("jdbc:postgresql://db:5432/chorus");
         assertThat(env.get("CHORUS_ISSUER_URI").get("value").asText())
                 .isEqualTo("https://keycloak.example/realms/acme");
-        assertThat(env.get("MANAGEMENT_SERVER_PORT").get("value").asText()).isEqualTo("9090");
-        assertThat(env.get("CHORUS_LOG_FORMAT").get("value").asText()).isEqualTo("json");
+        assertThat(env.get("CHORUS_MANAGEMENT_PORT").get("value").asText()).isEqualTo("9090");
+        assertThat(env.get("CHORUS_LOG_FORMAT").get("value").asText()).isEqualTo("ecs");
         assertThat(env.get("CHORUS_SEARCH_ENGINE").get("value").asText()).isEqualTo("postgres");
         assertThat(env.get("JAVA_TOOL_OPTIONS").get("value").asText()).contains("MaxRAMPercentage");
-        assertThat(env).doesNotContainKeys("CHORUS_AUDIT_SIGNING_KEY", "CHORUS_AUDIT_TRUSTED_KEYS",
+        assertThat(env).doesNotContainKeys("CHORUS_AUDIT_SIGNING_KEY", "CHORUS_AUDIT_TRUSTED_PUBLIC_KEYS",
                 "CHORUS_AUDIT_RETENTION", "SPRING_FLYWAY_USER", "CHORUS_SYNC_ENABLED", "SPRING_ELASTICSEARCH_URIS",
                 "CHORUS_CHAT_BROKER_RELAY_ENABLED", "CHORUS_INTEGRATION_COMMANDS_PUBLICBASEURL");
         assertThat(container.has("envFrom")).isFalse();
@@ -183,12 +183,12 @@ class HelmChartTest {
         assertThat(value(env, "CHORUS_SYNC_INTERVAL")).isEqualTo("5m");
         assertThat(value(env, "CHORUS_CHAT_STOMP_ALLOWEDORIGINS"))
                 .isEqualTo("https://chat.example.com,https://admin.example.com");
-        assertThat(value(env, "CHORUS_AUDIT_TRUSTED_KEYS")).isEqualTo(
+        assertThat(value(env, "CHORUS_AUDIT_TRUSTED_PUBLIC_KEYS")).isEqualTo(
                 "MCowBQYDK2VwAyEALIDMvrIZ75dQIsfGZSbN3jxQgytYkd62heEvRThN47Q=,"
                         + "MCowBQYDK2VwAyEA96tQIs7DRliRNNexIhqDXQVCRd62suQU2cYA9TvCBZI=");
         assertThat(value(env, "CHORUS_AUDIT_CHECKPOINT_INTERVAL")).isEqualTo("30m");
         assertThat(value(env, "CHORUS_AUDIT_RETENTION")).isEqualTo("3650d");
-        assertThat(value(env, "CHORUS_LOG_FORMAT")).isEqualTo("text");
+        assertThat(env).doesNotContainKey("CHORUS_LOG_FORMAT");
         assertThat(value(env, "CHORUS_CHAT_BROKER_RELAY_HOST")).isEqualTo("artemis.messaging.svc");
         assertThat(value(env, "CHORUS_CHAT_BROKER_RELAY_LOGIN")).isEqualTo("chorus");
         assertThat(value(env, "CHORUS_INTEGRATION_COMMANDS_PUBLICBASEURL")).isEqualTo("https://chat-api.example.com");
