@@ -51,10 +51,11 @@ public record ChatProperties(
             /** The STOMP {@code host} header, for brokers with virtual hosts (RabbitMQ); empty sends none. */
             @DefaultValue("") String virtualHost,
             /**
-             * How often each node tells the others which users have sessions on it. Presence of a
-             * user whose only session is on another node is at most this old (plus one delivery).
+             * How often each node tells the others all users with a session on it. Comings and
+             * goings travel at once; this roster heals what a lost message or a dead node left
+             * behind, and a node silent for three intervals is taken for gone.
              */
-            @DefaultValue("5s") Duration registryBroadcastInterval,
+            @DefaultValue("5s") Duration rosterInterval,
             /** Heart-beats on each node's own ("system") connection to the broker, both ways. */
             @DefaultValue("10s") Duration systemHeartbeat) {
 

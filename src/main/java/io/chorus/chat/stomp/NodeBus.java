@@ -2,11 +2,18 @@ package io.chorus.chat.stomp;
 
 import io.chorus.chat.internal.ChatProperties;
 import io.chorus.identity.UserId;
+import io.chorus.chat.internal.OnlineSessions;
+import io.chorus.platform.ScheduledJobs;
 import java.nio.ByteBuffer;
-import java.util.ArrayList;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Collection;
-import java.util.List;
+import java.util.LinkedHashSet;
+import java.util.Set;
 import java.util.UUID;
+import org.springframework.context.event.EventListener;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHandler;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
@@ -18,8 +25,8 @@ import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * What every node must hear: live events for users whose sessions may be on any node, and orders
- * to close a user's sessions. Each node acts only on the sessions it holds itself, which it always
+ * What every node must hear: live events for users whose sessions may be on any node, orders to
+ * close a user's sessions, and who is online where ({@link OnlineSessions}). Each node acts only on the sessions it holds itself, which it always
  * knows exactly ({@link SessionCap}).
  *
  * <p>With the in-memory broker there is one node and it hears itself at once. With the broker
@@ -35,27 +42,40 @@ import tools.jackson.databind.json.JsonMapper;
  * holds across nodes for events published by the same node.
  */
 @Component
-class NodeBus {
+class NodeBus implements SchedulingConfigurer {
 
     static final String TOPIC = "/topic/chorus.nodes";
     /** The STOMP header telling what a bus message asks of the nodes. */
     static final String KIND = "chorus-kind";
     private static final String EVENTS = "events";
     private static final String CLOSE = "close";
+    private static final String PRESENCE = "presence";
+    private static final String ROSTER = "roster";
 
+    /** This node, for the others: a new one at every start. */
+    private final UUID node = UUID.randomUUID();
+    private final String nodeId = node.toString();
     private final boolean relayed;
+    private final Duration rosterInterval;
     private final SimpMessagingTemplate template;
     private final SessionCap sessions;
     private final StompErrorFrames errors;
+    private final OnlineSessions online;
+    private final ScheduledJobs jobs;
     private final JsonMapper json;
+    private final Clock clock;
 
     NodeBus(ChatProperties properties, SimpMessagingTemplate template, SessionCap sessions, StompErrorFrames errors,
-            JsonMapper json) {
+            OnlineSessions online, ScheduledJobs jobs, JsonMapper json, Clock clock) {
         this.relayed = properties.broker().relayed();
+        this.rosterInterval = properties.broker().relay().rosterInterval();
         this.template = template;
         this.sessions = sessions;
         this.errors = errors;
+        this.online = online;
+        this.jobs = jobs;
         this.json = json;
+        this.clock = clock;
     }
 
     /** Sends a serialised live event to every session of {@code users}, on whichever node it is. */
@@ -69,12 +89,58 @@ class NodeBus {
         }
         // 16 bytes per recipient, then the event as it will be sent: compact for groups of thousands.
         ByteBuffer body = ByteBuffer.allocate(4 + 16 * users.size() + payload.length);
-        body.putInt(users.size());
-        for (UUID user : users) {
-            body.putLong(user.getMostSignificantBits()).putLong(user.getLeastSignificantBits());
-        }
+        writeUsers(body, users);
         body.put(payload);
         publish(EVENTS, body.array());
+    }
+
+    /** Tells the other nodes that a user's first session opened, or last closed, here. */
+    @EventListener
+    void on(OnlineSessions.LocalTransition transition) {
+        if (relayed) {
+            ByteBuffer body = ByteBuffer.allocate(33);
+            writeUuid(body, node).put(writeUuid(ByteBuffer.allocate(16), transition.user()).array())
+                    .put((byte) (transition.online() ? 1 : 0));
+            publish(PRESENCE, body.array());
+        }
+    }
+
+    /**
+     * Every node, every {@code roster-interval}: tells the others all users with a session here,
+     * and forgets nodes silent for three intervals (stopped, or died without a word).
+     */
+    @Override
+    public void configureTasks(ScheduledTaskRegistrar tasks) {
+        if (relayed) {
+            jobs.onEveryNode(tasks, "chat.node-roster", Duration.ZERO, rosterInterval, this::sendRoster);
+        }
+    }
+
+    private void sendRoster() {
+        Set<UUID> users = online.localUsers();
+        ByteBuffer body = ByteBuffer.allocate(16 + 4 + 16 * users.size());
+        writeUuid(body, node);
+        writeUsers(body, users);
+        publish(ROSTER, body.array());
+        online.forgetNodesSilentSince(clock.instant().minus(rosterInterval.multipliedBy(3)));
+    }
+
+    private static ByteBuffer writeUuid(ByteBuffer body, UUID id) {
+        return body.putLong(id.getMostSignificantBits()).putLong(id.getLeastSignificantBits());
+    }
+
+    private static void writeUsers(ByteBuffer body, Collection<UUID> users) {
+        body.putInt(users.size());
+        users.forEach(user -> writeUuid(body, user));
+    }
+
+    private static Set<UUID> readUsers(ByteBuffer body) {
+        int count = body.getInt();
+        Set<UUID> users = new LinkedHashSet<>(count * 2);
+        for (int i = 0; i < count; i++) {
+            users.add(new UUID(body.getLong(), body.getLong()));
+        }
+        return users;
     }
 
     /** Ends every session of {@code user} with {@code error}, on whichever node it is. */
@@ -107,11 +173,7 @@ class NodeBus {
         ByteBuffer body = ByteBuffer.wrap((byte[]) message.getPayload());
         switch (String.valueOf(headers.getFirstNativeHeader(KIND))) {
             case EVENTS -> {
-                int count = body.getInt();
-                List<UUID> users = new ArrayList<>(count);
-                for (int i = 0; i < count; i++) {
-                    users.add(new UUID(body.getLong(), body.getLong()));
-                }
+                Set<UUID> users = readUsers(body);
                 byte[] payload = new byte[body.remaining()];
                 body.get(payload);
                 deliverHere(users, payload);
@@ -121,6 +183,19 @@ class NodeBus {
                 byte[] error = new byte[body.remaining()];
                 body.get(error);
                 closeHere(user, json.readValue(error, StompError.class));
+            }
+            case PRESENCE -> {
+                String node = new UUID(body.getLong(), body.getLong()).toString();
+                UUID user = new UUID(body.getLong(), body.getLong());
+                if (!node.equals(nodeId)) {
+                    online.transitionOn(node, user, body.get() == 1, clock.instant());
+                }
+            }
+            case ROSTER -> {
+                String node = new UUID(body.getLong(), body.getLong()).toString();
+                if (!node.equals(nodeId)) {
+                    online.rosterOf(node, readUsers(body), clock.instant());
+                }
             }
             default -> {
                 // A newer node's message this one does not know: nothing it could do with it.

@@ -59,8 +59,8 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
 
     /** Static: a bean post-processor must not make this configuration (and what it needs) early. */
     @Bean
-    static RelayWiring relayWiring(ObjectProvider<NodeBus> bus, ObjectProvider<ChatProperties> properties) {
-        return new RelayWiring(bus, properties);
+    static RelayWiring relayWiring(ObjectProvider<NodeBus> bus) {
+        return new RelayWiring(bus);
     }
 
     @Override
@@ -92,9 +92,7 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
                     .setRelayPort(relay.port())
                     .setSystemHeartbeatSendInterval(systemHeartbeat)
                     .setSystemHeartbeatReceiveInterval(systemHeartbeat)
-                    .setTaskScheduler(heartbeats)
-                    .setUserDestinationBroadcast("/topic/chorus.unresolved-user")
-                    .setUserRegistryBroadcast("/topic/chorus.user-registry");
+                    .setTaskScheduler(heartbeats);
             if (!relay.login().isEmpty()) {
                 registration.setClientLogin(relay.login()).setClientPasscode(relay.passcode())
                         .setSystemLogin(relay.login()).setSystemPasscode(relay.passcode());
