@@ -39,6 +39,18 @@ public final class ChatProblems {
     /** A legal hold names a user or a conversation Chorus does not know. */
     public static final String HOLD_SUBJECT_NOT_FOUND = "HOLD_SUBJECT_NOT_FOUND";
 
+    /**
+     * STOMP, 503: the node lost its connection to the message broker (several nodes) and ended
+     * the session, or cannot open one now. Reconnect after {@code retryAfterMs} and catch up by seq.
+     */
+    public static final String BROKER_UNAVAILABLE = "BROKER_UNAVAILABLE";
+    /**
+     * STOMP, 503: the node is stopping (a rolling update, a scale-in). Reconnect at once, which
+     * reaches another node, and catch up by seq; resend unacknowledged messages with the same
+     * {@code clientMessageId}.
+     */
+    public static final String SERVER_STOPPING = "SERVER_STOPPING";
+
     private ChatProblems() {
     }
 }

@@ -24,7 +24,48 @@ public record ChatProperties(
         @Valid @DefaultValue Overload overload,
         @Valid @DefaultValue DepartmentGroups departmentGroups,
         @Valid @DefaultValue Retention retention,
-        @Valid @DefaultValue MemberCache memberCache) {
+        @Valid @DefaultValue MemberCache memberCache,
+        @Valid @DefaultValue Broker broker) {
+
+    /**
+     * Where live events travel between sessions. One node needs nothing: Spring's in-memory
+     * broker. Several nodes share an external STOMP broker (ActiveMQ Artemis is the documented
+     * one) through Spring's broker relay; see docs/operations.md#several-nodes.
+     */
+    public record Broker(@Valid @DefaultValue Relay relay) {
+
+        /** Whether this node relays STOMP to the external broker instead of using the in-memory one. */
+        public boolean relayed() {
+            return relay.enabled();
+        }
+    }
+
+    public record Relay(
+            /** Off: one node with the in-memory broker. On: every node relays to the broker below. */
+            @DefaultValue("false") boolean enabled,
+            @NotEmpty @DefaultValue("localhost") String host,
+            @Min(1) @Max(65535) @DefaultValue("61613") int port,
+            /** The broker account all of this node's connections log in with; empty when the broker needs none. */
+            @DefaultValue("") String login,
+            @DefaultValue("") String passcode,
+            /** The STOMP {@code host} header, for brokers with virtual hosts (RabbitMQ); empty sends none. */
+            @DefaultValue("") String virtualHost,
+            /**
+             * How often each node tells the others all users with a session on it. Comings and
+             * goings travel at once; this roster heals what a lost message or a dead node left
+             * behind, and a node silent for three intervals is taken for gone.
+             */
+            @DefaultValue("5s") Duration rosterInterval,
+            /** Heart-beats on each node's own ("system") connection to the broker, both ways. */
+            @DefaultValue("10s") Duration systemHeartbeat) {
+
+        @Override
+        public String toString() {
+            // The passcode is a secret: never in a log line or an error message that prints the settings.
+            return "Relay[enabled=" + enabled + ", host=" + host + ", port=" + port + ", login=" + login
+                    + ", virtualHost=" + virtualHost + "]";
+        }
+    }
 
     public record MemberCache(
             /** Conversations whose member lists live fan-out keeps in memory. */
@@ -72,7 +113,12 @@ public record ChatProperties(
              */
             @DefaultValue("15s") Duration sendTimeLimit,
             /** Bytes queued for one client while a write to it is in progress; more disconnects it. */
-            @Min(1024) @DefaultValue("1048576") int sendBufferBytes) {
+            @Min(1024) @DefaultValue("1048576") int sendBufferBytes,
+            /**
+             * On stop, how long the frames already taken in may still be handled after every
+             * session was told to reconnect elsewhere. Keep the pod's termination grace above it.
+             */
+            @DefaultValue("10s") Duration stopGrace) {
     }
 
     /**

@@ -4,6 +4,7 @@ import io.chorus.chat.LiveDelivery;
 import io.chorus.chat.LiveEvent;
 import io.chorus.identity.UserId;
 import java.security.Principal;
+import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Set;
@@ -17,15 +18,24 @@ import org.springframework.web.socket.messaging.SessionConnectedEvent;
 import org.springframework.web.socket.messaging.SessionDisconnectEvent;
 
 /**
- * Tracks who is online: a user is while any of their STOMP sessions (any device) is connected.
- * Going online or offline is pushed to the people they share a direct chat with; anyone else
- * asks {@link io.chorus.chat.Presence}. This node's view only: with a broker relay and several
- * nodes, Spring's user registry broadcast provides the cluster-wide one.
+ * Tracks who is online: a user is while any of their STOMP sessions (any device, any node) is
+ * connected. Going online or offline is pushed to the people they share a direct chat with;
+ * anyone else asks {@link io.chorus.chat.Presence}.
+ *
+ * <p>Several nodes: each knows its own sessions, and hears from the others (through the STOMP
+ * edge's node bus) when one of their users comes or goes ({@link LocalTransition}), plus each
+ * node's whole roster every few seconds, which also makes a node that died without a word be
+ * forgotten. "Online" and "offline" are announced by the node where the change happens, and only
+ * when no other node holds the user. Should two nodes' changes cross (a phone connects to one
+ * while a laptop leaves the other), the node still holding the user announces "online" again on
+ * hearing of the other's "offline", so what peers see ends right.
  */
 @Component
 public class OnlineSessions {
 
     private final Map<UUID, Set<String>> sessions = new ConcurrentHashMap<>();
+    /** Users with sessions on other nodes, by node; empty with one node. */
+    private final Map<String, Roster> nodes = new ConcurrentHashMap<>();
     private final MemberStore members;
     private final ApplicationEventPublisher events;
 
@@ -34,9 +44,47 @@ public class OnlineSessions {
         this.events = events;
     }
 
+    /** A user's first session opened, or last session closed, on this node. */
+    public record LocalTransition(UUID user, boolean online) {
+    }
+
+    private record Roster(Set<UUID> users, Instant heardAt) {
+    }
+
     public Map<UUID, Boolean> online(Collection<UserId> users) {
         return users.stream().map(UserId::value).distinct()
-                .collect(Collectors.toMap(user -> user, sessions::containsKey));
+                .collect(Collectors.toMap(user -> user, user -> sessions.containsKey(user) || elsewhere(user)));
+    }
+
+    /** The users with a session on this node (a copy), for the roster other nodes are sent. */
+    public Set<UUID> localUsers() {
+        return Set.copyOf(sessions.keySet());
+    }
+
+    /** Another node's whole roster: it replaces what was known of that node. */
+    public void rosterOf(String node, Set<UUID> users, Instant heardAt) {
+        Set<UUID> known = ConcurrentHashMap.newKeySet();
+        known.addAll(users);
+        nodes.put(node, new Roster(known, heardAt));
+    }
+
+    /** Another node's user came or went there. */
+    public void transitionOn(String node, UUID user, boolean online, Instant heardAt) {
+        Roster roster = nodes.computeIfAbsent(node, any -> new Roster(ConcurrentHashMap.newKeySet(), heardAt));
+        if (online) {
+            roster.users().add(user);
+            return;
+        }
+        roster.users().remove(user);
+        if (sessions.containsKey(user)) {
+            // Crossed changes: the other node announced "offline" while this one holds the user.
+            announce(user, true);
+        }
+    }
+
+    /** Forgets nodes not heard from since {@code before}: they stopped or died. */
+    public void forgetNodesSilentSince(Instant before) {
+        nodes.values().removeIf(roster -> roster.heardAt().isBefore(before));
     }
 
     @EventListener
@@ -54,8 +102,10 @@ public class OnlineSessions {
             return now;
         });
         if (cameOnline[0]) {
-            events.publishEvent(LiveDelivery.outsideConversations(members.directPeers(user),
-                    new LiveEvent.PresenceChanged(user, true)));
+            events.publishEvent(new LocalTransition(user, true));
+            if (!elsewhere(user)) {
+                announce(user, true);
+            }
         }
     }
 
@@ -72,9 +122,25 @@ public class OnlineSessions {
             return open.isEmpty() ? null : open;
         });
         if (wentOffline[0]) {
-            events.publishEvent(LiveDelivery.outsideConversations(members.directPeers(user),
-                    new LiveEvent.PresenceChanged(user, false)));
+            events.publishEvent(new LocalTransition(user, false));
+            if (!elsewhere(user)) {
+                announce(user, false);
+            }
         }
+    }
+
+    private void announce(UUID user, boolean online) {
+        events.publishEvent(LiveDelivery.outsideConversations(members.directPeers(user),
+                new LiveEvent.PresenceChanged(user, online)));
+    }
+
+    private boolean elsewhere(UUID user) {
+        for (Roster roster : nodes.values()) {
+            if (roster.users().contains(user)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static UUID userOf(Principal principal) {

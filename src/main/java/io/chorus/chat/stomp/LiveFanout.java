@@ -7,24 +7,17 @@ import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
 import org.springframework.context.event.EventListener;
-import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
-import org.springframework.messaging.simp.SimpMessageType;
-import org.springframework.messaging.simp.SimpMessagingTemplate;
-import org.springframework.messaging.simp.user.SimpSession;
-import org.springframework.messaging.simp.user.SimpUser;
-import org.springframework.messaging.simp.user.SimpUserRegistry;
-import org.springframework.messaging.support.MessageBuilder;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.support.TransactionSynchronization;
 import org.springframework.transaction.support.TransactionSynchronizationManager;
-import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Delivers live events to every session of the users concerned. Events leave only after the
  * change commits (a client never sees what could still roll back), the payload is serialised
  * once however many members there are, and users with no open session are skipped: they
- * catch up by seq when they return.
+ * catch up by seq when they return. {@link NodeBus} takes each event to the nodes that hold the
+ * recipients' sessions.
  *
  * <p>A conversation's events leave in the order they were published, not in the order their
  * transactions happen to finish committing: the listener runs synchronously inside the
@@ -36,17 +29,14 @@ class LiveFanout {
 
     static final String EVENTS = "/queue/events";
 
-    private final SimpMessagingTemplate template;
-    private final SimpUserRegistry users;
+    private final NodeBus bus;
     private final MemberStore members;
     private final JsonMapper json;
     private final ChatMetrics metrics;
     private final DeliveryOrder order = new DeliveryOrder();
 
-    LiveFanout(SimpMessagingTemplate template, SimpUserRegistry users, MemberStore members, JsonMapper json,
-            ChatMetrics metrics) {
-        this.template = template;
-        this.users = users;
+    LiveFanout(NodeBus bus, MemberStore members, JsonMapper json, ChatMetrics metrics) {
+        this.bus = bus;
         this.members = members;
         this.json = json;
         this.metrics = metrics;
@@ -104,26 +94,6 @@ class LiveFanout {
     }
 
     private void send(Collection<UUID> userIds, byte[] payload) {
-        for (UUID userId : userIds) {
-            String name = userId.toString();
-            SimpUser user = users.getUser(name);
-            if (user == null) {
-                continue;
-            }
-            // One message per session: with receive order preserved, Spring (7.0) passes a message
-            // for a user destination through a per-session ordered channel, and a single message
-            // addressed to several sessions reaches only the first (its headers are sealed after
-            // the first send). A second device would silently miss every event. Each is addressed
-            // by the session id, not the user name: named by the user, a session that closed
-            // meanwhile resolves to all the user's other sessions, which would get the event twice.
-            for (SimpSession session : user.getSessions()) {
-                SimpMessageHeaderAccessor headers = SimpMessageHeaderAccessor.create(SimpMessageType.MESSAGE);
-                headers.setContentType(MimeTypeUtils.APPLICATION_JSON);
-                headers.setSessionId(session.getId());
-                headers.setLeaveMutable(true);
-                template.send("/user/" + session.getId() + EVENTS,
-                        MessageBuilder.createMessage(payload, headers.getMessageHeaders()));
-            }
-        }
+        bus.publishEvents(userIds, payload);
     }
 }

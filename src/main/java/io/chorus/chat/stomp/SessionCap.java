@@ -2,7 +2,6 @@ package io.chorus.chat.stomp;
 
 import io.chorus.chat.internal.ChatProperties;
 import io.chorus.identity.UserId;
-import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -35,7 +34,7 @@ class SessionCap {
     void open(UserId user, String sessionId) {
         // compute() runs atomically per user: two CONNECTs at once cannot both take the last place.
         sessionsByUser.compute(user, (owner, open) -> {
-            Set<String> sessions = open == null ? new HashSet<>() : open;
+            Set<String> sessions = open == null ? ConcurrentHashMap.newKeySet() : open;
             if (sessions.size() >= maxSessionsPerUser && !sessions.contains(sessionId)) {
                 throw new TooManySessions(maxSessionsPerUser);
             }
@@ -55,6 +54,17 @@ class SessionCap {
                 return sessions.isEmpty() ? null : sessions;
             });
         }
+    }
+
+    /** The user's sessions open on this node (a copy). */
+    Set<String> sessionsOf(UserId user) {
+        Set<String> open = sessionsByUser.get(user);
+        return open == null ? Set.of() : Set.copyOf(open);
+    }
+
+    /** Every session open on this node (a copy). */
+    Set<String> sessions() {
+        return Set.copyOf(users.keySet());
     }
 
     /** Answered by {@link StompErrorFrames} with an ERROR frame TOO_MANY_SESSIONS. */

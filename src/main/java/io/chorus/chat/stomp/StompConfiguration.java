@@ -3,6 +3,8 @@ package io.chorus.chat.stomp;
 import io.chorus.chat.internal.ChatProperties;
 import jakarta.websocket.Session;
 import java.util.concurrent.ThreadPoolExecutor;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -21,9 +23,9 @@ import org.springframework.web.socket.handler.WebSocketHandlerDecorator;
 
 /**
  * STOMP over plain WebSocket at {@code /ws}. Clients SEND to {@code /app/...} and SUBSCRIBE to
- * their own {@code /user/queue/...} destinations only; the in-process broker delivers. A broker
- * relay (RabbitMQ, Artemis) for several nodes replaces {@code enableSimpleBroker} without
- * changing any destination.
+ * their own {@code /user/queue/...} destinations only. One node delivers with Spring's in-process
+ * broker; several nodes relay to an external STOMP broker ({@code chorus.chat.broker.relay}),
+ * without changing any destination.
  *
  * <p>Ordered before Spring Security's configurer so the CONNECT frame is authenticated before
  * Security authorizes it.
@@ -39,16 +41,26 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
     private final StompErrorFrames errorFrames;
     private final StompReceipts receipts;
     private final SessionActivity sessions;
+    private final ObjectProvider<BrokerOutage> brokerOutage;
+    private final GracefulStop gracefulStop;
 
     StompConfiguration(ChatProperties properties, StompAuthentication authentication,
             SendRateLimit rateLimit, StompErrorFrames errorFrames, StompReceipts receipts,
-            SessionActivity sessions) {
+            SessionActivity sessions, ObjectProvider<BrokerOutage> brokerOutage, GracefulStop gracefulStop) {
+        this.brokerOutage = brokerOutage;
+        this.gracefulStop = gracefulStop;
         this.properties = properties;
         this.authentication = authentication;
         this.rateLimit = rateLimit;
         this.errorFrames = errorFrames;
         this.receipts = receipts;
         this.sessions = sessions;
+    }
+
+    /** Static: a bean post-processor must not make this configuration (and what it needs) early. */
+    @Bean
+    static RelayWiring relayWiring(ObjectProvider<NodeBus> bus) {
+        return new RelayWiring(bus);
     }
 
     @Override
@@ -70,10 +82,30 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
         heartbeats.setThreadNamePrefix("stomp-heartbeat-");
         heartbeats.setDaemon(true);
         heartbeats.initialize();
-        long heartbeat = properties.stomp().heartbeat().toMillis();
-        registry.enableSimpleBroker("/queue", "/topic")
-                .setHeartbeatValue(new long[] {heartbeat, heartbeat})
-                .setTaskScheduler(heartbeats);
+        var relay = properties.broker().relay();
+        if (relay.enabled()) {
+            // Each client session gets its own connection to the broker, which sends it the
+            // client's heart-beats; the node's own connection carries the bus and the user registry.
+            long systemHeartbeat = relay.systemHeartbeat().toMillis();
+            var registration = registry.enableStompBrokerRelay("/queue", "/topic")
+                    .setRelayHost(relay.host())
+                    .setRelayPort(relay.port())
+                    .setSystemHeartbeatSendInterval(systemHeartbeat)
+                    .setSystemHeartbeatReceiveInterval(systemHeartbeat)
+                    .setTaskScheduler(heartbeats);
+            if (!relay.login().isEmpty()) {
+                registration.setClientLogin(relay.login()).setClientPasscode(relay.passcode())
+                        .setSystemLogin(relay.login()).setSystemPasscode(relay.passcode());
+            }
+            if (!relay.virtualHost().isEmpty()) {
+                registration.setVirtualHost(relay.virtualHost());
+            }
+        } else {
+            long heartbeat = properties.stomp().heartbeat().toMillis();
+            registry.enableSimpleBroker("/queue", "/topic")
+                    .setHeartbeatValue(new long[] {heartbeat, heartbeat})
+                    .setTaskScheduler(heartbeats);
+        }
         registry.setApplicationDestinationPrefixes("/app");
         registry.setUserDestinationPrefix("/user");
         // A session's frames leave in the order they were handed to the broker. Without this the
@@ -136,6 +168,11 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
                 .maxPoolSize(overload.inboundThreads())
                 .queueCapacity(overload.inboundQueueCapacity());
         // errorFrames first: it answers the refusals of every interceptor after it with an ERROR frame.
-        registration.interceptors(errorFrames, authentication, rateLimit, receipts);
+        registration.interceptors(errorFrames, gracefulStop, authentication, rateLimit, receipts);
+    }
+
+    @Override
+    public void configureClientOutboundChannel(ChannelRegistration registration) {
+        brokerOutage.ifAvailable(registration::interceptors);
     }
 }

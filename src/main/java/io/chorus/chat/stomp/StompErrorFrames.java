@@ -108,6 +108,9 @@ class StompErrorFrames extends StompSubProtocolErrorHandler implements ChannelIn
             return new StompError(ProblemCodes.DATABASE_UNAVAILABLE, 503, DatabaseUnavailable.DETAIL, destination, null);
         }
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof GracefulStop.Stopping) {
+                return GracefulStop.STOPPING;
+            }
             if (cause instanceof SessionCap.TooManySessions tooMany) {
                 return new StompError(ProblemCodes.TOO_MANY_SESSIONS, 429,
                         tooMany.getMessage() + " Close one before opening another.", destination, null);

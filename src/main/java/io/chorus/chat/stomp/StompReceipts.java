@@ -1,5 +1,6 @@
 package io.chorus.chat.stomp;
 
+import io.chorus.chat.internal.ChatProperties;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.messaging.Message;
@@ -18,6 +19,9 @@ import org.springframework.stereotype.Component;
  * to reconnect without a gap (subscribe, wait for the RECEIPT, then catch up over REST; anything
  * posted after the receipt arrives live, anything before it comes with the catch-up). A token
  * refresh is confirmed through {@link #send} as well.
+ *
+ * <p>With the broker relay the broker itself answers a SUBSCRIBE's receipt, once it holds the
+ * subscription (sent from here, it would come before that, and twice).
  */
 @Component
 class StompReceipts implements ExecutorChannelInterceptor {
@@ -25,16 +29,19 @@ class StompReceipts implements ExecutorChannelInterceptor {
     private static final byte[] EMPTY = new byte[0];
 
     private final ObjectProvider<MessageChannel> clientOutboundChannel;
+    private final boolean brokerAnswers;
 
-    StompReceipts(@Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel) {
+    StompReceipts(@Qualifier("clientOutboundChannel") ObjectProvider<MessageChannel> clientOutboundChannel,
+            ChatProperties properties) {
         this.clientOutboundChannel = clientOutboundChannel;
+        this.brokerAnswers = properties.broker().relayed();
     }
 
     @Override
     public void afterMessageHandled(Message<?> message, MessageChannel channel, MessageHandler handler,
             Exception failure) {
         // User destinations are registered with the broker synchronously inside this handler.
-        if (failure != null || !(handler instanceof UserDestinationMessageHandler)) {
+        if (brokerAnswers || failure != null || !(handler instanceof UserDestinationMessageHandler)) {
             return;
         }
         StompHeaderAccessor subscribe = StompHeaderAccessor.wrap(message);
