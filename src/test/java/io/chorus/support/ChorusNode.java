@@ -3,6 +3,7 @@ package io.chorus.support;
 import com.zaxxer.hikari.HikariDataSource;
 import io.chorus.ChorusApplication;
 import io.chorus.identity.internal.local.LocalTokenIssuer;
+import java.sql.SQLException;
 import java.util.HashMap;
 import java.util.Map;
 import javax.sql.DataSource;
@@ -48,7 +49,11 @@ public final class ChorusNode implements AutoCloseable {
     }
 
     private String jdbcUrl() {
-        return ((HikariDataSource) context.getBean(DataSource.class)).getJdbcUrl();
+        try {
+            return context.getBean(DataSource.class).unwrap(HikariDataSource.class).getJdbcUrl();
+        } catch (SQLException e) {
+            throw new IllegalStateException("The node's pool is not Hikari", e);
+        }
     }
 
     public TestClients clients() {
