@@ -25,11 +25,11 @@ import org.testcontainers.containers.GenericContainer;
 
 /**
  * One real Elasticsearch node for the whole test JVM, from the integration-test distribution
- * Maven unpacks into {@code target/elasticsearch} (or a container, where {@link TestServers} chose containers). It starts on first use on a free port with a
- * data directory of its own (fresh in every JVM), and stops when the JVM exits. Fault tests
- * {@link #stop()} it while the application keeps running and {@link #start()} it again: same
- * port, same data, so the application reconnects to the index it had. About 20 s to green on
- * two cores, about 750 MB RSS.
+ * Maven unpacks into {@code target/elasticsearch} (or a container, where {@link TestServers}
+ * chose containers). It starts on first use on a free port with a data directory of its own
+ * (fresh in every JVM), and stops when the JVM exits. Fault tests {@link #stop()} it while the
+ * application keeps running and {@link #start()} it again: same port, same data, so the
+ * application reconnects to the index it had. About 20 s to green on two cores, about 750 MB RSS.
  */
 public final class ElasticsearchNode {
 

@@ -29,9 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One real Keycloak for the whole test JVM, from the distribution Maven unpacks into
- * {@code target/keycloak} (or a container, where {@link TestServers} chose containers). It starts on first use, imports {@code keycloak/chorus-realm.json}
- * into a fresh database, and stops when the JVM exits. On two cores the first start after an
- * unpack takes about 80 s (Quarkus builds the distribution once), later ones about 30 s.
+ * {@code target/keycloak} (or a container, where {@link TestServers} chose containers). It
+ * starts on first use, imports {@code keycloak/chorus-realm.json} into a fresh database, and
+ * stops when the JVM exits. On two cores the first start after an unpack takes about 80 s
+ * (Quarkus builds the distribution once), later ones about 30 s.
  */
 public final class KeycloakServer {
 
