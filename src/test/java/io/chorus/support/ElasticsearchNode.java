@@ -21,14 +21,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
+import org.testcontainers.containers.GenericContainer;
 
 /**
  * One real Elasticsearch node for the whole test JVM, from the integration-test distribution
- * Maven unpacks into {@code target/elasticsearch}. It starts on first use on a free port with a
- * data directory of its own (fresh in every JVM), and stops when the JVM exits. Fault tests
- * {@link #stop()} it while the application keeps running and {@link #start()} it again: same
- * port, same data, so the application reconnects to the index it had. About 20 s to green on
- * two cores, about 750 MB RSS.
+ * Maven unpacks into {@code target/elasticsearch} (or a container, where {@link TestServers}
+ * chose containers). It starts on first use on a free port with a data directory of its own
+ * (fresh in every JVM), and stops when the JVM exits. Fault tests {@link #stop()} it while the
+ * application keeps running and {@link #start()} it again: same port, same data, so the
+ * application reconnects to the index it had. About 20 s to green on two cores, about 750 MB RSS.
  */
 public final class ElasticsearchNode {
 
@@ -47,6 +48,8 @@ public final class ElasticsearchNode {
     private final int transportPort;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private Process process;
+    /** Set when {@link TestServers} chose containers: the node then runs there, on the same fixed port. */
+    private GenericContainer<?> container;
 
     private ElasticsearchNode(Path home, Path workDirectory) {
         this.home = home;
@@ -63,6 +66,11 @@ public final class ElasticsearchNode {
         if (failedStart != null) {
             // Fail every later test class at once instead of waiting out the timeout again.
             throw new IllegalStateException("Elasticsearch did not start earlier in this JVM", failedStart);
+        }
+        if (node == null && TestServers.fromContainers()) {
+            Path target = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
+            node = new ElasticsearchNode(null, target.resolve("elasticsearch-node"));
+            node.container = TestContainers.elasticsearch(node.httpPort);
         }
         if (node == null) {
             Path target = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
@@ -89,6 +97,13 @@ public final class ElasticsearchNode {
 
     /** Starts the node (again, after {@link #stop()}) and waits until its cluster is at least yellow. */
     public synchronized void start() {
+        if (container != null) {
+            if (!container.isRunning()) {
+                TestContainers.startAgain(container);
+            }
+            awaitContainerHealthy();
+            return;
+        }
         if (process != null && process.isAlive()) {
             return;
         }
@@ -149,6 +164,11 @@ public final class ElasticsearchNode {
      * the port no longer answers. Its data stays for {@link #start()}.
      */
     public synchronized void stop() {
+        if (container != null) {
+            TestContainers.kill(container);
+            awaitPortFree();
+            return;
+        }
         if (process == null) {
             return;
         }
@@ -165,6 +185,26 @@ public final class ElasticsearchNode {
         }
         process = null;
         awaitPortFree();
+    }
+
+    private void awaitContainerHealthy() {
+        URI health = URI.create(uri() + "/_cluster/health?wait_for_status=yellow&timeout=2s");
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (System.nanoTime() < deadline) {
+            try {
+                if (http.send(HttpRequest.newBuilder(health).timeout(Duration.ofSeconds(5)).build(),
+                        HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {
+                    return;
+                }
+            } catch (IOException notYet) {
+                // the node opens its port late in the start
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("Interrupted while Elasticsearch was starting", interrupted);
+            }
+            ServerProcess.sleep(Duration.ofMillis(300));
+        }
+        throw new IllegalStateException("The Elasticsearch container was not healthy in time: " + container.getLogs());
     }
 
     /** A restart binds the same port: wait until nothing (the killed node, a straggler) listens on it. */

@@ -29,9 +29,10 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * One real Keycloak for the whole test JVM, from the distribution Maven unpacks into
- * {@code target/keycloak}. It starts on first use, imports {@code keycloak/chorus-realm.json}
- * into a fresh database, and stops when the JVM exits. On two cores the first start after an
- * unpack takes about 80 s (Quarkus builds the distribution once), later ones about 30 s.
+ * {@code target/keycloak} (or a container, where {@link TestServers} chose containers). It
+ * starts on first use, imports {@code keycloak/chorus-realm.json} into a fresh database, and
+ * stops when the JVM exits. On two cores the first start after an unpack takes about 80 s
+ * (Quarkus builds the distribution once), later ones about 30 s.
  */
 public final class KeycloakServer {
 
@@ -134,6 +135,11 @@ public final class KeycloakServer {
     }
 
     private static KeycloakServer start() {
+        if (TestServers.fromContainers()) {
+            int httpPort = ServerProcess.freePort();
+            TestContainers.keycloak(httpPort, ADMIN_USERNAME, ADMIN_PASSWORD);
+            return new KeycloakServer(null, httpPort);
+        }
         Path target = Path.of(System.getProperty("basedir", "")).toAbsolutePath().resolve("target");
         Path home = ServerProcess.distribution(target.resolve("keycloak"), "keycloak-", "bin/kc.sh", "Keycloak");
         Path log = target.resolve("keycloak.log");
@@ -196,6 +202,9 @@ public final class KeycloakServer {
     }
 
     private void stop() {
+        if (process == null) {
+            return; // a container: Testcontainers removes it when the JVM exits
+        }
         // kc.sh forwards TERM to its java child; the descendants are signalled too in case it no longer can.
         List<ProcessHandle> all = new ArrayList<>(process.descendants().toList());
         all.add(process.toHandle());

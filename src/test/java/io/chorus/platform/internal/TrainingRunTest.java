@@ -54,7 +54,8 @@ class TrainingRunTest {
 
         context = new SpringApplicationBuilder(ChorusApplication.class)
                 .profiles("test")
-                .properties("server.port=0", "chorus.platform.training-run=true")
+                // The embedded server itself is under test here, also where the others come from containers.
+                .properties("server.port=0", "chorus.platform.training-run=true", "chorus.test.containers=false")
                 .listeners(watcher)
                 .run();
 
