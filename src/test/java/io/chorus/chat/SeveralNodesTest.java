@@ -15,6 +15,7 @@ import io.chorus.support.TestUser;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -55,10 +56,9 @@ class SeveralNodesTest {
     }
 
     private Map<String, Object> relay() {
-        return Map.of("chorus.chat.broker.relay.enabled", true,
-                "chorus.chat.broker.relay.host", "127.0.0.1",
-                "chorus.chat.broker.relay.port", broker.port(),
-                "chorus.chat.broker.relay.roster-interval", "1s");
+        Map<String, Object> settings = new HashMap<>(broker.relaySettings());
+        settings.put("chorus.chat.broker.relay.roster-interval", "1s");
+        return settings;
     }
 
     @AfterAll

@@ -159,9 +159,20 @@ class DockerfileTest {
         if (!Files.isDirectory(target)) {
             return Optional.empty();
         }
+        // A jar older than the pom was built by an earlier pom and says nothing about this one.
+        var pomChanged = Files.getLastModifiedTime(Path.of("pom.xml"));
         try (Stream<Path> files = Files.list(target)) {
             return files.filter(file -> file.getFileName().toString().matches(namePattern))
+                    .filter(file -> modified(file).compareTo(pomChanged) >= 0)
                     .filter(DockerfileTest::isBootJar).findFirst();
+        }
+    }
+
+    private static java.nio.file.attribute.FileTime modified(Path file) {
+        try {
+            return Files.getLastModifiedTime(file);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
         }
     }
 

@@ -2,9 +2,12 @@ package io.chorus.support;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
 import org.apache.activemq.artemis.core.config.Configuration;
 import org.apache.activemq.artemis.core.config.impl.ConfigurationImpl;
 import org.apache.activemq.artemis.core.server.embedded.EmbeddedActiveMQ;
+import org.testcontainers.containers.GenericContainer;
 
 /**
  * A real ActiveMQ Artemis broker in this JVM with a STOMP acceptor, as several Chorus nodes share
@@ -16,16 +19,23 @@ public final class ArtemisBroker implements AutoCloseable {
 
     private final int port;
     private final Path data;
+    private final GenericContainer<?> container;
     private EmbeddedActiveMQ server;
 
-    private ArtemisBroker(int port, Path data) {
+    private ArtemisBroker(int port, Path data, GenericContainer<?> container) {
         this.port = port;
         this.data = data;
+        this.container = container;
     }
 
+    /** In this JVM, or from Testcontainers where a Docker engine answers ({@link TestServers}). */
     public static ArtemisBroker start() {
+        if (TestServers.fromContainers()) {
+            GenericContainer<?> container = TestContainers.stompBroker();
+            return new ArtemisBroker(container.getMappedPort(61613), null, container);
+        }
         try {
-            ArtemisBroker broker = new ArtemisBroker(ServerProcess.freePort(), Files.createTempDirectory("artemis"));
+            ArtemisBroker broker = new ArtemisBroker(ServerProcess.freePort(), Files.createTempDirectory("artemis"), null);
             broker.startAgain();
             return broker;
         } catch (Exception e) {
@@ -37,7 +47,24 @@ public final class ArtemisBroker implements AutoCloseable {
         return port;
     }
 
+    /** The settings that point a node's broker relay here. */
+    public Map<String, Object> relaySettings() {
+        Map<String, Object> settings = new HashMap<>(Map.of("chorus.chat.broker.relay.enabled", true,
+                "chorus.chat.broker.relay.host", "127.0.0.1",
+                "chorus.chat.broker.relay.port", port));
+        if (container != null) {
+            settings.put("chorus.chat.broker.relay.host", container.getHost());
+            settings.put("chorus.chat.broker.relay.login", "artemis");
+            settings.put("chorus.chat.broker.relay.passcode", "artemis");
+        }
+        return settings;
+    }
+
     public synchronized void stop() {
+        if (container != null) {
+            TestContainers.kill(container);
+            return;
+        }
         try {
             server.stop();
         } catch (Exception e) {
@@ -46,6 +73,10 @@ public final class ArtemisBroker implements AutoCloseable {
     }
 
     public synchronized void startAgain() {
+        if (container != null) {
+            TestContainers.startAgain(container);
+            return;
+        }
         Configuration config = new ConfigurationImpl()
                 .setPersistenceEnabled(false)
                 .setSecurityEnabled(false)
@@ -67,6 +98,8 @@ public final class ArtemisBroker implements AutoCloseable {
 
     @Override
     public void close() {
-        stop();
+        if (container == null) {
+            stop();
+        }
     }
 }
