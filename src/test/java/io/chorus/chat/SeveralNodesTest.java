@@ -110,6 +110,38 @@ class SeveralNodesTest {
 
     @Test
     @Order(2)
+    void aMembershipChangeOnOneNodeSteersTheOthersFanOutAtOnce() {
+        TestClients a = nodeA.clients();
+        TestClients b = nodeB.clients();
+        TestUser alice = a.user("alice");
+        TestUser bob = a.user("bob");
+        TestUser carol = a.user("carol");
+        String group = group(a, alice, bob);
+        String tokenOnB = b.token(alice, Duration.ofHours(1));
+
+        try (StompTestClient aliceOnA = a.stomp(alice); StompTestClient bobOnA = a.stomp(bob);
+                StompTestClient carolOnA = a.stomp(carol)) {
+            aliceOnA.sendMessage(group, "first", "node A now caches the members");
+            aliceOnA.awaitAck();
+            bobOnA.awaitEvent("message.posted");
+
+            // Changed through node B, whose commit node A hears of only through the bus.
+            b.rest(tokenOnB).post("/api/v1/conversations/" + group + "/members", body("userIds", List.of(carol.id())))
+                    .ok();
+            b.rest(tokenOnB).delete("/api/v1/conversations/" + group + "/members/" + bob.id()).status(204);
+            carolOnA.awaitEvent("member.added");
+            bobOnA.awaitEvent("member.removed");
+
+            aliceOnA.sendMessage(group, "second", "after the change");
+            aliceOnA.awaitAck();
+            assertThat(carolOnA.awaitEvent("message.posted").at("/message/text").asString()).isEqualTo("after the change");
+            assertThat(bobOnA.drainEvents()).as("events at a removed member").noneMatch(
+                    event -> "message.posted".equals(event.path("type").asString()));
+        }
+    }
+
+    @Test
+    @Order(3)
     void presenceCountsSessionsOnEveryNode() {
         TestClients a = nodeA.clients();
         TestClients b = nodeB.clients();
@@ -142,7 +174,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(3)
+    @Order(4)
     void deactivationClosesTheUsersSessionsOnBothNodes() {
         TestClients a = nodeA.clients();
         TestClients b = nodeB.clients();
@@ -160,7 +192,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void aBrokerOutageIsReportedAndClientsCatchUpAfterItWithoutLoss() {
         TestClients a = nodeA.clients();
         TestClients b = nodeB.clients();
@@ -212,7 +244,7 @@ class SeveralNodesTest {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void aStoppingNodeSendsItsClientsElsewhereAndNoAcknowledgedMessageIsLost() throws Exception {
         ChorusNode nodeC = ChorusNode.besides(nodeA, relay());
         TestClients a = nodeA.clients();

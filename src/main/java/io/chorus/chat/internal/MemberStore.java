@@ -2,6 +2,7 @@ package io.chorus.chat.internal;
 
 import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
+import org.springframework.context.ApplicationEventPublisher;
 import io.chorus.chat.ConversationId;
 import io.chorus.chat.ConversationKind;
 import io.chorus.chat.ConversationRef;
@@ -36,10 +37,12 @@ import org.springframework.transaction.support.TransactionSynchronizationManager
 public class MemberStore {
 
     private final JdbcClient jdbc;
+    private final ApplicationEventPublisher events;
     private final Cache<UUID, List<UUID>> recipients;
 
-    MemberStore(JdbcClient jdbc, ChatProperties properties) {
+    MemberStore(JdbcClient jdbc, ChatProperties properties, ApplicationEventPublisher events) {
         this.jdbc = jdbc;
+        this.events = events;
         this.recipients = Caffeine.newBuilder().maximumSize(properties.memberCache().maxConversations())
                 .expireAfterWrite(properties.memberCache().timeToLive()).build();
     }
@@ -174,6 +177,8 @@ public class MemberStore {
                 @Override
                 public void afterCommit() {
                     recipients.invalidate(conversationId);
+                    // Other nodes' caches too (several nodes), before this change's live events leave.
+                    events.publishEvent(new MembersChanged(conversationId));
                 }
 
                 @Override
@@ -182,6 +187,15 @@ public class MemberStore {
                 }
             });
         }
+    }
+
+    /** A conversation's members changed (committed): every node drops its cached list. */
+    public record MembersChanged(UUID conversationId) {
+    }
+
+    /** Drops the cached members of a conversation whose members changed on another node. */
+    public void forgetCached(UUID conversationId) {
+        recipients.invalidate(conversationId);
     }
 
     public List<MemberRow> members(UUID conversationId) {

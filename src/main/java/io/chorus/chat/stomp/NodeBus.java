@@ -2,6 +2,7 @@ package io.chorus.chat.stomp;
 
 import io.chorus.chat.internal.ChatProperties;
 import io.chorus.identity.UserId;
+import io.chorus.chat.internal.MemberStore;
 import io.chorus.chat.internal.OnlineSessions;
 import io.chorus.platform.ScheduledJobs;
 import java.nio.ByteBuffer;
@@ -26,7 +27,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * What every node must hear: live events for users whose sessions may be on any node, orders to
- * close a user's sessions, and who is online where ({@link OnlineSessions}). Each node acts only on the sessions it holds itself, which it always
+ * close a user's sessions, who is online where ({@link OnlineSessions}), and which conversations'
+ * members changed (each node caches members for fan-out, {@link MemberStore#recipients}). Each node acts only on the sessions it holds itself, which it always
  * knows exactly ({@link SessionCap}).
  *
  * <p>With the in-memory broker there is one node and it hears itself at once. With the broker
@@ -51,6 +53,7 @@ class NodeBus implements SchedulingConfigurer {
     private static final String CLOSE = "close";
     private static final String PRESENCE = "presence";
     private static final String ROSTER = "roster";
+    private static final String MEMBERS = "members";
 
     /** This node, for the others: a new one at every start. */
     private final UUID node = UUID.randomUUID();
@@ -61,12 +64,14 @@ class NodeBus implements SchedulingConfigurer {
     private final SessionCap sessions;
     private final StompErrorFrames errors;
     private final OnlineSessions online;
+    private final MemberStore members;
     private final ScheduledJobs jobs;
     private final JsonMapper json;
     private final Clock clock;
 
     NodeBus(ChatProperties properties, SimpMessagingTemplate template, SessionCap sessions, StompErrorFrames errors,
-            OnlineSessions online, ScheduledJobs jobs, JsonMapper json, Clock clock) {
+            OnlineSessions online, MemberStore members, ScheduledJobs jobs, JsonMapper json, Clock clock) {
+        this.members = members;
         this.relayed = properties.broker().relayed();
         this.rosterInterval = properties.broker().relay().rosterInterval();
         this.template = template;
@@ -99,9 +104,21 @@ class NodeBus implements SchedulingConfigurer {
     void on(OnlineSessions.LocalTransition transition) {
         if (relayed) {
             ByteBuffer body = ByteBuffer.allocate(33);
-            writeUuid(body, node).put(writeUuid(ByteBuffer.allocate(16), transition.user()).array())
-                    .put((byte) (transition.online() ? 1 : 0));
+            writeUuid(writeUuid(body, node), transition.user()).put((byte) (transition.online() ? 1 : 0));
             publish(PRESENCE, body.array());
+        }
+    }
+
+    /**
+     * Tells the other nodes to drop their cached members of a conversation whose members changed
+     * here; it leaves before the change's own live events, on the same connection.
+     */
+    @EventListener
+    void on(MemberStore.MembersChanged changed) {
+        if (relayed) {
+            ByteBuffer body = ByteBuffer.allocate(32);
+            writeUuid(writeUuid(body, node), changed.conversationId());
+            publish(MEMBERS, body.array());
         }
     }
 
@@ -195,6 +212,12 @@ class NodeBus implements SchedulingConfigurer {
                 String node = new UUID(body.getLong(), body.getLong()).toString();
                 if (!node.equals(nodeId)) {
                     online.rosterOf(node, readUsers(body), clock.instant());
+                }
+            }
+            case MEMBERS -> {
+                String node = new UUID(body.getLong(), body.getLong()).toString();
+                if (!node.equals(nodeId)) {
+                    members.forgetCached(new UUID(body.getLong(), body.getLong()));
                 }
             }
             default -> {
