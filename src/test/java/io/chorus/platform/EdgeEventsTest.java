@@ -38,7 +38,7 @@ class EdgeEventsTest {
 
     @Test
     void aBurstWhileEveryConnectionIsTakenIsRaisedAtOnceAndRecordedOnceTheyAreFree() throws Exception {
-        HikariDataSource pool = (HikariDataSource) dataSource;
+        HikariDataSource pool = dataSource.unwrap(HikariDataSource.class);
         String prefix = "storm-" + UUID.randomUUID().toString().substring(0, 8) + "-";
         int sessions = 2_000;
         List<Connection> taken = new ArrayList<>();
