@@ -22,6 +22,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.TestPropertySource;
+import tools.jackson.databind.JsonNode;
 
 /**
  * PostgreSQL stopped under a running Chorus, and started again: readiness goes DOWN and
@@ -53,9 +54,13 @@ class DatabaseOutageTest {
     @Test
     void aStoppedDatabaseIsReportedTruthfullyAndChorusRecoversWhenItIsBack(CapturedOutput output) {
         TestUser alice = clients.user("outage");
+        TestUser bob = clients.user("outage-peer");
         clients.rest(alice).get("/api/v1/conversations").ok();
+        String group = clients.rest(alice).post("/api/v1/conversations/groups",
+                RestApi.body("name", "Outage", "memberIds", List.of(bob.id()))).status(201).json().get("id").asString();
         probe("/actuator/health/readiness").ok();
         DatabaseServer database = DatabaseServer.of(dataSource);
+        StompTestClient aliceLive = clients.stomp(alice);
 
         database.stop();
         try {
@@ -84,6 +89,13 @@ class DatabaseOutageTest {
             assertThat(error.message()).isEqualTo(ProblemCodes.DATABASE_UNAVAILABLE);
             assertThat(error.body().get("status").asInt()).isEqualTo(503);
 
+            // A live session's SEND: an error event with the code and the clientMessageId to send again.
+            aliceLive.sendMessage(group, "during-outage", "typed while the database was away");
+            JsonNode sendRefused = aliceLive.awaitError();
+            assertThat(sendRefused.get("code").asString()).isEqualTo(ProblemCodes.DATABASE_UNAVAILABLE);
+            assertThat(sendRefused.get("status").asInt()).isEqualTo(503);
+            assertThat(sendRefused.get("clientMessageId").asString()).isEqualTo("during-outage");
+
             // Health answers, as JSON, never with a 500 of its own.
             RestApi.Response health = probe("/actuator/health").status(503);
             assertThat(health.headers().getContentType()).isNotNull()
@@ -98,6 +110,12 @@ class DatabaseOutageTest {
             clients.rest(alice).get("/api/v1/conversations").ok();
         });
         clients.user("after-outage");
+        // Sent again with the same clientMessageId once the database is back: stored once.
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().untilAsserted(() -> {
+            aliceLive.sendMessage(group, "during-outage", "typed while the database was away");
+            assertThat(aliceLive.awaitAck().get("seq").asLong()).isEqualTo(1);
+        });
+        aliceLive.close();
 
         await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
                 assertThat(OUTAGE_ENDED.matcher(output.getAll()).results().count()).isEqualTo(1));

@@ -10,6 +10,7 @@ import io.chorus.chat.internal.SendAdmission;
 import io.chorus.chat.internal.SendRefused;
 import io.chorus.identity.CurrentUser;
 import io.chorus.platform.ChorusProblem;
+import io.chorus.platform.DatabaseUnavailable;
 import io.chorus.platform.ProblemCodes;
 import io.chorus.platform.UnacceptableTextException;
 import java.security.Principal;
@@ -155,6 +156,11 @@ class ChatStompController {
         }
         if (failure instanceof AccessDeniedException) {
             return new StompError(ProblemCodes.FORBIDDEN, 403, "You may not do this.", destination, clientMessageId);
+        }
+        if (DatabaseUnavailable.isCause(failure)) {
+            // Nothing was stored: the client sends it again, with the same clientMessageId, once this passes.
+            return new StompError(ProblemCodes.DATABASE_UNAVAILABLE, 503, DatabaseUnavailable.DETAIL, destination,
+                    clientMessageId);
         }
         log.error("Unexpected failure handling {}", destination, failure);
         return new StompError(ProblemCodes.INTERNAL_ERROR, 500,

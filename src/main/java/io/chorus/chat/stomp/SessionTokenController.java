@@ -4,6 +4,7 @@ import io.chorus.identity.BearerTokenAuthenticator;
 import io.chorus.identity.BearerTokenAuthenticator.Authenticated;
 import io.chorus.identity.CurrentUser;
 import io.chorus.platform.ChorusProblem;
+import io.chorus.platform.DatabaseUnavailable;
 import io.chorus.platform.ProblemCodes;
 import java.security.Principal;
 import java.util.Set;
@@ -108,6 +109,9 @@ class SessionTokenController {
         if (failure instanceof AuthenticationException) {
             // The same code CONNECT would have been answered with.
             return StompErrorFrames.describe(failure, StompHeaderAccessor.wrap(message));
+        }
+        if (DatabaseUnavailable.isCause(failure)) {
+            return new StompError(ProblemCodes.DATABASE_UNAVAILABLE, 503, DatabaseUnavailable.DETAIL, destination, null);
         }
         log.error("Unexpected failure refreshing a session's token", failure);
         return new StompError(ProblemCodes.INTERNAL_ERROR, 500,
