@@ -78,6 +78,17 @@ final class DatabaseAvailability implements BeanPostProcessor {
             this.availability = availability;
         }
 
+        /**
+         * Unwrapped as a plain DataSource, it is the pool: Spring Boot derives Flyway's own data
+         * source (the schema owner, SPRING_FLYWAY_USER) from the pool's settings, and could not
+         * read them from this wrapper ("Unable to find suitable method for url").
+         */
+        @Override
+        @SuppressWarnings("unchecked")
+        public <T> T unwrap(Class<T> type) throws SQLException {
+            return type == DataSource.class ? (T) getTargetDataSource() : super.unwrap(type);
+        }
+
         @Override
         public Connection getConnection() throws SQLException {
             try {
