@@ -58,6 +58,8 @@ class SeveralNodesTest {
     private Map<String, Object> relay() {
         Map<String, Object> settings = new HashMap<>(broker.relaySettings());
         settings.put("chorus.chat.broker.relay.roster-interval", "1s");
+        // Small, so that a session the broker outage ended but a node still counted would show.
+        settings.put("chorus.chat.stomp.max-sessions-per-user", 2);
         return settings;
     }
 
@@ -240,6 +242,8 @@ class SeveralNodesTest {
             a.rest(alice).post("/api/v1/conversations/" + group + "/messages",
                     body("clientMessageId", "after", "text", "after the outage")).status(201);
             assertThat(bobBack.awaitEvent("message.posted").at("/message/seq").asLong()).isEqualTo(5);
+            // The ended sessions are forgotten: bob may open his second one (the cap is 2).
+            b.stomp(b.token(bob, Duration.ofHours(1))).close();
         }
     }
 

@@ -1,9 +1,9 @@
 package io.chorus.chat.stomp;
 
 import io.chorus.chat.internal.ChatProperties;
-import io.chorus.identity.UserId;
 import io.chorus.chat.internal.MemberStore;
 import io.chorus.chat.internal.OnlineSessions;
+import io.chorus.identity.UserId;
 import io.chorus.platform.ScheduledJobs;
 import java.nio.ByteBuffer;
 import java.time.Clock;
@@ -12,15 +12,18 @@ import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.Set;
 import java.util.UUID;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.event.EventListener;
-import org.springframework.scheduling.annotation.SchedulingConfigurer;
-import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.messaging.Message;
 import org.springframework.messaging.MessageHandler;
+import org.springframework.messaging.MessagingException;
 import org.springframework.messaging.simp.SimpMessageHeaderAccessor;
 import org.springframework.messaging.simp.SimpMessageType;
 import org.springframework.messaging.simp.SimpMessagingTemplate;
 import org.springframework.messaging.support.MessageBuilder;
+import org.springframework.scheduling.annotation.SchedulingConfigurer;
+import org.springframework.scheduling.config.ScheduledTaskRegistrar;
 import org.springframework.stereotype.Component;
 import org.springframework.util.MimeTypeUtils;
 import tools.jackson.databind.json.JsonMapper;
@@ -45,6 +48,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @Component
 class NodeBus implements SchedulingConfigurer {
+
+    private static final Logger log = LoggerFactory.getLogger(NodeBus.class);
 
     static final String TOPIC = "/topic/chorus.nodes";
     /** The STOMP header telling what a bus message asks of the nodes. */
@@ -105,7 +110,7 @@ class NodeBus implements SchedulingConfigurer {
         if (relayed) {
             ByteBuffer body = ByteBuffer.allocate(33);
             writeUuid(writeUuid(body, node), transition.user()).put((byte) (transition.online() ? 1 : 0));
-            publish(PRESENCE, body.array());
+            publishQuietly(PRESENCE, body.array());
         }
     }
 
@@ -118,7 +123,7 @@ class NodeBus implements SchedulingConfigurer {
         if (relayed) {
             ByteBuffer body = ByteBuffer.allocate(32);
             writeUuid(writeUuid(body, node), changed.conversationId());
-            publish(MEMBERS, body.array());
+            publishQuietly(MEMBERS, body.array());
         }
     }
 
@@ -138,7 +143,7 @@ class NodeBus implements SchedulingConfigurer {
         ByteBuffer body = ByteBuffer.allocate(16 + 4 + 16 * users.size());
         writeUuid(body, node);
         writeUsers(body, users);
-        publish(ROSTER, body.array());
+        publishQuietly(ROSTER, body.array());
         online.forgetNodesSilentSince(clock.instant().minus(rosterInterval.multipliedBy(3)));
     }
 
@@ -169,7 +174,22 @@ class NodeBus implements SchedulingConfigurer {
         byte[] errorJson = json.writeValueAsBytes(error);
         ByteBuffer body = ByteBuffer.allocate(16 + errorJson.length);
         body.putLong(user.getMostSignificantBits()).putLong(user.getLeastSignificantBits()).put(errorJson);
-        publish(CLOSE, body.array());
+        publishQuietly(CLOSE, body.array());
+    }
+
+    /**
+     * For news the nodes can do without for a while: without the broker it is dropped, never
+     * thrown into the session events that caused it (the listeners after this one, the session
+     * cap and the audit among them, must still run). The {@code broker} health component and its
+     * log line report the outage; rosters heal presence and the members cache expires on its own
+     * once it is back; sessions are closed by the outage itself.
+     */
+    private void publishQuietly(String kind, byte[] body) {
+        try {
+            publish(kind, body);
+        } catch (MessagingException brokerAway) {
+            log.debug("Node bus message '{}' dropped: {}", kind, brokerAway.getMessage());
+        }
     }
 
     private void publish(String kind, byte[] body) {
