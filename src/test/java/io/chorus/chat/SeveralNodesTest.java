@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import io.chorus.identity.UserAccounts;
 import io.chorus.identity.UserId;
 import io.chorus.platform.ProblemCodes;
+import io.chorus.platform.ScheduledJobs;
 import io.chorus.support.ArtemisBroker;
 import io.chorus.support.ChorusNode;
 import io.chorus.support.StompTestClient;
@@ -22,6 +23,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -36,7 +40,7 @@ import tools.jackson.databind.JsonNode;
  * Two application nodes on one database, relaying STOMP to a real ActiveMQ Artemis broker, as a
  * deployment with two pods runs (a rolling update always does). Live events, presence and
  * session closes cross nodes; a broker outage and a node's stop lose nothing a client was told
- * was stored.
+ * was stored. A job locked to one node runs on one of them.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -298,6 +302,37 @@ class SeveralNodesTest {
         List<String> expected = attempted.stream().map(id -> "message " + id.substring(2)).toList();
         assertThat(stored).as("every message once, acknowledged before the stop or sent again after")
                 .containsExactlyInAnyOrderElementsOf(expected);
+    }
+
+    @Test
+    @Order(7)
+    void aLockedJobRunsOnOneNodeWhileTheOtherSkipsIt() throws Exception {
+        String job = "test.several-nodes-" + UUID.randomUUID();
+        CountDownLatch running = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        AtomicInteger runsOnA = new AtomicInteger();
+        AtomicInteger runsOnB = new AtomicInteger();
+        Runnable onA = nodeA.bean(ScheduledJobs.class).onOneNode(job, Duration.ofMinutes(1), Duration.ofMinutes(5), () -> {
+            runsOnA.incrementAndGet();
+            running.countDown();
+            try {
+                release.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        });
+        Runnable onB = nodeB.bean(ScheduledJobs.class).onOneNode(job, Duration.ofMinutes(1), Duration.ofMinutes(5),
+                runsOnB::incrementAndGet);
+
+        CompletableFuture<Void> first = CompletableFuture.runAsync(onA);
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        onB.run();
+        assertThat(runsOnB).as("the other node's turn while node A holds the job").hasValue(0);
+        release.countDown();
+        first.get(10, TimeUnit.SECONDS);
+        onB.run();
+        assertThat(runsOnB).as("right after: the job is held for at least half its interval").hasValue(0);
+        assertThat(runsOnA).hasValue(1);
     }
 
     // ---------------------------------------------------------------- steps
