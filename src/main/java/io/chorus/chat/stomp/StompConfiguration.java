@@ -47,14 +47,14 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
     StompConfiguration(ChatProperties properties, StompAuthentication authentication,
             SendRateLimit rateLimit, StompErrorFrames errorFrames, StompReceipts receipts,
             SessionActivity sessions, ObjectProvider<BrokerOutage> brokerOutage, GracefulStop gracefulStop) {
-        this.brokerOutage = brokerOutage;
-        this.gracefulStop = gracefulStop;
         this.properties = properties;
         this.authentication = authentication;
         this.rateLimit = rateLimit;
         this.errorFrames = errorFrames;
         this.receipts = receipts;
         this.sessions = sessions;
+        this.brokerOutage = brokerOutage;
+        this.gracefulStop = gracefulStop;
     }
 
     /** Static: a bean post-processor must not make this configuration (and what it needs) early. */
@@ -84,8 +84,8 @@ class StompConfiguration implements WebSocketMessageBrokerConfigurer {
         heartbeats.initialize();
         var relay = properties.broker().relay();
         if (relay.enabled()) {
-            // Each client session gets its own connection to the broker, which sends it the
-            // client's heart-beats; the node's own connection carries the bus and the user registry.
+            // Each client session gets its own connection to the broker, which then keeps the
+            // client's heart-beats; the node's own ("system") connection carries the node bus.
             long systemHeartbeat = relay.systemHeartbeat().toMillis();
             var registration = registry.enableStompBrokerRelay("/queue", "/topic")
                     .setRelayHost(relay.host())
