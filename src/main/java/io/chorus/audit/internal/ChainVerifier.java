@@ -68,10 +68,23 @@ public class ChainVerifier {
         // A key that is not trusted is reported only when nothing worse is found: a real break
         // must never hide behind a forgotten rotation.
         Break untrusted = null;
+        long firstTrusted = firstTrustedId();
         for (CheckpointStore.Stored checkpoint : checkpoints.inRange(from, to)) {
             checkpointsChecked++;
             byte[] stored = entries.hashAt(checkpoint.seq()).orElse(null);
             CheckpointSigner.Standing standing = signer.standing(checkpoint);
+            if (standing == CheckpointSigner.Standing.UNSIGNED && checkpoint.id() > firstTrusted) {
+                // The origin is a column, not part of what was signed: "generated" is believed only
+                // of checkpoints from before a trusted key signed any. Later, it is how someone who
+                // rewrote the chain would pass off checkpoints signed with a key of their own.
+                if (untrusted == null || checkpoint.seq() < untrusted.seq()) {
+                    untrusted = new Break(checkpoint.seq(), "UNTRUSTED_KEY", "Checkpoint " + checkpoint.id()
+                            + " was signed with key " + checkpoint.keyId() + ", generated at start or unrecorded, "
+                            + "after checkpoint " + firstTrusted + " was already signed with a trusted key: either the signing key was left out of a start, or someone signed with a key of "
+                            + "their own.");
+                }
+                continue;
+            }
             if (standing == CheckpointSigner.Standing.INVALID) {
                 walk.broken(new Break(checkpoint.seq(), "CHECKPOINT_MISMATCH",
                         "Checkpoint " + checkpoint.id() + " has an invalid signature."));
@@ -92,6 +105,16 @@ public class ChainVerifier {
         }
         return new ChainVerification(walk.broken == null, from, to, walk.checked, head.seq(), checkpointsChecked,
                 walk.broken);
+    }
+
+    /** The id of the first checkpoint (in signing order) that a trusted key signed; MAX_VALUE if none. */
+    private long firstTrustedId() {
+        for (CheckpointStore.Stored checkpoint : checkpoints.inRange(0, Long.MAX_VALUE)) {
+            if (signer.standing(checkpoint) == CheckpointSigner.Standing.TRUSTED) {
+                return checkpoint.id();
+            }
+        }
+        return Long.MAX_VALUE;
     }
 
     private static final class Walk {

@@ -104,6 +104,7 @@ public class CheckpointSigner {
          * Signed by a key generated at start (or before Chorus recorded the origin): checked for
          * consistency with the chain, but no evidence against whoever holds the database, and no
          * alarm either, so configuring a key after running without one is not a tamper report.
+         * Believed only of checkpoints older than the first trusted one ({@link ChainVerifier}).
          */
         UNSIGNED,
         /** Signed by a configured key that is neither the current one nor trusted: a forgotten rotation, or a forgery. */

@@ -17,8 +17,11 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import javax.sql.DataSource;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -52,10 +55,35 @@ class SigningKeyChangeTest {
     final KeyPair keyB = generated();
     final List<Long> taken = new ArrayList<>();
 
+    /**
+     * Checkpoints other tests took on this shared database: set aside, so each test here starts a
+     * history of its own (which key signed first matters), and put back afterwards as they were.
+     */
+    List<Map<String, Object>> earlier = List.of();
+
+    @BeforeEach
+    void setEarlierCheckpointsAside() {
+        trail.flush();
+        earlier = jdbc.sql("SELECT * FROM audit.checkpoint ORDER BY id").query().listOfRows();
+        DatabaseSuperuser.of(dataSource).tamper(sql -> sql.sql("DELETE FROM audit.checkpoint").update());
+    }
+
     @AfterEach
-    void removeTheCheckpointsTaken() {
-        DatabaseSuperuser.of(dataSource).tamper(sql -> sql.sql("DELETE FROM audit.checkpoint WHERE id = ANY(:ids)")
-                .param("ids", taken.toArray(Long[]::new)).update());
+    void removeTheCheckpointsTakenAndPutTheEarlierBack() {
+        DatabaseSuperuser.of(dataSource).tamper(sql -> {
+            sql.sql("DELETE FROM audit.checkpoint WHERE id = ANY(:ids)").param("ids", taken.toArray(Long[]::new))
+                    .update();
+            for (Map<String, Object> row : earlier) {
+                String columns = String.join(", ", row.keySet());
+                String values = row.keySet().stream().map(column -> ":" + column).collect(Collectors.joining(", "));
+                var insert = sql.sql("INSERT INTO audit.checkpoint (" + columns + ") OVERRIDING SYSTEM VALUE VALUES ("
+                        + values + ")");
+                for (var column : row.entrySet()) {
+                    insert = insert.param(column.getKey(), column.getValue());
+                }
+                insert.update();
+            }
+        });
     }
 
     @Test
@@ -97,8 +125,8 @@ class SigningKeyChangeTest {
 
     @Test
     void aModifiedCheckpointIsStillTamperingWhicheverKeySignedIt() {
-        CheckpointStore.Stored byA = checkpoint(signer(keyA));
         CheckpointStore.Stored generated = checkpoint(signer(null));
+        CheckpointStore.Stored byA = checkpoint(signer(keyA));
         CheckpointSigner afterRotation = signer(keyB, keyA);
         assertThat(verifier(afterRotation).verify(null, null).intact()).isTrue();
 
@@ -117,6 +145,21 @@ class SigningKeyChangeTest {
                         .param("id", changed.id()).update());
             }
         }
+    }
+
+    @Test
+    void aCheckpointClaimingAGeneratedKeyAfterATrustedOneIsNoExcuse() {
+        checkpoint(signer(keyA));
+        // What someone who rewrote the chain from here on would store: their own key, "generated".
+        long forged = insertSignedBy(generated(), "GENERATED");
+        long unrecorded = insertSignedBy(generated(), null);
+
+        ChainVerification verdict = verifier(signer(keyA)).verify(null, null);
+
+        assertThat(verdict.intact()).isFalse();
+        assertThat(verdict.firstBroken().problem()).isEqualTo("UNTRUSTED_KEY");
+        assertThat(verdict.firstBroken().detail()).contains("Checkpoint " + forged);
+        assertThat(unrecorded).isGreaterThan(forged);
     }
 
     /**
