@@ -206,6 +206,8 @@ class SeveralNodesTest {
         TestUser bob = a.user("bob");
         TestUser admin = a.orgAdmin();
         String group = group(a, alice, bob);
+        // A direct chat too: bob's sessions ending then announce "offline" to alice, which needs the broker.
+        a.rest(alice).post("/api/v1/conversations/direct", body("userId", bob.id())).status(201);
         StompTestClient bobOnB = b.stomp(b.token(bob, Duration.ofHours(1)));
         a.rest(alice).post("/api/v1/conversations/" + group + "/messages",
                 body("clientMessageId", "before", "text", "before the outage")).status(201);

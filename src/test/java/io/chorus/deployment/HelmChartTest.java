@@ -191,6 +191,7 @@ class HelmChartTest {
         assertThat(env).doesNotContainKey("CHORUS_LOG_FORMAT");
         assertThat(value(env, "CHORUS_CHAT_BROKER_RELAY_HOST")).isEqualTo("artemis.messaging.svc");
         assertThat(value(env, "CHORUS_CHAT_BROKER_RELAY_LOGIN")).isEqualTo("chorus");
+        assertThat(value(env, "CHORUS_CHAT_BROKER_RELAY_VIRTUALHOST")).isEqualTo("chorus");
         assertThat(value(env, "CHORUS_INTEGRATION_COMMANDS_PUBLICBASEURL")).isEqualTo("https://chat-api.example.com");
         assertThat(value(env, "CHORUS_CHAT_RECALLWINDOW")).isEqualTo("5m");
         assertThat(manifests.container().at("/envFrom/0/secretRef/name").asText()).isEqualTo("chorus-extra");

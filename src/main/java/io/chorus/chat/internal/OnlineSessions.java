@@ -6,11 +6,14 @@ import io.chorus.identity.UserId;
 import java.security.Principal;
 import java.time.Instant;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Component;
@@ -32,6 +35,8 @@ import org.springframework.web.socket.messaging.SessionDisconnectEvent;
  */
 @Component
 public class OnlineSessions {
+
+    private static final Logger log = LoggerFactory.getLogger(OnlineSessions.class);
 
     private final Map<UUID, Set<String>> sessions = new ConcurrentHashMap<>();
     /** Users with sessions on other nodes, by node; empty with one node. */
@@ -82,9 +87,31 @@ public class OnlineSessions {
         }
     }
 
-    /** Forgets nodes not heard from since {@code before}: they stopped or died. */
-    public void forgetNodesSilentSince(Instant before) {
-        nodes.values().removeIf(roster -> roster.heardAt().isBefore(before));
+    /**
+     * Forgets nodes not heard from since {@code before}: they stopped or died without a word.
+     * Returns their users who are on no node now: they went offline with them.
+     */
+    public Set<UUID> forgetNodesSilentSince(Instant before) {
+        Set<UUID> orphaned = new HashSet<>();
+        nodes.values().removeIf(roster -> {
+            boolean silent = roster.heardAt().isBefore(before);
+            if (silent) {
+                orphaned.addAll(roster.users());
+            }
+            return silent;
+        });
+        orphaned.removeIf(user -> sessions.containsKey(user) || elsewhere(user));
+        return orphaned;
+    }
+
+    /** Tells the peers of users who left with a node that died (one node does, for all). */
+    public void announceOffline(Set<UUID> users) {
+        users.forEach(user -> announce(user, false));
+    }
+
+    /** The other nodes heard from (their ids). */
+    public Set<String> otherNodes() {
+        return Set.copyOf(nodes.keySet());
     }
 
     @EventListener
@@ -102,10 +129,7 @@ public class OnlineSessions {
             return now;
         });
         if (cameOnline[0]) {
-            events.publishEvent(new LocalTransition(user, true));
-            if (!elsewhere(user)) {
-                announce(user, true);
-            }
+            transition(user, true);
         }
     }
 
@@ -122,10 +146,25 @@ public class OnlineSessions {
             return open.isEmpty() ? null : open;
         });
         if (wentOffline[0]) {
-            events.publishEvent(new LocalTransition(user, false));
+            transition(user, false);
+        }
+    }
+
+    /**
+     * Tells the other nodes and the user's peers. It needs the database (the peers) and, with
+     * several nodes, the broker; while either is away it is given up with one line, never thrown
+     * into the session event: the listeners after this one (the session cap, the audit, expiry)
+     * must still hear of every session that ends. Rosters and the next change heal presence.
+     */
+    private void transition(UUID user, boolean online) {
+        try {
+            events.publishEvent(new LocalTransition(user, online));
             if (!elsewhere(user)) {
-                announce(user, false);
+                announce(user, online);
             }
+        } catch (RuntimeException unavailable) {
+            log.warn("Presence of user {} ({}) not announced: {}", user, online ? "online" : "offline",
+                    unavailable.toString());
         }
     }
 

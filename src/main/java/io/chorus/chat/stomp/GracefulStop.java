@@ -3,6 +3,7 @@ package io.chorus.chat.stomp;
 import io.chorus.chat.ChatProblems;
 import io.chorus.chat.internal.ChatProperties;
 import java.time.Duration;
+import java.util.HashSet;
 import java.util.Set;
 import java.util.concurrent.ThreadPoolExecutor;
 import org.slf4j.Logger;
@@ -63,8 +64,12 @@ class GracefulStop implements ChannelInterceptor {
         Set<String> open = sessions.sessions();
         open.forEach(session -> errors.close(session, STOPPING));
         boolean drained = awaitInboundFrames();
-        log.info("Stopping: told {} live session(s) to reconnect elsewhere; inbound frames {}", open.size(),
-                drained ? "all handled" : "not all handled within " + grace);
+        // A CONNECT already past the refusal when stopping began opened its session meanwhile.
+        Set<String> late = new HashSet<>(sessions.sessions());
+        late.removeAll(open);
+        late.forEach(session -> errors.close(session, STOPPING));
+        log.info("Stopping: told {} live session(s) to reconnect elsewhere; inbound frames {}",
+                open.size() + late.size(), drained ? "all handled" : "not all handled within " + grace);
     }
 
     /** Refuses CONNECT once stopping: the client should go to a node that stays. */

@@ -144,7 +144,11 @@ class NodeBus implements SchedulingConfigurer {
         writeUuid(body, node);
         writeUsers(body, users);
         publishQuietly(ROSTER, body.array());
-        online.forgetNodesSilentSince(clock.instant().minus(rosterInterval.multipliedBy(3)));
+        Set<UUID> orphaned = online.forgetNodesSilentSince(clock.instant().minus(rosterInterval.multipliedBy(3)));
+        // One node tells the peers of those who left with a silent node: the smallest id still heard from.
+        if (!orphaned.isEmpty() && online.otherNodes().stream().allMatch(other -> nodeId.compareTo(other) < 0)) {
+            online.announceOffline(orphaned);
+        }
     }
 
     private static ByteBuffer writeUuid(ByteBuffer body, UUID id) {

@@ -24,8 +24,9 @@ final class DatabaseOutage extends OncePerRequestFilter implements Ordered {
 
     @Override
     public int getOrder() {
-        // Around everything that may touch the database: Spring Security (-100) and what follows it.
-        return Ordered.HIGHEST_PRECEDENCE + 2;
+        // Around everything that may touch the database: Spring Security (-100) and what follows it;
+        // inside RequestIds (+2), so the access log line has the 503 and the request id.
+        return Ordered.HIGHEST_PRECEDENCE + 3;
     }
 
     @Override
