@@ -33,6 +33,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.springframework.messaging.simp.stomp.StompBrokerRelayMessageHandler;
 import org.springframework.messaging.simp.stomp.StompHeaders;
 import tools.jackson.databind.JsonNode;
 
@@ -335,6 +336,34 @@ class SeveralNodesTest {
         onB.run();
         assertThat(runsOnB).as("right after: the job is held for at least half its interval").hasValue(0);
         assertThat(runsOnA).hasValue(1);
+    }
+
+    @Test
+    @Order(8)
+    void theUsersOfANodeThatFallsSilentAreAnnouncedOfflineByAnother() {
+        ChorusNode nodeC = ChorusNode.besides(nodeA, relay());
+        try {
+            TestClients a = nodeA.clients();
+            TestClients c = nodeC.clients();
+            TestUser alice = a.user("alice");
+            TestUser bob = a.user("bob");
+            a.rest(alice).post("/api/v1/conversations/direct", body("userId", bob.id())).status(201);
+
+            try (StompTestClient aliceOnA = a.stomp(alice)) {
+                StompTestClient bobOnC = c.stomp(c.token(bob, Duration.ofHours(1)));
+                assertThat(aliceOnA.awaitEvent("presence").get("online").asBoolean()).isTrue();
+
+                // Node C loses the broker for good, as a node that dies does: no goodbye reaches the others.
+                nodeC.bean(StompBrokerRelayMessageHandler.class).stop();
+                JsonNode gone = aliceOnA.awaitEvent(event -> "presence".equals(event.path("type").asString())
+                        && !event.get("online").asBoolean());
+                assertThat(gone.get("userId").asString()).isEqualTo(bob.id().toString());
+                await().atMost(SOON).until(() -> !online(a, alice, bob));
+                bobOnC.close();
+            }
+        } finally {
+            nodeC.close();
+        }
     }
 
     // ---------------------------------------------------------------- steps
