@@ -4,6 +4,7 @@ import io.chorus.audit.AuditEntry;
 import io.chorus.audit.ChainVerification;
 import io.chorus.audit.ChainVerification.Break;
 import java.util.Arrays;
+import java.util.List;
 import org.springframework.stereotype.Component;
 import org.springframework.transaction.annotation.Isolation;
 import org.springframework.transaction.annotation.Transactional;
@@ -109,11 +110,19 @@ public class ChainVerifier {
 
     /** The id of the first checkpoint (in signing order) that a trusted key signed; MAX_VALUE if none. */
     private long firstTrustedId() {
-        for (CheckpointStore.Stored checkpoint : checkpoints.inRange(0, Long.MAX_VALUE)) {
-            if (signer.standing(checkpoint) == CheckpointSigner.Standing.TRUSTED) {
-                return checkpoint.id();
+        // Page by page: it is nearly always among the first, and a year of hourly checkpoints is
+        // thousands of rows no verification should read twice.
+        long after = 0;
+        List<CheckpointStore.Stored> page;
+        do {
+            page = checkpoints.after(after, 100);
+            for (CheckpointStore.Stored checkpoint : page) {
+                if (signer.standing(checkpoint) == CheckpointSigner.Standing.TRUSTED) {
+                    return checkpoint.id();
+                }
+                after = checkpoint.id();
             }
-        }
+        } while (!page.isEmpty());
         return Long.MAX_VALUE;
     }
 

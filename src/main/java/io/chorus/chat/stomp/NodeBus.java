@@ -76,13 +76,13 @@ class NodeBus implements SchedulingConfigurer {
 
     NodeBus(ChatProperties properties, SimpMessagingTemplate template, SessionCap sessions, StompErrorFrames errors,
             OnlineSessions online, MemberStore members, ScheduledJobs jobs, JsonMapper json, Clock clock) {
-        this.members = members;
         this.relayed = properties.broker().relayed();
         this.rosterInterval = properties.broker().relay().rosterInterval();
         this.template = template;
         this.sessions = sessions;
         this.errors = errors;
         this.online = online;
+        this.members = members;
         this.jobs = jobs;
         this.json = json;
         this.clock = clock;
@@ -177,7 +177,7 @@ class NodeBus implements SchedulingConfigurer {
         }
         byte[] errorJson = json.writeValueAsBytes(error);
         ByteBuffer body = ByteBuffer.allocate(16 + errorJson.length);
-        body.putLong(user.getMostSignificantBits()).putLong(user.getLeastSignificantBits()).put(errorJson);
+        writeUuid(body, user).put(errorJson);
         publishQuietly(CLOSE, body.array());
     }
 

@@ -2,6 +2,7 @@ package io.chorus.chat.stomp;
 
 import io.chorus.chat.internal.ChatProperties;
 import io.chorus.identity.UserId;
+import java.util.Collections;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -56,10 +57,13 @@ class SessionCap {
         }
     }
 
-    /** The user's sessions open on this node (a copy). */
+    /**
+     * The user's sessions open on this node, as they are: read-only, and safe to iterate while
+     * sessions come and go. Fan-out asks this for every recipient of every event, so no copy.
+     */
     Set<String> sessionsOf(UserId user) {
         Set<String> open = sessionsByUser.get(user);
-        return open == null ? Set.of() : Set.copyOf(open);
+        return open == null ? Set.of() : Collections.unmodifiableSet(open);
     }
 
     /** Every session open on this node (a copy). */

@@ -91,8 +91,17 @@ final class DatabaseAvailability implements BeanPostProcessor {
 
         @Override
         public Connection getConnection() throws SQLException {
+            return observed(super::getConnection);
+        }
+
+        @Override
+        public Connection getConnection(String username, String password) throws SQLException {
+            return observed(() -> super.getConnection(username, password));
+        }
+
+        private Connection observed(ConnectionAttempt attempt) throws SQLException {
             try {
-                Connection connection = super.getConnection();
+                Connection connection = attempt.connect();
                 availability.reached();
                 return connection;
             } catch (SQLException failure) {
@@ -101,16 +110,8 @@ final class DatabaseAvailability implements BeanPostProcessor {
             }
         }
 
-        @Override
-        public Connection getConnection(String username, String password) throws SQLException {
-            try {
-                Connection connection = super.getConnection(username, password);
-                availability.reached();
-                return connection;
-            } catch (SQLException failure) {
-                availability.refused(failure);
-                throw failure;
-            }
+        private interface ConnectionAttempt {
+            Connection connect() throws SQLException;
         }
 
         @Override
